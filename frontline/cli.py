@@ -1,0 +1,116 @@
+"""The `frontline` command: demo, serve, generate-city, manage."""
+
+import argparse
+import os
+import sys
+
+
+def _django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontline.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    return call_command
+
+
+def _gunicorn(bind: str, workers: int, threads: int) -> None:
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = ["gunicorn", "frontline.wsgi:application", "--bind", bind, "--workers", str(workers),
+                "--threads", str(threads), "--access-logfile", "-", "--timeout", "120"]
+    run()
+
+
+def cmd_demo(args) -> int:
+    call_command = _django()
+    from frontline.areas.models import Area
+    from frontline.demo.accounts import DEMO_PASSWORD, demo_accounts_create
+    from frontline.demo.generator import generate_city
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if not Area.objects.exists():
+        print(f"Generating the demo city ({args.residents} residents, seed {args.seed})...")
+        generate_city(residents=args.residents, seed=args.seed)
+    accounts = demo_accounts_create()
+    url = f"http://127.0.0.1:{args.port}/"
+    print(f"\nFrontline 一线指挥平台 is running at {url}\n")
+    print(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for user, where in accounts:
+        print(f"  {user.username:<11} {user.role or 'superuser':<20} {where}")
+    print()
+    sys.stdout.flush()
+    _gunicorn(f"127.0.0.1:{args.port}", workers=1, threads=8)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    call_command = _django()
+    if args.migrate:
+        call_command("migrate", interactive=False)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    _gunicorn(args.bind, args.workers, args.threads)
+    return 0
+
+
+def cmd_generate_city(args) -> int:
+    call_command = _django()
+    call_command("migrate", interactive=False, verbosity=0)
+    argv = ["--residents", str(args.residents), "--seed", str(args.seed), "--batch-size", str(args.batch_size)]
+    if args.no_progress:
+        argv.append("--no-progress")
+    call_command("generate_city", *argv)
+    return 0
+
+
+def cmd_manage(args) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["frontline manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="frontline", description="Frontline 一线指挥平台")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="migrate, generate the demo city if the database is empty, create the demo "
+                                       "accounts and serve on 127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    demo.add_argument("--residents", type=int, default=20000, help="size of a newly generated demo city (default 20000)")
+    demo.add_argument("--seed", type=int, default=2022, help="seed of a newly generated demo city (default 2022)")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="production-style server (gunicorn) on the configured database")
+    serve.add_argument("--bind", default=os.environ.get("FRONTLINE_BIND", "127.0.0.1:8000"),
+                       help="address:port (default 127.0.0.1:8000 or $FRONTLINE_BIND)")
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+                       help="worker processes (default $WEB_CONCURRENCY or 2)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    serve.add_argument("--migrate", action="store_true", help="apply migrations before serving")
+    serve.set_defaults(func=cmd_serve)
+
+    gen = sub.add_parser("generate-city", help="generate the synthetic city into an empty database")
+    gen.add_argument("--residents", type=int, required=True, help="number of residents")
+    gen.add_argument("--seed", type=int, default=2022, help="random seed (default 2022); same seed, same city")
+    gen.add_argument("--batch-size", type=int, default=5000, help="rows per insert batch (default 5000)")
+    gen.add_argument("--no-progress", action="store_true", help="no progress bar")
+    gen.set_defaults(func=cmd_generate_city)
+
+    manage = sub.add_parser("manage", help="Django's management commands, e.g. `frontline manage createsuperuser`",
+                            add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

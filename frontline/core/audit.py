@@ -1,0 +1,78 @@
+"""Writing to the audit log: every service write, every reveal, every export."""
+
+import contextvars
+import datetime
+import decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditAction, AuditLog
+from .validators import mask_id_number, mask_phone
+
+_request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_ip", default=None)
+
+# Fields whose values the audit log keeps masked: the log must not become a second copy of them.
+MASKED_FIELDS = {"id_number": mask_id_number, "phone": mask_phone, "doc_number": mask_id_number}
+
+
+class AuditContextMiddleware:
+    """Remembers the client address of the current request for the audit entries it causes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_ip.set(request.META.get("REMOTE_ADDR"))
+        try:
+            return self.get_response(request)
+        finally:
+            _request_ip.reset(token)
+
+
+def _plain(field: str, value):
+    if field in MASKED_FIELDS and value:
+        return MASKED_FIELDS[field](str(value))
+    if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal)):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model) -> dict:
+    """The concrete field values of an object, as they would be logged."""
+    return {f.attname: _plain(f.name, getattr(obj, f.attname)) for f in obj._meta.concrete_fields
+            if f.name not in ("path", "depth", "numchild", "pinyin_full", "pinyin_initials")}
+
+
+def diff(before: dict, after: dict) -> dict:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def audit_record(*, actor, action: str, obj: models.Model | None = None, person=None, changes: dict | None = None,
+                 note: str = "") -> AuditLog:
+    if person is None and obj is not None and obj._meta.model_name == "person":
+        person = obj
+    return AuditLog.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_name=getattr(actor, "username", "") or "system",
+        actor_area_path=(actor.area.path if getattr(actor, "area_id", None) else ""),
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        person=person,
+        changes=changes or {},
+        note=note[:255],
+        ip=_request_ip.get(),
+    )
+
+
+def audit_create(actor, obj, **kwargs):
+    return audit_record(actor=actor, action=AuditAction.CREATE, obj=obj, changes=diff({}, snapshot(obj)), **kwargs)
+
+
+def audit_update(actor, obj, before: dict, **kwargs):
+    changes = diff(before, snapshot(obj))
+    if changes:
+        return audit_record(actor=actor, action=AuditAction.UPDATE, obj=obj, changes=changes, **kwargs)
+    return None

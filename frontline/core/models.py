@@ -1,0 +1,108 @@
+"""Accounts, API tokens and the append-only audit log."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
+    area = models.ForeignKey("areas.Area", verbose_name=_("scope area"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="users")
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="accounts")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(is_superuser=True) | models.Q(area__isnull=False) | models.Q(role=""),
+                                   name="user_role_has_area"),
+        ]
+
+    @property
+    def role_label(self) -> str:
+        return self.get_role_display() if self.role else (_("Administrator") if self.is_superuser else "")
+
+
+class ApiToken(models.Model):
+    """A machine client's token; only its SHA-256 is stored, the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
+        token = "fl_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, digest=cls.hash(token), prefix=token[:8]), token
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    DELETE = "delete", _("deleted")
+    REVEAL = "reveal", _("revealed")
+    EXPORT = "export", _("exported")
+    LOGIN = "login", _("logged in")
+
+
+class AuditQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionError("the audit log is append-only")
+
+    def update(self, **kwargs):
+        raise PermissionError("the audit log is append-only")
+
+    def visible_to(self, actor):
+        """Entries made by actors inside the viewer's area subtree (all of them for a superuser)."""
+        if actor.is_superuser:
+            return self
+        if not actor.area_id:
+            return self.none()
+        return self.filter(actor_area_path__startswith=actor.area.path)
+
+
+class AuditLog(models.Model):
+    """Append-only: the ORM refuses updates and deletes, and a database trigger refuses UPDATE."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    actor_area_path = models.CharField(max_length=255, blank=True, db_index=True)
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=255, blank=True)
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", db_constraint=False)
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"]), models.Index(fields=["person", "at"]),
+                   models.Index(fields=["actor", "at"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the audit log is append-only")

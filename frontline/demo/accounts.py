@@ -1,0 +1,60 @@
+"""One demo account per role, each placed somewhere sensible in the generated city."""
+
+from django.db import transaction
+
+from frontline.areas.models import Area, AreaLevel
+from frontline.core.models import User
+from frontline.core.roles import Role
+from frontline.people.models import PartyMember, Resident
+
+DEMO_PASSWORD = "frontline-2022"
+
+
+def _first(level: str, under: Area, n: int = 0) -> Area:
+    return Area.objects.filter(level=level, path__startswith=under.path).order_by("path")[n]
+
+
+def _resident_member_of(grid: Area):
+    """A party member living in the grid, to stand behind a frontline account."""
+    member = (PartyMember.objects.filter(org__area=grid, left_on__isnull=True)
+              .filter(person__residences__household__building__area=grid, person__residences__moved_out__isnull=True)
+              .select_related("person").order_by("id").first())
+    if member is not None:
+        return member.person
+    resident = Resident.objects.filter(household__building__area=grid).select_related("person").order_by("id").first()
+    return resident.person if resident else None
+
+
+@transaction.atomic
+def demo_accounts_create() -> list[tuple[User, str]]:
+    """Create (or reset) the demo accounts; returns (user, where) pairs for printing."""
+    city = Area.get_first_root_node()
+    district = _first(AreaLevel.DISTRICT, city)
+    street = _first(AreaLevel.STREET, district)
+    community = _first(AreaLevel.COMMUNITY, street)
+    grid = _first(AreaLevel.GRID, community)
+    sibling_grid = _first(AreaLevel.GRID, community, 1)
+    places = [
+        ("commander", Role.COMMANDER, city, None),
+        ("street", Role.STREET_OFFICER, street, None),
+        ("secretary", Role.COMMUNITY_SECRETARY, community, None),
+        ("grid", Role.GRID_WORKER, grid, _resident_member_of(grid)),
+        ("grid2", Role.GRID_WORKER, sibling_grid, _resident_member_of(sibling_grid)),
+        ("cadre", Role.CADRE, community, None),
+        ("volunteer", Role.VOLUNTEER, grid, None),
+        ("inspector", Role.INSPECTOR, district, None),
+        ("enterprise", Role.ENTERPRISE_LIAISON, district, None),
+        ("courier", Role.COURIER, grid, None),
+    ]
+    result = []
+    for username, role, area, person in places:
+        user, _ = User.objects.update_or_create(username=username, defaults={
+            "role": role, "area": area, "person": person, "is_staff": False, "is_superuser": False, "is_active": True})
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        result.append((user, " / ".join([a.name for a in area.get_ancestors()[1:]] + [area.name])))
+    admin, _ = User.objects.update_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
+    admin.set_password(DEMO_PASSWORD)
+    admin.save()
+    result.append((admin, "Django admin"))
+    return result

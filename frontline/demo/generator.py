@@ -1,0 +1,182 @@
+"""Writes the synthetic city of `plan.py` into the database, in batches, in one transaction.
+
+One transaction: an interrupted run leaves nothing behind and can simply be run again.
+Memory stays flat: one grid's rows plus one batch are held at a time.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from frontline.areas.models import Area, AreaLevel, Building, Household, Site, SiteKind
+from frontline.people.models import Cadre, PartyMember, PartyOrg, PartyOrgKind, Person, Resident
+from frontline.people.pinyin import pinyin_keys
+
+from . import plan as P
+
+
+class CityExists(Exception):
+    pass
+
+
+@dataclass
+class CityStats:
+    areas: int = 0
+    buildings: int = 0
+    households: int = 0
+    residents: int = 0
+    party_orgs: int = 0
+    party_members: int = 0
+    cadres: int = 0
+    sites: int = 0
+
+
+def _tree_rows(model, root_spec, make):
+    """Materialized-path rows for a tree of specs, built without a query per node."""
+    rows, pairs = [], []
+
+    def visit(spec, parent_path, depth, index):
+        path = model._get_path(parent_path, depth, index)
+        obj = make(spec, depth)
+        obj.path, obj.depth, obj.numchild = path, depth, len(spec.children)
+        rows.append(obj)
+        pairs.append((spec, obj))
+        for i, child in enumerate(spec.children, start=1):
+            visit(child, path, depth + 1, i)
+
+    visit(root_spec, None, 1, 1)
+    return rows, pairs
+
+
+PARTY_ORG_NAMES = {
+    "city": ("中共{name}委员会", PartyOrgKind.COMMITTEE),
+    "district": ("中共{name}委员会", PartyOrgKind.COMMITTEE),
+    "street": ("中共{name}工作委员会", PartyOrgKind.COMMITTEE),
+    "community": ("中共{name}委员会", PartyOrgKind.COMMITTEE),
+    "grid": ("{parent}{name}党支部", PartyOrgKind.BRANCH),
+}
+
+
+class CityWriter:
+    def __init__(self, plan: P.CityPlan, seed: int, batch_size: int = 5000, progress: bool = True,
+                 after_batch=None):
+        self.plan, self.seed, self.batch_size = plan, seed, batch_size
+        self.progress, self.after_batch = progress, after_batch
+        self.stats = CityStats()
+        self.pending: list[tuple[P.PersonSpec, Household, Area, PartyOrg]] = []
+        self._city: Area | None = None
+
+    def run(self) -> CityStats:
+        if Area.objects.exists():
+            raise CityExists(_("The database already holds a city; generate into an empty database."))
+        r = P.CityRandom(self.seed)
+        tree = P.area_tree(self.plan, r)
+        with transaction.atomic():
+            area_by_code, branch_by_grid = self._areas_and_orgs(tree)
+            self._sites(tree, area_by_code)
+            bar = tqdm(total=self.plan.residents, unit=" residents", disable=not self.progress, mininterval=0.5)
+            for (district, grid), count in zip(P.walk_grids(tree), P.grid_residents(self.plan)):
+                grid_area = area_by_code[grid.code]
+                specs = P.grid_buildings(r, count, district.code[:6])
+                self._grid(specs, grid_area, area_by_code[district.code], branch_by_grid[grid.code])
+                if len(self.pending) >= self.batch_size:
+                    bar.update(self._flush())
+            bar.update(self._flush())
+            bar.close()
+        if connection.vendor in ("sqlite", "postgresql"):
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        return self.stats
+
+    def _areas_and_orgs(self, tree):
+        areas, _pairs = _tree_rows(Area, tree, lambda s, d: Area(name=s.name, level=s.level, code=s.code))
+        Area.objects.bulk_create(areas, batch_size=1000)
+        area_by_code = {a.code: a for a in Area.objects.all()}
+        communities = {a.code: a.name for a in area_by_code.values() if a.level == AreaLevel.COMMUNITY}
+
+        def make_org(spec, depth):
+            template, kind = PARTY_ORG_NAMES[spec.level]
+            return PartyOrg(name=template.format(name=spec.name, parent=communities.get(spec.code[:12], "")),
+                            kind=kind, area=area_by_code[spec.code])
+
+        orgs, _pairs = _tree_rows(PartyOrg, tree, make_org)
+        PartyOrg.objects.bulk_create(orgs, batch_size=1000)
+        branch_by_grid = {o.area.code: o for o in PartyOrg.objects.filter(kind=PartyOrgKind.BRANCH).select_related("area")}
+        self.stats.areas, self.stats.party_orgs = len(areas), len(orgs)
+        return area_by_code, branch_by_grid
+
+    def _sites(self, tree, area_by_code):
+        sites = [Site(kind=SiteKind.HQ, name=f"{tree.name}疫情防控指挥部", area=area_by_code[tree.code]),
+                 Site(kind=SiteKind.FIELD_HOSPITAL, name=f"{tree.name}方舱医院", area=area_by_code[tree.code])]
+        for district in tree.children:
+            a = area_by_code[district.code]
+            sites += [Site(kind=SiteKind.HQ, name=f"{district.name}疫情防控指挥部", area=a),
+                      Site(kind=SiteKind.HOSPITAL, name=f"{district.name}人民医院", area=a),
+                      Site(kind=SiteKind.ISOLATION, name=f"{district.name}集中隔离点", area=a),
+                      Site(kind=SiteKind.MEDICAL_TEAM, name=f"{district.name}医疗救治组", area=a),
+                      Site(kind=SiteKind.TRAFFIC_POINT, name=f"{district.name}高速卡口", area=a)]
+            for street in district.children:
+                a = area_by_code[street.code]
+                sites += [Site(kind=SiteKind.TESTING, name=f"{street.name}核酸采样点", area=a),
+                          Site(kind=SiteKind.SERVICE_STATION, name=f"{street.name}服务驿站", area=a),
+                          Site(kind=SiteKind.SCHOOL, name=f"{street.name}小学", area=a)]
+                for community in street.children:
+                    a = area_by_code[community.code]
+                    sites += [Site(kind=SiteKind.SERVICE_CENTER, name=f"{community.name}党群服务中心", area=a),
+                              Site(kind=SiteKind.CHECKPOINT, name=f"{community.name}出入口卡口", area=a)]
+        Site.objects.bulk_create(sites, batch_size=1000)
+        self.stats.sites = len(sites)
+
+    def _grid(self, specs, grid_area, district_area, branch):
+        buildings = Building.objects.bulk_create(
+            [Building(area=grid_area, name=b.name, floors=max(1, len(b.households) // 2)) for b in specs])
+        households = Household.objects.bulk_create(
+            [Household(building=b, unit=h.unit, room=h.room) for b, spec in zip(buildings, specs) for h in spec.households])
+        flat = [h for spec in specs for h in spec.households]
+        for household, spec in zip(households, flat):
+            for person in spec.people:
+                self.pending.append((person, household, district_area, branch))
+        self.stats.buildings += len(buildings)
+        self.stats.households += len(households)
+
+    def _flush(self) -> int:
+        if not self.pending:
+            return 0
+        city = self._city = self._city or Area.get_first_root_node()
+        persons = []
+        for spec, _, _, _ in self.pending:
+            full, initials = pinyin_keys(spec.name)
+            persons.append(Person(name=spec.name, pinyin_full=full, pinyin_initials=initials, id_number=spec.id_number,
+                                  doc_type=spec.doc_type, doc_number=spec.doc_number, birth_date=spec.birth_date,
+                                  sex=spec.sex, phone=spec.phone))
+        Person.objects.bulk_create(persons, batch_size=1000)
+        residents, members, cadres = [], [], []
+        for person, (spec, household, district, branch) in zip(persons, self.pending):
+            moved_in = spec.birth_date if spec.relation == "child" else max(spec.birth_date, P.TODAY.replace(year=2010))
+            residents.append(Resident(person=person, household=household, relation=spec.relation, moved_in=moved_in))
+            if spec.party:
+                members.append(PartyMember(person=person, org=branch, status=spec.party, floating=spec.floating))
+            if spec.cadre:
+                unit, rank, level = spec.cadre
+                unit_area = city if level == "city" else district
+                home_unit = unit if level == "city" else f"{district.name}{unit[1:]}"
+                cadres.append(Cadre(person=person, home_unit=home_unit, unit_area=unit_area, rank=rank))
+        Resident.objects.bulk_create(residents, batch_size=1000)
+        PartyMember.objects.bulk_create(members, batch_size=1000)
+        Cadre.objects.bulk_create(cadres, batch_size=1000)
+        n = len(self.pending)
+        self.stats.residents += n
+        self.stats.party_members += len(members)
+        self.stats.cadres += len(cadres)
+        self.pending = []
+        if self.after_batch:
+            self.after_batch(self.stats)
+        return n
+
+
+
+def generate_city(*, residents: int, seed: int = 2022, batch_size: int = 5000, progress: bool = True,
+                  after_batch=None) -> CityStats:
+    return CityWriter(P.CityPlan.for_residents(residents), seed, batch_size, progress, after_batch).run()

@@ -1,0 +1,47 @@
+"""API: persons (masked identifiers; reveal is a page action, not an API)."""
+
+import datetime
+
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from frontline.core.validators import mask_id_number, mask_phone
+
+from .selectors import person_get_for, person_search
+
+router = Router(tags=["persons"])
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    sex: str
+    birth_date: datetime.date | None
+    id_number_masked: str
+    phone_masked: str
+
+    @staticmethod
+    def resolve_id_number_masked(obj):
+        return mask_id_number(obj.id_number)
+
+    @staticmethod
+    def resolve_phone_masked(obj):
+        return mask_phone(obj.phone)
+
+
+class ResidentOut(Schema):
+    person: PersonOut
+    relation: str
+    moved_in: datetime.date
+
+
+@router.get("/persons", response=list[PersonOut])
+@paginate
+def person_list(request, q: str):
+    """Search by name, pinyin (zsf, zhangsanfeng) or the last digits of an ID number or phone."""
+    return person_search(actor=request.auth, query=q, limit=500)
+
+
+@router.get("/persons/{person_id}", response=PersonOut)
+def person_detail(request, person_id: int):
+    return person_get_for(request.auth, person_id)

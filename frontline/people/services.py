@@ -1,0 +1,125 @@
+"""Writes about people. Each is atomic, validated with `full_clean()` and audited."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from frontline.core.audit import audit_create, audit_update, snapshot
+from frontline.core.validators import normalize_phone, parse_id_number
+
+from .models import Cadre, Person, PartyMember, PartyOrg, Resident
+from .pinyin import pinyin_keys
+
+
+def _apply_identity(person: Person, *, name: str, id_number: str | None, phone: str | None) -> None:
+    """Normalize and check the identity fields, deriving birth date and sex from the ID number."""
+    errors = {}
+    person.name = (name or "").strip()
+    if not person.name:
+        errors["name"] = [_("The name is required.")]
+    person.pinyin_full, person.pinyin_initials = pinyin_keys(person.name)
+    if id_number:
+        try:
+            info = parse_id_number(id_number)
+        except ValidationError as e:
+            errors["id_number"] = e.messages
+        else:
+            person.id_number, person.birth_date, person.sex = info.number, info.birth_date, info.sex
+    else:
+        person.id_number = None
+    if phone:
+        try:
+            person.phone = normalize_phone(phone)
+        except ValidationError as e:
+            errors["phone"] = e.messages
+    else:
+        person.phone = ""
+    if person.doc_number and not person.doc_type:
+        errors["doc_type"] = [_("Say which document this number belongs to.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def person_create(*, actor, name: str, id_number: str | None = None, phone: str | None = None,
+                  doc_type: str = "", doc_number: str = "", birth_date: datetime.date | None = None,
+                  sex: str = "") -> Person:
+    person = Person(doc_type=doc_type, doc_number=doc_number.strip(), birth_date=birth_date, sex=sex)
+    _apply_identity(person, name=name, id_number=id_number, phone=phone)
+    person.full_clean()
+    person.save()
+    audit_create(actor, person)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, **fields) -> Person:
+    before = snapshot(person)
+    for key in ("doc_type", "doc_number", "birth_date", "sex"):
+        if key in fields:
+            setattr(person, key, fields[key])
+    _apply_identity(person, name=fields.get("name", person.name), id_number=fields.get("id_number", person.id_number),
+                    phone=fields.get("phone", person.phone))
+    person.full_clean()
+    person.save()
+    audit_update(actor, person, before)
+    return person
+
+
+@transaction.atomic
+def resident_move_in(*, actor, person: Person, household, moved_in: datetime.date, relation: str = "other") -> Resident:
+    """Move a person into a household; their current home, if any, ends the day before."""
+    current = Resident.objects.select_for_update().filter(person=person, moved_out__isnull=True).first()
+    if current is not None:
+        if current.household_id == household.pk:
+            raise ValidationError({"household": _("%(person)s already lives here.") % {"person": person}})
+        resident_move_out(actor=actor, resident=current, moved_out=max(current.moved_in, moved_in - datetime.timedelta(days=1)))
+    resident = Resident(person=person, household=household, moved_in=moved_in, relation=relation)
+    resident.full_clean()
+    resident.save()
+    audit_create(actor, resident, person=person)
+    return resident
+
+
+@transaction.atomic
+def resident_move_out(*, actor, resident: Resident, moved_out: datetime.date) -> Resident:
+    before = snapshot(resident)
+    resident.moved_out = moved_out
+    resident.full_clean()
+    resident.save(update_fields=["moved_out"])
+    audit_update(actor, resident, before, person=resident.person)
+    return resident
+
+
+@transaction.atomic
+def party_org_create(*, actor, parent: PartyOrg | None, name: str, kind: str, area=None, site=None,
+                     temporary: bool = False, founded_on=None) -> PartyOrg:
+    org = PartyOrg(name=name, kind=kind, area=area, site=site, temporary=temporary, founded_on=founded_on)
+    org.full_clean(exclude=["path", "depth", "numchild"])
+    org = parent.add_child(instance=org) if parent else PartyOrg.add_root(instance=org)
+    audit_create(actor, org)
+    return org
+
+
+@transaction.atomic
+def party_member_add(*, actor, person: Person, org: PartyOrg, status: str = "formal", floating: bool = False,
+                     joined_on=None) -> PartyMember:
+    if PartyMember.objects.filter(person=person, left_on__isnull=True).exists():
+        raise ValidationError({"person": _("%(person)s is already a member of a party organization; "
+                                           "transfer the membership instead.") % {"person": person}})
+    member = PartyMember(person=person, org=org, status=status, floating=floating, joined_on=joined_on)
+    member.full_clean()
+    member.save()
+    audit_create(actor, member, person=person)
+    return member
+
+
+@transaction.atomic
+def cadre_create(*, actor, person: Person, home_unit: str, unit_area, rank: str, position: str = "") -> Cadre:
+    cadre = Cadre(person=person, home_unit=home_unit, unit_area=unit_area, rank=rank, position=position)
+    cadre.full_clean()
+    cadre.save()
+    audit_create(actor, cadre, person=person)
+    return cadre

@@ -1,0 +1,43 @@
+"""Person search, a person's page, and revealing a masked identifier (audited)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from frontline.core.audit import audit_record
+from frontline.core.models import AuditAction
+from frontline.core.roles import can_reveal
+
+from .selectors import person_get_for, person_profile, person_search
+
+REVEALABLE = {"id_number", "phone", "doc_number"}
+
+
+@login_required
+def search(request):
+    query = request.GET.get("q", "").strip()
+    results = list(person_search(actor=request.user, query=query)) if query else []
+    template = "people/partials/search_results.html" if request.htmx else "people/search.html"
+    return render(request, template, {"query": query, "results": results})
+
+
+@login_required
+def person_detail(request, pk):
+    person = person_get_for(request.user, pk)
+    return render(request, "people/person_detail.html", {
+        "person": person, "can_reveal": can_reveal(request.user), **person_profile(actor=request.user, person=person)})
+
+
+@login_required
+@require_POST
+def person_reveal(request, pk, field):
+    """Show one identifier in full, once, and write who saw it into the audit log."""
+    if field not in REVEALABLE:
+        raise Http404
+    person = person_get_for(request.user, pk)
+    if not can_reveal(request.user):
+        raise PermissionDenied
+    audit_record(actor=request.user, action=AuditAction.REVEAL, obj=person, note=field)
+    return render(request, "people/partials/revealed.html", {"value": getattr(person, field)})

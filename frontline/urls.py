@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from frontline.areas import views as area_views
+from frontline.core import views as core_views
+from frontline.core.api import api
+from frontline.people import views as people_views
+
+
+class SuperuserAdminSite(admin.AdminSite):
+    """Django admin for superusers only; staff flags on ordinary accounts grant nothing here."""
+
+    def has_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+
+admin.site.__class__ = SuperuserAdminSite
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True),
+         name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("areas/", area_views.area_root, name="area_root"),
+    path("areas/<int:pk>/", area_views.area_detail, name="area_detail"),
+    path("buildings/<int:pk>/", area_views.building_detail, name="building_detail"),
+    path("households/<int:pk>/", area_views.household_detail, name="household_detail"),
+    path("people/search/", people_views.search, name="person_search"),
+    path("people/<int:pk>/", people_views.person_detail, name="person_detail"),
+    path("people/<int:pk>/reveal/<str:field>/", people_views.person_reveal, name="person_reveal"),
+    path("audit/", core_views.audit_list, name="audit_list"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
