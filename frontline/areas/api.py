@@ -1,7 +1,7 @@
 """API: areas and households."""
 
 from django.db.models import Count, Q
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from frontline.people.api import ResidentOut
@@ -21,7 +21,7 @@ class AreaOut(Schema):
 
     @staticmethod
     def resolve_parent_id(obj):
-        return obj.get_parent().pk if obj.depth > 1 else None
+        return Area.objects.get_parent(obj).pk if obj.depth > 1 else None
 
 
 class CountsOut(Schema):
@@ -53,7 +53,7 @@ class HouseholdOut(Schema):
 
 
 class HouseholdDetailOut(HouseholdOut):
-    residents: list[ResidentOut]
+    residents: list[ResidentOut] = Field(..., alias="current_residents")
 
 
 @router.get("/areas", response=list[AreaOut])
@@ -92,6 +92,6 @@ def household_list(request, area: int | None = None):
 @router.get("/households/{household_id}", response=HouseholdDetailOut)
 def household_detail(request, household_id: int):
     household = household_get_for(request.auth, household_id)
-    household.resident_count = len(residents := list(household_residents(actor=request.auth, household=household)))
-    household.residents = residents
+    household.current_residents = list(household_residents(actor=request.auth, household=household))
+    household.resident_count = len(household.current_residents)
     return household

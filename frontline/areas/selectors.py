@@ -25,7 +25,7 @@ def household_get_for(actor, pk) -> Household:
 
 def area_breadcrumb(*, actor, area: Area) -> list[tuple[Area, bool]]:
     """Ancestors down to the area, each flagged with whether the actor may open it."""
-    chain = list(area.get_ancestors()) + [area]
+    chain = list(Area.objects.get_ancestors(area)) + [area]
     visible = set(Area.objects.visible_to(actor).filter(pk__in=[a.pk for a in chain]).values_list("pk", flat=True))
     return [(a, a.pk in visible) for a in chain]
 
@@ -69,7 +69,7 @@ def area_counts(*, actor, area: Area) -> AreaCounts:
     pm = _grouped(PartyMember.objects.filter(left_on__isnull=True, org__area__path__startswith=prefix),
                   "org__area__path", length)
     children = [(c, Counts(hh.get(c.path, 0), res.get(c.path, 0), pm.get(c.path, 0)))
-                for c in area.get_children().visible_to(actor).order_by("code")]
+                for c in Area.objects.get_children(area).visible_to(actor).order_by("code")]
     own_members = PartyMember.objects.filter(left_on__isnull=True, org__area=area).count()
     total = Counts(sum(hh.values()), sum(res.values()), sum(pm.values()) + own_members)
     return AreaCounts(total=total, children=children)

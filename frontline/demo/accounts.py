@@ -52,7 +52,7 @@ def demo_accounts_create() -> list[tuple[User, str]]:
             "role": role, "area": area, "person": person, "is_staff": False, "is_superuser": False, "is_active": True})
         user.set_password(DEMO_PASSWORD)
         user.save()
-        result.append((user, " / ".join([a.name for a in area.get_ancestors()[1:]] + [area.name])))
+        result.append((user, " / ".join([a.name for a in Area.objects.get_ancestors(area)[1:]] + [area.name])))
     admin, _ = User.objects.update_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
     admin.set_password(DEMO_PASSWORD)
     admin.save()

@@ -103,6 +103,8 @@ class CityRandom:
         self.surname_cum = list(accumulate(ZhNames.last_names.values()))
         self.male_chars = list(dict.fromkeys(ZhNames.first_names_male))
         self.female_chars = list(dict.fromkeys(ZhNames.first_names_female))
+        self.male_singles = [c for c in self.male_chars if len(c) == 1]
+        self.female_singles = [c for c in self.female_chars if len(c) == 1]
         self.size_values = [s for s, _ in HOUSEHOLD_SIZES]
         self.size_cum = list(accumulate(w for _, w in HOUSEHOLD_SIZES))
         self.rank_values = [r for r, _ in RANKS]
@@ -113,8 +115,10 @@ class CityRandom:
         return self.rng.choice(PLACE_CHARS) + self.rng.choice(PLACE_CHARS)
 
     def name(self, sex: str, surname: str | None = None) -> str:
-        chars = self.male_chars if sex == "M" else self.female_chars
-        given = self.rng.choice(chars) + (self.rng.choice(chars) if self.rng.random() < 0.7 else "")
+        chars, singles = (self.male_chars, self.male_singles) if sex == "M" else (self.female_chars, self.female_singles)
+        given = self.rng.choice(chars)
+        if len(given) == 1 and self.rng.random() < 0.6:
+            given += self.rng.choice(singles)
         return (surname or self.rng.choices(self.surnames, cum_weights=self.surname_cum)[0]) + given
 
     def household_size(self) -> int:
