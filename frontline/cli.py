@@ -109,7 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    from django.core.management.base import CommandError
+
+    try:
+        return args.func(args)
+    except CommandError as e:
+        print(f"frontline {args.command}: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ from ninja.pagination import paginate
 from frontline.people.api import ResidentOut
 
 from .models import Area, Household
-from .selectors import area_counts, area_get_for, household_get_for, household_residents
+from frontline.core.scoping import get_for
+
+from .selectors import area_counts, area_get_for, areas_with_parent_id, household_get_for, household_residents
 
 router = Router(tags=["areas"])
 
@@ -18,10 +20,6 @@ class AreaOut(Schema):
     level: str
     code: str
     parent_id: int | None = None
-
-    @staticmethod
-    def resolve_parent_id(obj):
-        return Area.objects.get_parent(obj).pk if obj.depth > 1 else None
 
 
 class CountsOut(Schema):
@@ -59,7 +57,7 @@ class HouseholdDetailOut(HouseholdOut):
 @router.get("/areas", response=list[AreaOut])
 @paginate
 def area_list(request, parent: int | None = None, level: str | None = None):
-    areas = Area.objects.visible_to(request.auth).order_by("path")
+    areas = areas_with_parent_id(Area.objects.visible_to(request.auth)).order_by("path")
     if parent is not None:
         p = area_get_for(request.auth, parent)
         areas = areas.filter(path__startswith=p.path, depth=p.depth + 1)
@@ -70,7 +68,7 @@ def area_list(request, parent: int | None = None, level: str | None = None):
 
 @router.get("/areas/{area_id}", response=AreaDetailOut)
 def area_detail(request, area_id: int):
-    area = area_get_for(request.auth, area_id)
+    area = get_for(areas_with_parent_id(Area.objects.all()), request.auth, area_id)
     area.counts = area_counts(actor=request.auth, area=area).total
     return area
 

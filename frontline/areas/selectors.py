@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
-from django.db.models.functions import Substr
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
 
 from frontline.core.scoping import get_for
 from frontline.people.models import PartyMember, Resident
@@ -21,6 +21,12 @@ def building_get_for(actor, pk) -> Building:
 
 def household_get_for(actor, pk) -> Household:
     return get_for(Household.objects.select_related("building__area"), actor, pk)
+
+
+def areas_with_parent_id(areas):
+    """Annotate each area with its parent's id in the same query (the parent's path is one step shorter)."""
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Area.steplen)
+    return areas.annotate(parent_id=Subquery(Area.objects.filter(path=parent_path).values("pk")[:1]))
 
 
 def area_breadcrumb(*, actor, area: Area) -> list[tuple[Area, bool]]:

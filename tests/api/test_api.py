@@ -1,0 +1,50 @@
+from frontline.areas.models import Household
+from frontline.core.models import ApiToken
+from tests.access import api_client
+
+
+def test_openapi_document_is_published(db):
+    from django.test import Client
+
+    doc = Client().get("/api/v1/openapi.json").json()
+    assert doc["info"]["title"] == "Frontline API"
+    assert {"/api/v1/areas", "/api/v1/households/{household_id}", "/api/v1/persons"} <= set(doc["paths"])
+
+
+def test_tokens_are_stored_hashed_and_can_be_revoked(city):
+    token_row, token = ApiToken.issue(user=city.users["grid"], name="scanner")
+    assert token not in token_row.digest and token_row.prefix == token[:8]
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert client.get("/api/v1/areas").status_code == 200
+    token_row.revoked = True
+    token_row.save()
+    assert client.get("/api/v1/areas").status_code == 401
+
+
+def test_household_detail_lists_current_residents_masked(city):
+    household = Household.objects.filter(building__area=city.grid).first()
+    data = api_client("grid").get(f"/api/v1/households/{household.pk}").json()
+    assert data["resident_count"] == len(data["residents"]) == household.residents.filter(moved_out__isnull=True).count()
+    for resident in data["residents"]:
+        assert "*" in resident["person"]["id_number_masked"] or not resident["person"]["id_number_masked"]
+
+
+def test_area_detail_carries_counts(city):
+    data = api_client("secretary").get(f"/api/v1/areas/{city.grid.pk}").json()
+    assert data["level"] == "grid" and data["parent_id"] == city.community.pk
+    assert data["counts"]["households"] == Household.objects.filter(building__area=city.grid).count()
+
+
+def test_api_list_query_count_does_not_grow_with_rows(city, django_assert_max_num_queries):
+    client = api_client("commander")
+    for limit in (5, 100):
+        with django_assert_max_num_queries(6):
+            assert len(client.get(f"/api/v1/households?limit={limit}").json()["items"]) == limit
+        with django_assert_max_num_queries(6):
+            client.get(f"/api/v1/areas?limit={limit}")
+
+
+def test_session_login_also_works_for_the_browser(city, client_for):
+    assert client_for("grid").get(f"/api/v1/areas/{city.grid.pk}").status_code == 200

@@ -1,0 +1,89 @@
+import re
+
+from django.db.models import Q
+
+from frontline.areas.models import Area, Building, Household
+from frontline.areas.selectors import area_counts
+from frontline.people.models import PartyMember, Resident
+
+
+def _count(page: str, testid: str) -> int:
+    return int(re.search(rf'data-testid="{testid}">(\d+)<', page).group(1))
+
+
+def test_area_counts_are_computed_from_the_rows(city):
+    counts = area_counts(actor=city.users["commander"], area=city.community)
+    in_community = Q(building__area__path__startswith=city.community.path)
+    assert counts.total.households == Household.objects.filter(in_community).count()
+    assert counts.total.residents == Resident.objects.filter(
+        moved_out__isnull=True, household__building__area__path__startswith=city.community.path).count()
+    assert counts.total.party_members == PartyMember.objects.filter(org__area__path__startswith=city.community.path).count()
+    grid_counts = dict((a.pk, c) for a, c in counts.children)
+    assert grid_counts[city.grid.pk].households == Household.objects.filter(building__area=city.grid).count()
+    assert sum(c.households for c in grid_counts.values()) == counts.total.households
+
+
+def test_counts_move_when_a_resident_moves_out(city, client_for):
+    client = client_for("grid")
+    before = _count(client.get(f"/areas/{city.grid.pk}/").content.decode(), "total-residents")
+    resident = Resident.objects.filter(household__building__area=city.grid, moved_out__isnull=True).first()
+    from frontline.people.services import resident_move_out
+
+    resident_move_out(actor=city.users["grid"], resident=resident, moved_out=resident.moved_in)
+    after = _count(client.get(f"/areas/{city.grid.pk}/").content.decode(), "total-residents")
+    assert after == before - 1
+
+
+def test_drill_down_from_city_to_household(city, client_for):
+    client = client_for("commander")
+    page = client.get(f"/areas/{city.city.pk}/").content.decode()
+    assert f'href="/areas/{city.district.pk}/"' in page
+    page = client.get(f"/areas/{city.community.pk}/").content.decode()
+    assert f'href="/areas/{city.grid.pk}/"' in page
+    building = Building.objects.filter(area=city.grid).order_by("name").first()
+    page = client.get(f"/areas/{city.grid.pk}/").content.decode()
+    assert f'href="/buildings/{building.pk}/"' in page
+    household = building.households.order_by("unit", "room").first()
+    page = client.get(f"/buildings/{building.pk}/").content.decode()
+    assert f'href="/households/{household.pk}/"' in page
+    page = client.get(f"/households/{household.pk}/").content.decode()
+    names = [r.person.name for r in household.residents.select_related("person")]
+    assert all(name in page for name in names)
+    assert city.grid.name in page and city.community.name in page  # breadcrumb
+
+
+def test_breadcrumb_links_only_to_areas_in_scope(city, client_for):
+    page = client_for("grid").get(f"/areas/{city.grid.pk}/").content.decode()
+    crumb = page[page.index('data-testid="breadcrumb"'):page.index("</ol>")]
+    assert city.community.name in crumb and f'href="/areas/{city.community.pk}/"' not in crumb
+
+
+def test_area_page_query_count_does_not_grow_with_children(city, client_for, django_assert_max_num_queries):
+    client = client_for("commander")
+    client.get("/")  # session and user loaded once
+    for area in [city.city, city.district, city.community, city.grid]:
+        with django_assert_max_num_queries(12):
+            assert client.get(f"/areas/{area.pk}/").status_code == 200
+
+
+def test_household_and_building_pages_have_bounded_queries(city, client_for, django_assert_max_num_queries):
+    client = client_for("grid")
+    building = Building.objects.filter(area=city.grid).first()
+    household = Household.objects.filter(building=building).first()
+    with django_assert_max_num_queries(10):
+        client.get(f"/buildings/{building.pk}/")
+    with django_assert_max_num_queries(10):
+        client.get(f"/households/{household.pk}/")
+
+
+def test_area_root_redirects_to_the_users_scope(city, client_for):
+    response = client_for("secretary").get("/areas/")
+    assert response.url == f"/areas/{city.community.pk}/"
+
+
+def test_area_tree_has_division_codes_that_extend_their_parents(city):
+    for area in Area.objects.filter(path__startswith=city.street.path):
+        parent = Area.objects.get_parent(area)
+        significant = {"district": 6, "street": 9, "community": 12}.get(parent.level, 4)
+        assert area.code.startswith(parent.code[:significant]), (area.code, parent.code)
+    assert len(city.grid.code) == 15 and len(city.community.code) == 12

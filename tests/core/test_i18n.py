@@ -1,0 +1,29 @@
+def test_interface_speaks_chinese_by_default_and_english_on_request(city, client_for):
+    client = client_for("grid")
+    page = client.get("/").content.decode()
+    assert "一线指挥平台" in page and "浏览我的区域" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/").content.decode()
+    assert "Browse my area" in page and "浏览我的区域" not in page
+
+
+def test_login_page_is_in_chinese(db):
+    from django.test import Client
+
+    page = Client().get("/login/").content.decode()
+    assert "登录一线指挥平台" in page
+
+
+def test_navigation_by_role(city, client_for):
+    assert 'href="/audit/"' in client_for("commander").get("/").content.decode()
+    assert 'href="/audit/"' not in client_for("grid").get("/").content.decode()
+
+
+def test_django_admin_is_for_superusers_only(city, client_for):
+    from frontline.core.models import User
+
+    grid = User.objects.get(username="grid")
+    grid.is_staff = True
+    grid.save()
+    assert client_for("grid").get("/admin/").status_code == 302
+    assert client_for("admin").get("/admin/").status_code == 200

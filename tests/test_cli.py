@@ -1,0 +1,33 @@
+import subprocess
+import sys
+
+import pytest
+
+from frontline.cli import build_parser
+
+
+@pytest.mark.parametrize("command", ["demo", "serve", "generate-city"])
+def test_each_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as e:
+        build_parser().parse_args([command, "--help"])
+    assert e.value.code == 0
+    assert "usage: frontline" in capsys.readouterr().out
+
+
+def test_generate_city_on_the_command_line(tmp_path):
+    env = {"FRONTLINE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "DATABASE_URL": ""}
+    run = [sys.executable, "-m", "frontline.cli", "generate-city", "--residents", "200", "--seed", "3", "--no-progress"]
+    first = subprocess.run(run, env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert "200 residents" in first.stdout
+    assert (tmp_path / "frontline.sqlite3").exists()
+    again = subprocess.run(run, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 1 and "Traceback" not in again.stderr
+    assert "数据库中已有城市数据" in again.stderr  # the command line speaks Chinese too
+
+
+def test_manage_passes_through_to_django(tmp_path):
+    env = {"FRONTLINE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "DATABASE_URL": ""}
+    out = subprocess.run([sys.executable, "-m", "frontline.cli", "manage", "check"], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0 and "no issues" in out.stdout
