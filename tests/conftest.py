@@ -18,21 +18,33 @@ TEST_RESIDENTS = 1500
 TEST_SEED = 7
 
 
+def build_test_city():
+    if User.objects.filter(username="district2").exists():
+        return
+    generate_city(residents=TEST_RESIDENTS, seed=TEST_SEED, progress=False)
+    demo_accounts_create()
+    # A community secretary of a sibling community and a commander of another district,
+    # for "a user at a sibling place gets 404".
+    community = User.objects.get(username="secretary").area
+    sibling_community = Area.objects.filter(level=AreaLevel.COMMUNITY).exclude(pk=community.pk).order_by("path").first()
+    other_district = Area.objects.filter(level=AreaLevel.DISTRICT).order_by("-path").first()
+    for username, role, area in [("secretary2", "community_secretary", sibling_community),
+                                 ("district2", "commander", other_district)]:
+        user = User.objects.create(username=username, role=role, area=area)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        generate_city(residents=TEST_RESIDENTS, seed=TEST_SEED, progress=False)
-        demo_accounts_create()
-        # A community secretary of a sibling community and a commander of another district,
-        # for "a user at a sibling place gets 404".
-        community = User.objects.get(username="secretary").area
-        sibling_community = Area.objects.filter(level=AreaLevel.COMMUNITY).exclude(pk=community.pk).order_by("path").first()
-        other_district = Area.objects.filter(level=AreaLevel.DISTRICT).order_by("-path").first()
-        for username, role, area in [("secretary2", "community_secretary", sibling_community),
-                                     ("district2", "commander", other_district)]:
-            user = User.objects.create(username=username, role=role, area=area)
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+        build_test_city()
+
+
+@pytest.fixture
+def live_city(transactional_db):
+    """The test city for transactional (browser) tests, which empty the database after each test."""
+    build_test_city()
 
 
 @pytest.fixture
