@@ -27,3 +27,8 @@ def test_django_admin_is_for_superusers_only(city, client_for):
     grid.save()
     assert client_for("grid").get("/admin/").status_code == 302
     assert client_for("admin").get("/admin/").status_code == 200
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(city, client_for):
+    page = client_for("grid").get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "浏览我的区域" in page
