@@ -96,8 +96,8 @@ def raw_city(connection, residents: int, seed: int, batch_size: int = 5000) -> i
         template, kind = PARTY_ORG_NAMES[spec.level]
         oid = w.next_id("org")
         branch_id[spec.code] = oid
-        org_rows.append((oid, path, depth, len(spec.children), template.format(name=spec.name, parent=names.get(spec.code[:12], "")),
-                         kind, False, aid))
+        org_name = template.format(name=spec.name, parent=names.get(spec.code[:12], ""))
+        org_rows.append((oid, path, depth, len(spec.children), org_name, kind, False, aid))
         for i, child in enumerate(spec.children, start=1):
             visit(child, path, depth + 1, i)
 
@@ -119,24 +119,23 @@ def raw_city(connection, residents: int, seed: int, batch_size: int = 5000) -> i
             rows.clear()
 
     for (district, grid), count in zip(P.walk_grids(tree), P.grid_residents(plan)):
-        for b in P.grid_buildings(r, count, district.code[:6]):
+        for b in P.grid_buildings(r, count, district.code[:6], grid.address):
             bid = w.next_id("building")
-            buildings.append((bid, area_id[grid.code], b.name, "", max(1, len(b.households) // 2)))
+            buildings.append((bid, area_id[grid.code], b.name, b.address, max(1, len(b.households) // 2)))
             for h in b.households:
                 hid = w.next_id("household")
                 households.append((hid, bid, h.unit, h.room))
                 for s in h.people:
                     pid = w.next_id("person")
                     full, initials = pinyin_keys(s.name)
-                    people.append((pid, s.name, full, initials, s.id_number, s.doc_type, s.doc_number, s.birth_date, s.sex, s.phone))
-                    moved_in = s.birth_date if s.relation == "child" else max(s.birth_date, P.TODAY.replace(year=2010))
-                    residents_rows.append((w.next_id("resident"), pid, hid, s.relation, moved_in))
+                    people.append((pid, s.name, full, initials, s.id_number, s.doc_type, s.doc_number, s.birth_date,
+                                   s.sex, s.phone))
+                    residents_rows.append((w.next_id("resident"), pid, hid, s.relation, s.moved_in))
                     if s.party:
                         members.append((w.next_id("member"), pid, branch_id[grid.code], s.party, s.floating))
                     if s.cadre:
-                        unit, rank, level = s.cadre
+                        home_unit, rank, level = s.cadre_unit(district.name)
                         unit_area = city_id if level == "city" else area_id[district.code]
-                        home_unit = unit if level == "city" else f"{district.name}{unit[1:]}"
                         cadres.append((w.next_id("cadre"), pid, home_unit, unit_area, rank, ""))
         if len(people) >= batch_size:
             flush()
@@ -178,8 +177,8 @@ def main():
           f"party members: {stats.party_members:,}  cadres: {stats.cadres:,}")
     print(f"frontline generate_city : {frontline_s:8.1f} s  {stats.residents / frontline_s:10,.0f} residents/s  "
           f"(peak RSS {peak_mb:,.0f} MB)")
-    print(f"raw driver ({'COPY' if args.database == 'postgresql' else 'executemany'}){' ' * (4 if args.database == 'postgresql' else 0)}: "
-          f"{raw_s:8.1f} s  {raw_count / raw_s:10,.0f} residents/s")
+    driver = "raw driver (COPY)" if args.database == "postgresql" else "raw driver (executemany)"
+    print(f"{driver:<24}: {raw_s:8.1f} s  {raw_count / raw_s:10,.0f} residents/s")
     print(f"ratio (frontline / raw) : {raw_s / frontline_s:8.2f}")
 
 

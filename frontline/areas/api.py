@@ -4,11 +4,10 @@ from django.db.models import Count, Q
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from frontline.core.scoping import get_for
 from frontline.people.api import ResidentOut
 
 from .models import Area, Household
-from frontline.core.scoping import get_for
-
 from .selectors import area_counts, area_get_for, areas_with_parent_id, household_get_for, household_residents
 
 router = Router(tags=["areas"])

@@ -3,16 +3,22 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from .selectors import (area_breadcrumb, area_counts, area_get_for, building_get_for, building_households,
-                        household_get_for, household_residents)
+from .models import Area
+from .selectors import (
+    area_breadcrumb,
+    area_counts,
+    area_get_for,
+    building_get_for,
+    building_households,
+    household_get_for,
+    household_residents,
+)
 
 
 @login_required
 def area_root(request):
     if request.user.area_id:
         return redirect("area_detail", pk=request.user.area_id)
-    from .models import Area
-
     root = Area.get_first_root_node()
     return redirect("area_detail", pk=root.pk) if root else render(request, "areas/empty.html")
 

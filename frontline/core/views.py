@@ -1,7 +1,5 @@
 """Home page by role, the audit log browser, language switch."""
 
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -45,5 +43,5 @@ def audit_list(request):
     if (end := parse_date(f.get("date_to") or "")):
         entries = entries.filter(at__date__lte=end)
     page = Paginator(entries, 50).get_page(f.get("page"))
-    return render(request, "core/audit_list.html", {"page": page, "filters": f, "actions": AuditLog._meta.get_field("action").choices,
-                                                    "today": datetime.date.today()})
+    return render(request, "core/audit_list.html", {"page": page, "filters": f,
+                                                    "actions": AuditLog._meta.get_field("action").choices})

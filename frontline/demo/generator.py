@@ -79,7 +79,7 @@ class CityWriter:
             bar = tqdm(total=self.plan.residents, unit=" residents", disable=not self.progress, mininterval=0.5)
             for (district, grid), count in zip(P.walk_grids(tree), P.grid_residents(self.plan)):
                 grid_area = area_by_code[grid.code]
-                specs = P.grid_buildings(r, count, district.code[:6])
+                specs = P.grid_buildings(r, count, district.code[:6], grid.address)
                 self._grid(specs, grid_area, area_by_code[district.code], branch_by_grid[grid.code])
                 if len(self.pending) >= self.batch_size:
                     bar.update(self._flush())
@@ -131,7 +131,8 @@ class CityWriter:
 
     def _grid(self, specs, grid_area, district_area, branch):
         buildings = Building.objects.bulk_create(
-            [Building(area=grid_area, name=b.name, floors=max(1, len(b.households) // 2)) for b in specs])
+            [Building(area=grid_area, name=b.name, address=b.address, floors=max(1, len(b.households) // 2))
+             for b in specs])
         households = Household.objects.bulk_create(
             [Household(building=b, unit=h.unit, room=h.room) for b, spec in zip(buildings, specs) for h in spec.households])
         flat = [h for spec in specs for h in spec.households]
@@ -146,7 +147,7 @@ class CityWriter:
             return 0
         city = self._city = self._city or Area.get_first_root_node()
         persons = []
-        for spec, _, _, _ in self.pending:
+        for spec, *_rest in self.pending:
             full, initials = pinyin_keys(spec.name)
             persons.append(Person(name=spec.name, pinyin_full=full, pinyin_initials=initials, id_number=spec.id_number,
                                   doc_type=spec.doc_type, doc_number=spec.doc_number, birth_date=spec.birth_date,
@@ -154,15 +155,13 @@ class CityWriter:
         Person.objects.bulk_create(persons, batch_size=1000)
         residents, members, cadres = [], [], []
         for person, (spec, household, district, branch) in zip(persons, self.pending):
-            moved_in = spec.birth_date if spec.relation == "child" else max(spec.birth_date, P.TODAY.replace(year=2010))
-            residents.append(Resident(person=person, household=household, relation=spec.relation, moved_in=moved_in))
+            residents.append(Resident(person=person, household=household, relation=spec.relation, moved_in=spec.moved_in))
             if spec.party:
                 members.append(PartyMember(person=person, org=branch, status=spec.party, floating=spec.floating))
             if spec.cadre:
-                unit, rank, level = spec.cadre
-                unit_area = city if level == "city" else district
-                home_unit = unit if level == "city" else f"{district.name}{unit[1:]}"
-                cadres.append(Cadre(person=person, home_unit=home_unit, unit_area=unit_area, rank=rank))
+                home_unit, rank, level = spec.cadre_unit(district.name)
+                cadres.append(Cadre(person=person, home_unit=home_unit, unit_area=city if level == "city" else district,
+                                    rank=rank))
         Resident.objects.bulk_create(residents, batch_size=1000)
         PartyMember.objects.bulk_create(members, batch_size=1000)
         Cadre.objects.bulk_create(cadres, batch_size=1000)

@@ -58,6 +58,7 @@ class AreaSpec:
     level: str
     code: str
     children: list["AreaSpec"] = field(default_factory=list)
+    address: str = ""  # a grid's street address: road, number and compound (小区)
 
 
 @dataclass
@@ -74,6 +75,16 @@ class PersonSpec:
     floating: bool = False
     cadre: tuple[str, str, str] | None = None  # (home unit, rank, "city"|"district")
 
+    @property
+    def moved_in(self) -> datetime.date:
+        """Children were born here; adults moved in by 2010 at the latest."""
+        return self.birth_date if self.relation == "child" else max(self.birth_date, TODAY.replace(year=2010))
+
+    def cadre_unit(self, district_name: str) -> tuple[str, str, str]:
+        """(home unit's name, rank, "city" or "district") of a cadre living in the district."""
+        unit, rank, level = self.cadre
+        return (unit if level == "city" else f"{district_name}{unit[1:]}"), rank, level
+
 
 @dataclass
 class HouseholdSpec:
@@ -86,6 +97,7 @@ class HouseholdSpec:
 class BuildingSpec:
     name: str
     households: list[HouseholdSpec]
+    address: str = ""
 
 
 def _split(total: int, parts: int) -> list[int]:
@@ -172,12 +184,17 @@ def area_tree(plan: CityPlan, r: CityRandom) -> AreaSpec:
             s_code = f"{d_code}{s + 1:03d}"
             street = AreaSpec(unique_name("街道"), "street", f"{s_code}000")
             district.children.append(street)
+            roads = [r.place_name() + suffix for suffix in ("路", "街", "大道")]
+            number = 0
             for c in range(communities_per[s_i]):
                 c_code = f"{s_code}{c + 1:03d}"
                 community = AreaSpec(unique_name("社区"), "community", c_code)
                 street.children.append(community)
                 for g in range(grids_per[c_i]):
-                    community.children.append(AreaSpec(f"第{g + 1}网格", "grid", f"{c_code}{g + 1:03d}"))
+                    number += r.rng.randint(1, 12)
+                    address = (f"{city.name}{district.name}{street.name}{r.rng.choice(roads)}{number}号"
+                               f"{r.place_name()}{r.rng.choice(['小区', '花园', '苑', '家园'])}")
+                    community.children.append(AreaSpec(f"第{g + 1}网格", "grid", f"{c_code}{g + 1:03d}", address=address))
                 c_i += 1
             s_i += 1
     return city
@@ -223,7 +240,7 @@ def household(r: CityRandom, size: int, region: str, party_rate: float, cadre_ra
     return result
 
 
-def grid_buildings(r: CityRandom, residents: int, region: str, party_rate: float = 0.0375,
+def grid_buildings(r: CityRandom, residents: int, region: str, address: str = "", party_rate: float = 0.0375,
                    cadre_rate: float = 0.0125) -> list[BuildingSpec]:
     """Buildings of a grid housing exactly `residents` people (the last household may be smaller).
 
@@ -233,7 +250,8 @@ def grid_buildings(r: CityRandom, residents: int, region: str, party_rate: float
     left = residents
     per_building = r.rng.choice([12, 18, 24, 24, 36])
     while left > 0:
-        b = BuildingSpec(f"{len(buildings) + 1}栋", [])
+        name = f"{len(buildings) + 1}栋"
+        b = BuildingSpec(name, [], address + name)
         buildings.append(b)
         units = 2 if per_building >= 24 else 1
         rooms_per_floor = 2

@@ -63,8 +63,8 @@ class Person(models.Model):
         return (
             Exists(Resident.objects.filter(person=OuterRef("pk"), moved_out__isnull=True,
                                            household__building__area__path__startswith=prefix))
-            | Exists(PartyMember.objects.filter(person=OuterRef("pk"), left_on__isnull=True).filter(
-                PartyOrg.scope_for_area(area, prefix="org__")))
+            | Exists(PartyMember.objects.filter(PartyMember.scope_for_area(area), person=OuterRef("pk"),
+                                                left_on__isnull=True))
             | Exists(Cadre.objects.filter(person=OuterRef("pk"), unit_area__path__startswith=prefix))
         )
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from frontline.core.audit import audit_create, audit_update, snapshot
 from frontline.core.validators import normalize_phone, parse_id_number
 
-from .models import Cadre, Person, PartyMember, PartyOrg, Resident
+from .models import Cadre, PartyMember, PartyOrg, Person, Resident
 from .pinyin import pinyin_keys
 
 

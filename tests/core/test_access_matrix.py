@@ -62,7 +62,7 @@ def test_api_detail_endpoints(city, client_for, household, person):
 def test_api_lists_and_search(city, client_for, household, person):
     assert_listed(client_for, f"/api/v1/persons?q={person.pinyin_full}", f'"id": {person.pk},',
                   sees=AT_GRID, hidden=SIBLINGS_OF_GRID, api=True)
-    assert_listed(client_for, f"/api/v1/areas?level=grid&limit=1000", f'"id": {city.grid.pk},',
+    assert_listed(client_for, "/api/v1/areas?level=grid&limit=1000", f'"id": {city.grid.pk},',
                   sees=AT_GRID, hidden=SIBLINGS_OF_GRID, api=True)
     # The last household of the grid, so that it is on the first page of an id-ordered list only for
     # those who see nothing of the grid's siblings before it ... so search by area of the community instead.

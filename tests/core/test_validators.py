@@ -3,8 +3,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from frontline.core.validators import (id_check_char, mask_id_number, mask_phone, normalize_phone,
-                                       parse_id_number)
+from frontline.core.validators import id_check_char, mask_id_number, mask_phone, normalize_phone, parse_id_number
 
 # Published examples of GB 11643 numbers with their correct check characters.
 VALID = ["11010519491231002X", "440524188001010014", "110101199003074477"]

@@ -86,7 +86,8 @@ def test_same_seed_same_city_different_seed_different_city(db):
 def test_the_plan_alone_is_deterministic():
     def people(seed):
         r = P.CityRandom(seed)
-        return [(p.name, p.id_number, p.phone) for b in P.grid_buildings(r, 200, "418002") for h in b.households for p in h.people]
+        buildings = P.grid_buildings(r, 200, "418002")
+        return [(p.name, p.id_number, p.phone) for b in buildings for h in b.households for p in h.people]
 
     assert people(3) == people(3) != people(4)
     assert len(people(3)) == 200
@@ -107,3 +108,10 @@ def test_an_interrupted_run_leaves_no_half_city_and_can_run_again(db):
         assert (Area.objects.count(), Person.objects.count(), Household.objects.count()) == (0, 0, 0)
         stats = generate_city(residents=3000, seed=5, progress=False, batch_size=500)
         assert stats.residents == Person.objects.count() == 3000
+
+
+def test_addresses_follow_the_area_tree(city):
+    building = Building.objects.filter(area=city.grid).first()
+    for ancestor in (city.city, city.district, city.street):
+        assert ancestor.name in building.address
+    assert building.address.endswith(building.name)

@@ -8,7 +8,7 @@ from django.utils import translation
 from frontline.areas.services import area_create, building_create, household_create
 from frontline.core.models import AuditLog
 from frontline.people.models import Person, Resident
-from frontline.people.services import (party_member_add, person_create, person_update, resident_move_in)
+from frontline.people.services import party_member_add, person_create, person_update, resident_move_in
 
 
 @pytest.fixture
