@@ -67,3 +67,13 @@ def test_commander_filters_the_audit_log_by_actor_person_and_date(city, client_f
     today = timezone.localdate().isoformat()
     assert "<td>grid</td>" in commander.get(f"/audit/?date_from={today}&date_to={today}").content.decode()
     assert "<td>grid</td>" not in commander.get("/audit/?date_to=2000-01-01").content.decode()
+
+
+def test_logging_in_is_recorded(city):
+    from django.test import Client
+
+    from frontline.demo.accounts import DEMO_PASSWORD
+
+    Client().post("/login/", {"username": "grid", "password": DEMO_PASSWORD}, REMOTE_ADDR="10.9.8.7")
+    entry = AuditLog.objects.filter(action="login").latest("id")
+    assert (entry.actor_name, entry.ip) == ("grid", "10.9.8.7")

@@ -1,0 +1,145 @@
+"""Benchmark: scoped reads through Frontline's selectors against hand-written SQL on the driver.
+
+    .venv/bin/python bench/scoped_reads.py --residents 1000000 [--database sqlite|postgresql] [--keep]
+
+Generates a city of N residents into a fresh database (kept in /tmp/frontline-bench-reads-<db>-<N>
+with --keep, and reused when it is there), then times, for a commander (the whole city) and a
+community secretary (one community):
+- the area page's counts (households, residents, party members under each child area);
+- a person search by pinyin initials.
+Each is run through Frontline (`area_counts`, `person_search`: the ORM, the one scoping function)
+and as plain SQL through the driver giving the same numbers; the median of 5 runs is printed with
+their ratio (raw time / Frontline time; 1.0 means no overhead).
+"""
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+COUNTS_SQL = """
+SELECT substr(a.path, 1, %(len)s) AS k, count(*) FROM {table} t {joins}
+WHERE a.path LIKE %(prefix)s {extra} GROUP BY k
+"""
+TABLES = {
+    "households": ("areas_household", "JOIN areas_building b ON b.id = t.building_id JOIN areas_area a ON a.id = b.area_id", ""),
+    "residents": ("people_resident", "JOIN areas_household h ON h.id = t.household_id JOIN areas_building b "
+                  "ON b.id = h.building_id JOIN areas_area a ON a.id = b.area_id", "AND t.moved_out IS NULL"),
+    "members": ("people_partymember", "JOIN people_partyorg o ON o.id = t.org_id JOIN areas_area a ON a.id = o.area_id",
+                "AND t.left_on IS NULL"),
+}
+SEARCH_SQL = """
+SELECT p.id FROM people_person p
+WHERE (p.pinyin_initials LIKE %(q)s OR p.pinyin_full LIKE %(q)s) AND (
+  EXISTS (SELECT 1 FROM people_resident r JOIN areas_household h ON h.id = r.household_id
+          JOIN areas_building b ON b.id = h.building_id JOIN areas_area a ON a.id = b.area_id
+          WHERE r.person_id = p.id AND r.moved_out IS NULL AND a.path LIKE %(prefix)s)
+  OR EXISTS (SELECT 1 FROM people_partymember m JOIN people_partyorg o ON o.id = m.org_id
+             LEFT JOIN areas_area a ON a.id = o.area_id
+             WHERE m.person_id = p.id AND m.left_on IS NULL AND a.path LIKE %(prefix)s)
+  OR EXISTS (SELECT 1 FROM people_cadre c JOIN areas_area a ON a.id = c.unit_area_id
+             WHERE c.person_id = p.id AND a.path LIKE %(prefix)s))
+ORDER BY p.pinyin_full, p.id LIMIT 50
+"""
+
+
+def median_time(fn, runs: int = 5) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--residents", type=int, default=100_000)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--keep", action="store_true", help="keep the generated database for the next run")
+    args = parser.parse_args()
+
+    workdir = Path(f"/tmp/frontline-bench-reads-{args.database}-{args.residents}")
+    workdir.mkdir(exist_ok=True)
+    os.environ["FRONTLINE_DATA_DIR"] = str(workdir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "frontline.settings"
+    if args.database == "postgresql":
+        import psycopg
+
+        name = f"frontline_bench_reads_{args.residents}"
+        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not (exists and args.keep):
+                conn.execute(f"DROP DATABASE IF EXISTS {name}")
+                conn.execute(f"CREATE DATABASE {name}")
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    elif not args.keep:
+        (workdir / "frontline.sqlite3").unlink(missing_ok=True)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from frontline.areas.models import Area
+    from frontline.core.models import User
+    from frontline.demo.accounts import demo_accounts_create
+    from frontline.demo.generator import generate_city
+
+    call_command("migrate", verbosity=0)
+    if not Area.objects.exists():
+        start = time.perf_counter()
+        generate_city(residents=args.residents, seed=2022, progress=False)
+        print(f"generated {args.residents:,} residents in {time.perf_counter() - start:.0f} s")
+    demo_accounts_create()
+    placeholder = "%s" if connection.vendor == "postgresql" else "?"
+
+    def raw(sql: str, params: dict):
+        """Plain SQL on the driver's own connection (sqlite3 or psycopg), not through the ORM."""
+        names = re.findall(r"%\((\w+)\)s", sql)
+        connection.ensure_connection()
+        cursor = connection.connection.cursor()
+        cursor.execute(re.sub(r"%\(\w+\)s", placeholder, sql), [params[n] for n in names])
+        return cursor.fetchall()
+
+    print(f"database: {args.database}  residents: {args.residents:,}")
+    print(f"{'read':<32}{'frontline':>12}{'raw SQL':>12}{'ratio':>8}")
+    for username in ("commander", "secretary"):
+        measure(User.objects.select_related("area").get(username=username), raw)
+
+
+def measure(user, raw) -> None:
+    from frontline.areas.models import Area
+    from frontline.areas.selectors import area_counts
+    from frontline.people.selectors import person_search
+
+    area = user.area
+    length = (area.depth + 1) * Area.steplen
+    prefix = area.path + "%"
+
+    def raw_counts():
+        result = {}
+        for key, (table, joins, extra) in TABLES.items():
+            rows = raw(COUNTS_SQL.format(table=table, joins=joins, extra=extra), {"len": length, "prefix": prefix})
+            result[key] = sum(n for _, n in rows)
+        return result
+
+    f_s, counts = median_time(lambda: area_counts(actor=user, area=area))
+    r_s, raw_result = median_time(raw_counts)
+    assert (counts.total.households, counts.total.residents) == (raw_result["households"], raw_result["residents"])
+    print(f"{'area counts, ' + user.username:<32}{f_s * 1000:>10.1f}ms{r_s * 1000:>10.1f}ms{r_s / f_s:>8.2f}")
+
+    f_s, found = median_time(lambda: [p.pk for p in person_search(actor=user, query="zw")])
+    r_s, raw_found = median_time(lambda: [row[0] for row in raw(SEARCH_SQL, {"q": "zw%", "prefix": prefix})])
+    assert found == raw_found, "the two searches found different people"
+    print(f"{'person search zw, ' + user.username:<32}{f_s * 1000:>10.1f}ms{r_s * 1000:>10.1f}ms{r_s / f_s:>8.2f}")
+
+
+if __name__ == "__main__":
+    main()
