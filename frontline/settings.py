@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves Swagger UI for /api/v1/docs from its own static files, not from a CDN
     "treebeard",
     "frontline.core",
     "frontline.areas",

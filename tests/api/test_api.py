@@ -48,3 +48,9 @@ def test_api_list_query_count_does_not_grow_with_rows(city, django_assert_max_nu
 
 def test_session_login_also_works_for_the_browser(city, client_for):
     assert client_for("grid").get(f"/api/v1/areas/{city.grid.pk}").status_code == 200
+
+
+def test_api_docs_page_uses_no_cdn(city, client_for):
+    page = client_for("grid").get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert "cdn." not in page and "jsdelivr" not in page
