@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "frontline.core",
     "frontline.areas",
     "frontline.people",
+    "frontline.grid",
     "frontline.demo",
 ]
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("people/<int:pk>/", people_views.person_detail, name="person_detail"),
     path("people/<int:pk>/reveal/<str:field>/", people_views.person_reveal, name="person_reveal"),
     path("audit/", core_views.audit_list, name="audit_list"),
+    path("", include("frontline.grid.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

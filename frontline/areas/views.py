@@ -3,6 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from frontline.grid.selectors import contact_coverage
+
 from .models import Area
 from .selectors import (
     area_breadcrumb,
@@ -27,8 +29,11 @@ def area_root(request):
 def area_detail(request, pk):
     area = area_get_for(request.user, pk)
     counts = area_counts(actor=request.user, area=area)
+    coverage = contact_coverage(area=area)
+    rows = [(child, c, coverage.get(child.pk if area.level == "grid" else child.path, 0)) for child, c in counts.children]
     return render(request, "areas/area_detail.html", {
-        "area": area, "counts": counts, "breadcrumb": area_breadcrumb(actor=request.user, area=area),
+        "area": area, "counts": counts, "rows": rows, "contacted": sum(coverage.values()),
+        "breadcrumb": area_breadcrumb(actor=request.user, area=area),
         "sites": area.sites.order_by("kind", "name") if area.level in ("community", "grid", "street") else None,
     })
 

@@ -67,6 +67,21 @@ def audit_record(*, actor, action: str, obj: models.Model | None = None, person=
     )
 
 
+def audit_bulk_create(actor, objs, person_of=None) -> None:
+    """One entry per created object, written in one statement (for assignments made in bulk)."""
+    if not objs:
+        return
+    content_type = ContentType.objects.get_for_model(objs[0])
+    common = {"actor": actor if actor is not None and actor.is_authenticated else None,
+              "actor_name": getattr(actor, "username", "") or "system",
+              "actor_area_path": actor.area.path if getattr(actor, "area_id", None) else "",
+              "action": AuditAction.CREATE, "content_type": content_type, "ip": _request_ip.get()}
+    AuditLog.objects.bulk_create([
+        AuditLog(**common, object_id=str(obj.pk), object_repr=str(obj)[:255], changes=diff({}, snapshot(obj)),
+                 person=person_of(obj) if person_of else None)
+        for obj in objs])
+
+
 def audit_create(actor, obj, **kwargs):
     return audit_record(actor=actor, action=AuditAction.CREATE, obj=obj, changes=diff({}, snapshot(obj)), **kwargs)
 

@@ -24,3 +24,11 @@ def can_reveal(user) -> bool:
 
 def can_read_audit(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role == Role.COMMANDER)
+
+
+DESK_ROLES = {Role.COMMANDER, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY}
+
+
+def can_manage_grid(user) -> bool:
+    """Assign grid roles and contact households: the desk roles of the area (within their scope)."""
+    return user.is_authenticated and (user.is_superuser or user.role in DESK_ROLES)

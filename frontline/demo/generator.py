@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from frontline.areas.models import Area, AreaLevel, Building, Household, Site, SiteKind
+from frontline.grid.assignment import balanced_assignment
+from frontline.grid.models import ContactHousehold, GridRole, GridRoleKind
 from frontline.people.models import Cadre, PartyMember, PartyOrg, PartyOrgKind, Person, Resident
 from frontline.people.pinyin import pinyin_keys
 
@@ -30,6 +32,8 @@ class CityStats:
     party_orgs: int = 0
     party_members: int = 0
     cadres: int = 0
+    grid_roles: int = 0
+    contact_households: int = 0
     sites: int = 0
 
 
@@ -67,6 +71,7 @@ class CityWriter:
         self.stats = CityStats()
         self.pending: list[tuple[P.PersonSpec, Household, Area, PartyOrg]] = []
         self._city: Area | None = None
+        self.households_by_grid: dict[int, list[Household]] = {}  # grids waiting for their flush
 
     def run(self) -> CityStats:
         if Area.objects.exists():
@@ -139,8 +144,38 @@ class CityWriter:
         for household, spec in zip(households, flat):
             for person in spec.people:
                 self.pending.append((person, household, district_area, branch))
+        self.households_by_grid[grid_area.pk] = households
         self.stats.buildings += len(buildings)
         self.stats.households += len(households)
+
+    def _grid_chains(self, members: list[PartyMember], homes: dict[int, Household]) -> None:
+        """Each grid of the batch gets its red grid member, a head for each building where a member lives,
+        and contact households assigned as the secretary's proposal would (so some gaps remain)."""
+        by_grid: dict[int, list[tuple[PartyMember, Household]]] = {}
+        for member in members:
+            if not member.floating:  # floating members are away: no grid duties
+                by_grid.setdefault(member.org.area_id, []).append((member, homes[member.person_id]))
+        roles, contacts = [], []
+        today = P.TODAY
+        for grid_id, grid_members in by_grid.items():
+            roles.append(GridRole(kind=GridRoleKind.GRID_MEMBER, member=grid_members[0][0], area_id=grid_id,
+                                  started_on=today))
+            by_building: dict[int, list[int]] = {}
+            member_by_id = {}
+            for member, household in grid_members:
+                by_building.setdefault(household.building_id, []).append(member.pk)
+                member_by_id[member.pk] = member
+            for building_id, ids in by_building.items():
+                roles.append(GridRole(kind=GridRoleKind.BUILDING_HEAD, member=member_by_id[ids[0]], area_id=grid_id,
+                                      building_id=building_id, started_on=today))
+            households = self.households_by_grid.get(grid_id, [])
+            pairs, _left = balanced_assignment([(h.pk, h.building_id) for h in households], by_building,
+                                               {pk: 0 for pk in member_by_id}, max_per_member=10)
+            contacts += [ContactHousehold(member_id=m, household_id=h, started_on=today) for h, m in pairs]
+        GridRole.objects.bulk_create(roles, batch_size=1000)
+        ContactHousehold.objects.bulk_create(contacts, batch_size=1000)
+        self.stats.grid_roles += len(roles)
+        self.stats.contact_households += len(contacts)
 
     def _flush(self) -> int:
         if not self.pending:
@@ -165,11 +200,13 @@ class CityWriter:
         Resident.objects.bulk_create(residents, batch_size=1000)
         PartyMember.objects.bulk_create(members, batch_size=1000)
         Cadre.objects.bulk_create(cadres, batch_size=1000)
+        self._grid_chains(members, {r.person_id: r.household for r in residents})
         n = len(self.pending)
         self.stats.residents += n
         self.stats.party_members += len(members)
         self.stats.cadres += len(cadres)
         self.pending = []
+        self.households_by_grid = {}
         if self.after_batch:
             self.after_batch(self.stats)
         return n

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from frontline.areas.models import Area, Building, Household, Site
 from frontline.core.models import User
+from frontline.grid.models import ContactHousehold, GridRole
 from frontline.core.validators import normalize_phone, parse_id_number
 from frontline.demo import plan as P
 from frontline.demo.generator import CityExists, generate_city
@@ -66,7 +67,7 @@ def empty_database():
     sid = transaction.savepoint()
     try:
         User.objects.all().delete()
-        for model in (Resident, PartyMember, Cadre, Person, Household, Building, Site, PartyOrg, Area):
+        for model in (ContactHousehold, GridRole, Resident, PartyMember, Cadre, Person, Household, Building, Site, PartyOrg, Area):
             model.objects.all().delete()
         yield
     finally:

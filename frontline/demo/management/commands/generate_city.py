@@ -22,4 +22,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"city generated: {stats.areas} areas, {stats.buildings} buildings, {stats.households} households, "
             f"{stats.residents} residents, {stats.party_orgs} party organizations, {stats.party_members} party members, "
-            f"{stats.cadres} cadres, {stats.sites} sites"))
+            f"{stats.cadres} cadres, {stats.sites} sites, {stats.grid_roles} grid roles, "
+            f"{stats.contact_households} contact households"))
