@@ -35,7 +35,7 @@ TABLES = {
 }
 SEARCH_SQL = """
 SELECT p.id FROM people_person p
-WHERE (p.pinyin_initials LIKE %(q)s OR p.pinyin_full LIKE %(q)s) AND (
+WHERE ({initials} OR {full}) AND (
   EXISTS (SELECT 1 FROM people_resident r JOIN areas_household h ON h.id = r.household_id
           JOIN areas_building b ON b.id = h.building_id JOIN areas_area a ON a.id = b.area_id
           WHERE r.person_id = p.id AND r.moved_out IS NULL AND a.path LIKE %(prefix)s)
@@ -108,6 +108,8 @@ def main():
         cursor.execute(re.sub(r"%\(\w+\)s", placeholder, sql), [params[n] for n in names])
         return cursor.fetchall()
 
+    raw.vendor = connection.vendor
+
     print(f"database: {args.database}  residents: {args.residents:,}")
     print(f"{'read':<32}{'frontline':>12}{'raw SQL':>12}{'ratio':>8}")
     for username in ("commander", "secretary"):
@@ -135,8 +137,12 @@ def measure(user, raw) -> None:
     assert (counts.total.households, counts.total.residents) == (raw_result["households"], raw_result["residents"])
     print(f"{'area counts, ' + user.username:<32}{f_s * 1000:>10.1f}ms{r_s * 1000:>10.1f}ms{r_s / f_s:>8.2f}")
 
+    # The best plain SQL for a prefix: a range on SQLite (its LIKE cannot use an index), LIKE on PostgreSQL.
+    match = "p.{0} LIKE %(q)s" if raw.vendor == "postgresql" else "p.{0} >= %(lo)s AND p.{0} < %(hi)s"
+    sql = SEARCH_SQL.format(initials=match.format("pinyin_initials"), full=match.format("pinyin_full"))
+    params = {"q": "zw%", "lo": "zw", "hi": "zw\U0010ffff", "prefix": prefix}
     f_s, found = median_time(lambda: [p.pk for p in person_search(actor=user, query="zw")])
-    r_s, raw_found = median_time(lambda: [row[0] for row in raw(SEARCH_SQL, {"q": "zw%", "prefix": prefix})])
+    r_s, raw_found = median_time(lambda: [row[0] for row in raw(sql, params)])
     assert found == raw_found, "the two searches found different people"
     print(f"{'person search zw, ' + user.username:<32}{f_s * 1000:>10.1f}ms{r_s * 1000:>10.1f}ms{r_s / f_s:>8.2f}")
 

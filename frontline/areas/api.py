@@ -59,7 +59,7 @@ def area_list(request, parent: int | None = None, level: str | None = None):
     areas = areas_with_parent_id(Area.objects.visible_to(request.auth)).order_by("path")
     if parent is not None:
         p = area_get_for(request.auth, parent)
-        areas = areas.filter(path__startswith=p.path, depth=p.depth + 1)
+        areas = areas.filter(path__prefix=p.path, depth=p.depth + 1)
     if level:
         areas = areas.filter(level=level)
     return areas
@@ -82,7 +82,7 @@ def _households(actor):
 def household_list(request, area: int | None = None):
     households = _households(request.auth).order_by("id")
     if area is not None:
-        households = households.filter(building__area__path__startswith=area_get_for(request.auth, area).path)
+        households = households.filter(building__area__path__prefix=area_get_for(request.auth, area).path)
     return households
 
 

@@ -69,10 +69,10 @@ def area_counts(*, actor, area: Area) -> AreaCounts:
 
     length = (area.depth + 1) * Area.steplen
     prefix = area.path
-    hh = _grouped(Household.objects.filter(building__area__path__startswith=prefix), "building__area__path", length)
-    res = _grouped(Resident.objects.filter(moved_out__isnull=True, household__building__area__path__startswith=prefix),
+    hh = _grouped(Household.objects.filter(building__area__path__prefix=prefix), "building__area__path", length)
+    res = _grouped(Resident.objects.filter(moved_out__isnull=True, household__building__area__path__prefix=prefix),
                    "household__building__area__path", length)
-    pm = _grouped(PartyMember.objects.filter(left_on__isnull=True, org__area__path__startswith=prefix),
+    pm = _grouped(PartyMember.objects.filter(left_on__isnull=True, org__area__path__prefix=prefix),
                   "org__area__path", length)
     children = [(c, Counts(hh.get(c.path, 0), res.get(c.path, 0), pm.get(c.path, 0)))
                 for c in Area.objects.get_children(area).visible_to(actor).order_by("code")]

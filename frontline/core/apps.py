@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import lookups  # noqa: F401  registers __prefix
         from .audit import audit_record
         from .models import AuditAction
 

@@ -72,7 +72,7 @@ class AuditQuerySet(models.QuerySet):
             return self
         if not actor.area_id:
             return self.none()
-        return self.filter(actor_area_path__startswith=actor.area.path)
+        return self.filter(actor_area_path__prefix=actor.area.path)
 
 
 class AuditLog(models.Model):

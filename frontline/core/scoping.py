@@ -39,7 +39,7 @@ class AreaScope(Scope):
         if field is None:
             return None
         prefix = f"{field}__" if field else ""
-        return Q(**{f"{prefix}path__startswith": self.area.path})
+        return Q(**{f"{prefix}path__prefix": self.area.path})
 
 
 class _All:

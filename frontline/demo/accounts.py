@@ -11,7 +11,7 @@ DEMO_PASSWORD = "frontline-2022"
 
 
 def _first(level: str, under: Area, n: int = 0) -> Area:
-    return Area.objects.filter(level=level, path__startswith=under.path).order_by("path")[n]
+    return Area.objects.filter(level=level, path__prefix=under.path).order_by("path")[n]
 
 
 def _resident_member_of(grid: Area):

@@ -82,7 +82,7 @@ def contact_coverage(*, area: Area) -> dict[str, int]:
         return dict(households.filter(building__area=area).values("building").annotate(n=Count("id"))
                     .values_list("building", "n"))
     length = (area.depth + 1) * Area.steplen
-    return dict(households.filter(building__area__path__startswith=area.path)
+    return dict(households.filter(building__area__path__prefix=area.path)
                 .annotate(k=Substr("building__area__path", 1, length)).values("k").annotate(n=Count("id"))
                 .values_list("k", "n"))
 

@@ -62,10 +62,10 @@ class Person(models.Model):
         prefix = area.path
         return (
             Exists(Resident.objects.filter(person=OuterRef("pk"), moved_out__isnull=True,
-                                           household__building__area__path__startswith=prefix))
+                                           household__building__area__path__prefix=prefix))
             | Exists(PartyMember.objects.filter(PartyMember.scope_for_area(area), person=OuterRef("pk"),
                                                 left_on__isnull=True))
-            | Exists(Cadre.objects.filter(person=OuterRef("pk"), unit_area__path__startswith=prefix))
+            | Exists(Cadre.objects.filter(person=OuterRef("pk"), unit_area__path__prefix=prefix))
         )
 
 
@@ -140,7 +140,7 @@ class PartyOrg(MP_Node):
 
     @classmethod
     def scope_for_area(cls, area, prefix: str = "") -> Q:
-        return Q(**{f"{prefix}area__path__startswith": area.path}) | Q(**{f"{prefix}site__area__path__startswith": area.path})
+        return Q(**{f"{prefix}area__path__prefix": area.path}) | Q(**{f"{prefix}site__area__path__prefix": area.path})
 
 
 class MemberStatus(models.TextChoices):

@@ -23,7 +23,7 @@ def person_search(*, actor, query: str, limit: int = 50):
         match = Q(id_number__endswith=q.upper()) | Q(phone__endswith=q)
     elif re.fullmatch(r"[A-Za-z]+", q):
         q = q.lower()
-        match = Q(pinyin_initials__startswith=q) | Q(pinyin_full__startswith=q)
+        match = Q(pinyin_initials__prefix=q) | Q(pinyin_full__prefix=q)
     elif q and not q.isdigit():
         match = Q(name__contains=q)
     else:

@@ -6,10 +6,10 @@ from django.db import transaction
 
 from frontline.areas.models import Area, Building, Household, Site
 from frontline.core.models import User
-from frontline.grid.models import ContactHousehold, GridRole
 from frontline.core.validators import normalize_phone, parse_id_number
 from frontline.demo import plan as P
 from frontline.demo.generator import CityExists, generate_city
+from frontline.grid.models import ContactHousehold, GridRole
 from frontline.people.models import Cadre, PartyMember, PartyOrg, Person, Resident
 from tests.conftest import TEST_RESIDENTS
 
@@ -67,7 +67,8 @@ def empty_database():
     sid = transaction.savepoint()
     try:
         User.objects.all().delete()
-        for model in (ContactHousehold, GridRole, Resident, PartyMember, Cadre, Person, Household, Building, Site, PartyOrg, Area):
+        for model in (ContactHousehold, GridRole, Resident, PartyMember, Cadre, Person, Household, Building, Site,
+                      PartyOrg, Area):
             model.objects.all().delete()
         yield
     finally:

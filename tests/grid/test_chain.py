@@ -55,7 +55,7 @@ def test_proposal_is_balanced_within_the_maximum_and_prefers_the_building(city):
     _uncover(city.grid)
     proposal = contact_assignment_propose(actor=city.users["secretary"], grid=city.grid, max_per_member=3)
     loads = {}
-    for household, member in proposal.pairs:
+    for _household, member in proposal.pairs:
         loads[member.pk] = loads.get(member.pk, 0) + 1
     assert max(loads.values()) <= 3
     assert max(loads.values()) - min(loads.values()) <= 1 or proposal.unassigned == []
@@ -124,4 +124,5 @@ def test_role_form_asks_for_the_building_of_a_head(city, client_for):
                                                                              "street_name": "幸福巷"})
     assert response.status_code == 302
     assert GridRole.objects.filter(kind="street_head", street_name="幸福巷", member=member).exists()
-    assert client_for("grid").post(f"/areas/{city.grid.pk}/roles/", {"kind": "grid_member", "member": member.pk}).status_code == 403
+    refused = client_for("grid").post(f"/areas/{city.grid.pk}/roles/", {"kind": "grid_member", "member": member.pk})
+    assert refused.status_code == 403
