@@ -170,6 +170,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # Roles allowed to reveal a masked ID number or phone (each reveal is audited).
 FRONTLINE_REVEAL_ROLES = envlist("FRONTLINE_REVEAL_ROLES", ["commander", "street_officer", "community_secretary", "grid_worker"])
 FRONTLINE_PAGE_SIZE = envint("FRONTLINE_PAGE_SIZE", 50)
+# An overdue work order moves one level up the area tree, then again after each grace period.
+FRONTLINE_ESCALATION_GRACE_HOURS = envint("FRONTLINE_ESCALATION_GRACE_HOURS", 24)
+CELERY_BEAT_SCHEDULE = {
+    "escalate-overdue-work-orders": {"task": "frontline.core.tasks.escalate_overdue_work_orders", "schedule": 600.0},
+}
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from frontline.areas import views as area_views
 from frontline.core import views as core_views
+from frontline.core import workorder_views
 from frontline.core.api import api
 from frontline.people import views as people_views
 
@@ -31,6 +32,10 @@ urlpatterns = [
     path("people/<int:pk>/", people_views.person_detail, name="person_detail"),
     path("people/<int:pk>/reveal/<str:field>/", people_views.person_reveal, name="person_reveal"),
     path("audit/", core_views.audit_list, name="audit_list"),
+    path("inbox/", workorder_views.inbox_view, name="inbox"),
+    path("work-orders/", workorder_views.work_order_list_view, name="work_order_list"),
+    path("work-orders/<int:pk>/", workorder_views.work_order_detail, name="work_order_detail"),
+    path("work-orders/<int:pk>/<str:action>/", workorder_views.work_order_act, name="work_order_act"),
     path("", include("frontline.grid.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -2,6 +2,7 @@
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -46,6 +47,9 @@ class Area(MP_Node):
             models.CheckConstraint(condition=models.Q(level__in=[c.value for c in LEVEL_ORDER]), name="area_level_known"),
         ]
 
+    def get_absolute_url(self):
+        return reverse("area_detail", args=[self.pk])
+
     def __str__(self):
         return self.name
 
@@ -69,6 +73,9 @@ class Building(models.Model):
         verbose_name_plural = _("buildings")
         constraints = [models.UniqueConstraint(fields=["area", "name"], name="building_unique_in_grid")]
 
+    def get_absolute_url(self):
+        return reverse("building_detail", args=[self.pk])
+
     def __str__(self):
         return self.name
 
@@ -88,6 +95,9 @@ class Household(models.Model):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         constraints = [models.UniqueConstraint(fields=["building", "unit", "room"], name="household_unique_room")]
+
+    def get_absolute_url(self):
+        return reverse("household_detail", args=[self.pk])
 
     def __str__(self):
         unit = _("unit %(unit)s ") % {"unit": self.unit} if self.unit else ""

@@ -3,15 +3,17 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import can_read_audit
+from .roles import DESK_ROLES, can_read_audit
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
-    nav = [("home", _("Today"), reverse("home")), ("areas", _("Areas"), reverse("area_root")),
+    nav = [("inbox", _("Inbox"), reverse("inbox")), ("areas", _("Areas"), reverse("area_root")),
            ("search", _("Search"), reverse("person_search"))]
+    if user.is_superuser or user.role in DESK_ROLES:
+        nav.append(("work_orders", _("Work orders"), reverse("work_order_list")))
     if can_read_audit(user):
         nav.append(("audit", _("Audit log"), reverse("audit_list")))
     return {"nav": nav}

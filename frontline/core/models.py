@@ -4,11 +4,14 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.timezone import now as now_field
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
+from .scoping import ScopedQuerySet
 
 
 class User(AbstractUser):
@@ -106,3 +109,101 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the audit log is append-only")
+
+
+class WorkOrderKind(models.TextChoices):
+    """Every kind of frontline work; later capabilities add theirs here."""
+
+    GENERAL = "general", _("General task")
+    REVISIT = "revisit", _("Revisit a household")
+    SPECIAL_NEED_FOLLOWUP = "special_need_followup", _("Special-need follow-up")
+
+
+class WorkOrderStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    DONE = "done", _("Done")
+    CANNOT_DO = "cannot_do", _("Cannot be done")
+
+
+ACTIVE_STATUSES = (WorkOrderStatus.OPEN, WorkOrderStatus.ACCEPTED)
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+
+class WorkOrder(models.Model):
+    """One unit of frontline work: whom it concerns, where, who does it, by when, and its history."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=WorkOrderKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="work_orders")
+    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    assignee = models.ForeignKey(User, verbose_name=_("assignee"), null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="work_orders")
+    assignee_role = models.CharField(_("assigned role"), max_length=32, choices=Role.choices, blank=True,
+                                     help_text=_("When no one person is named: whoever holds this role at the area."))
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=16, choices=WorkOrderStatus.choices, default=WorkOrderStatus.OPEN)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    escalated_to = models.ForeignKey("areas.Area", verbose_name=_("escalated to"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="escalated_work_orders")
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    next_escalation_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "area"
+
+    class Meta:
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "subject_type", "subject_id"],
+                                    condition=models.Q(status__in=["open", "accepted"], subject_id__isnull=False),
+                                    name="work_order_one_active_per_subject"),
+            models.CheckConstraint(condition=~models.Q(status="cannot_do") | ~models.Q(reason=""),
+                                   name="work_order_cannot_do_has_reason"),
+        ]
+        indexes = [models.Index(fields=["assignee", "status"]), models.Index(fields=["area", "status"]),
+                   models.Index(fields=["status", "due_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    def overdue(self, now=None) -> bool:
+        return self.active and self.due_at is not None and self.due_at < (now or now_field())
+
+
+class WorkOrderEvent(models.Model):
+    """The history of a work order: created, accepted, commented, escalated, done, cannot do."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        ACCEPTED = "accepted", _("accepted")
+        COMMENTED = "commented", _("commented")
+        ESCALATED = "escalated", _("escalated")
+        DONE = "done", _("done")
+        CANNOT_DO = "cannot_do", _("cannot be done")
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=now_field)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]

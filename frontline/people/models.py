@@ -1,6 +1,7 @@
 """People: natural persons, where they live, party organizations and members, cadres."""
 
 from django.db import models
+from django.urls import reverse
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
@@ -52,6 +53,9 @@ class Person(models.Model):
             models.Index(fields=["pinyin_initials"], name="person_initials_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["pinyin_full"], name="person_pinyin_prefix", opclasses=["varchar_pattern_ops"]),
         ]
+
+    def get_absolute_url(self):
+        return reverse("person_detail", args=[self.pk])
 
     def __str__(self):
         return self.name

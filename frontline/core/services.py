@@ -1,0 +1,150 @@
+"""The work-order engine: create (one or in bulk, idempotently), accept, finish, comment, escalate."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .audit import audit_bulk_create, audit_create, audit_update, snapshot
+from .models import ACTIVE_STATUSES, Priority, WorkOrder, WorkOrderEvent, WorkOrderStatus
+from .roles import DESK_ROLES
+
+
+def _subject_fields(subject) -> dict:
+    if subject is None:
+        return {"subject_type": None, "subject_id": None}
+    return {"subject_type": ContentType.objects.get_for_model(subject), "subject_id": subject.pk}
+
+
+@transaction.atomic
+def work_order_create(*, actor, kind: str, title: str, area, subject=None, assignee=None, assignee_role: str = "",
+                      due_at: datetime.datetime | None = None, priority: int = Priority.NORMAL) -> WorkOrder:
+    order = WorkOrder(kind=kind, title=title, area=area, assignee=assignee, assignee_role=assignee_role, due_at=due_at,
+                      priority=priority, created_by=actor if actor and actor.is_authenticated else None,
+                      **_subject_fields(subject))
+    order.full_clean()
+    if order.subject_id is not None and WorkOrder.objects.filter(
+            kind=kind, subject_type=order.subject_type, subject_id=order.subject_id, status__in=ACTIVE_STATUSES).exists():
+        raise ValidationError(_("There is already an open work order of this kind for %(subject)s.") % {"subject": subject})
+    order.save()
+    WorkOrderEvent.objects.create(work_order=order, actor=order.created_by, action=WorkOrderEvent.Action.CREATED)
+    audit_create(actor, order)
+    return order
+
+
+@transaction.atomic
+def work_orders_create_bulk(*, actor, kind: str, items: list[tuple[object, object, str]], assignee_role: str = "",
+                            assignee=None, due_at: datetime.datetime | None = None,
+                            priority: int = Priority.NORMAL) -> list[WorkOrder]:
+    """One order per (subject, area, title) item, skipping subjects that already have an open order
+    of this kind: running the same bulk action twice creates nothing the second time."""
+    if not items:
+        return []
+    subject_type = ContentType.objects.get_for_model(items[0][0])
+    busy = set(WorkOrder.objects.filter(kind=kind, subject_type=subject_type, status__in=ACTIVE_STATUSES,
+                                        subject_id__in=[s.pk for s, _a, _t in items]).values_list("subject_id", flat=True))
+    creator = actor if actor and actor.is_authenticated else None
+    orders = [WorkOrder(kind=kind, title=title, area=area, subject_type=subject_type, subject_id=subject.pk,
+                        assignee=assignee, assignee_role=assignee_role, due_at=due_at, priority=priority,
+                        created_by=creator)
+              for subject, area, title in items if subject.pk not in busy]
+    WorkOrder.objects.bulk_create(orders, batch_size=500)
+    WorkOrderEvent.objects.bulk_create([WorkOrderEvent(work_order=o, actor=creator, action=WorkOrderEvent.Action.CREATED)
+                                        for o in orders], batch_size=500)
+    audit_bulk_create(actor, orders)
+    return orders
+
+
+def can_act(user, order: WorkOrder) -> bool:
+    """The assignee, a holder of the assigned role at the order's area, the users it was escalated to,
+    or a desk role above: all of them only within their scope."""
+    if not WorkOrder.objects.visible_to(user).filter(pk=order.pk).exists():
+        return False
+    if user.is_superuser or user.role in DESK_ROLES:
+        return True
+    if order.assignee_id is not None:
+        return order.assignee_id == user.pk
+    return order.assignee_role == user.role and (order.area_id == user.area_id or order.escalated_to_id == user.area_id)
+
+
+def _transition(actor, order: WorkOrder, status: str, action: str, note: str = "", reason: str = "",
+                from_statuses=ACTIVE_STATUSES) -> WorkOrder:
+    order = WorkOrder.objects.select_for_update().get(pk=order.pk)
+    if not can_act(actor, order):
+        raise PermissionDenied
+    if order.status not in from_statuses:
+        raise ValidationError(_("This work order is %(status)s already.") % {"status": order.get_status_display()})
+    before = snapshot(order)
+    order.status = status
+    if reason:
+        order.reason = reason
+    if status not in ACTIVE_STATUSES:
+        order.closed_at = timezone.now()
+    if status == WorkOrderStatus.ACCEPTED and order.assignee_id is None:
+        order.assignee = actor
+    order.full_clean()
+    order.save()
+    WorkOrderEvent.objects.create(work_order=order, actor=actor, action=action, note=note or reason)
+    audit_update(actor, order, before)
+    return order
+
+
+@transaction.atomic
+def work_order_accept(*, actor, order: WorkOrder) -> WorkOrder:
+    return _transition(actor, order, WorkOrderStatus.ACCEPTED, WorkOrderEvent.Action.ACCEPTED,
+                       from_statuses=(WorkOrderStatus.OPEN,))
+
+
+@transaction.atomic
+def work_order_complete(*, actor, order: WorkOrder, note: str = "") -> WorkOrder:
+    return _transition(actor, order, WorkOrderStatus.DONE, WorkOrderEvent.Action.DONE, note=note)
+
+
+@transaction.atomic
+def work_order_cannot_do(*, actor, order: WorkOrder, reason: str) -> WorkOrder:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why this cannot be done.")})
+    return _transition(actor, order, WorkOrderStatus.CANNOT_DO, WorkOrderEvent.Action.CANNOT_DO, reason=reason.strip())
+
+
+@transaction.atomic
+def work_order_comment(*, actor, order: WorkOrder, note: str) -> WorkOrderEvent:
+    if not WorkOrder.objects.visible_to(actor).filter(pk=order.pk).exists():
+        raise PermissionDenied
+    if not note.strip():
+        raise ValidationError({"note": _("The comment is empty.")})
+    return WorkOrderEvent.objects.create(work_order=order, actor=actor, action=WorkOrderEvent.Action.COMMENTED,
+                                         note=note.strip())
+
+
+@transaction.atomic
+def work_orders_escalate_overdue(*, now: datetime.datetime | None = None) -> int:
+    """Overdue active orders move one level up the area tree, to the users responsible there; an order
+    still overdue a grace period later (FRONTLINE_ESCALATION_GRACE_HOURS) moves up again. Idempotent:
+    running it twice at the same moment escalates nothing the second time."""
+    from frontline.areas.models import Area
+
+    now = now or timezone.now()
+    grace = datetime.timedelta(hours=settings.FRONTLINE_ESCALATION_GRACE_HOURS)
+    due = (WorkOrder.objects.select_for_update().select_related("area", "escalated_to")
+           .filter(status__in=ACTIVE_STATUSES, due_at__lt=now)
+           .filter(Q(next_escalation_at__isnull=True) | Q(next_escalation_at__lte=now)))
+    count = 0
+    for order in due:
+        current = order.escalated_to or order.area
+        if current.depth == 1:
+            continue  # already at the city
+        parent = Area.objects.get_parent(current)
+        before = snapshot(order)
+        order.escalated_to, order.escalation_level, order.next_escalation_at = parent, order.escalation_level + 1, now + grace
+        order.save(update_fields=["escalated_to", "escalation_level", "next_escalation_at"])
+        WorkOrderEvent.objects.create(work_order=order, action=WorkOrderEvent.Action.ESCALATED, at=now,
+                                      note=_("Overdue: escalated to %(area)s.") % {"area": parent.name})
+        audit_update(None, order, before)
+        count += 1
+    return count
