@@ -1,8 +1,8 @@
 """People: natural persons, where they live, party organizations and members, cadres."""
 
 from django.db import models
-from django.urls import reverse
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 

@@ -8,8 +8,14 @@ from django.utils import timezone
 from frontline.areas.models import Household
 from frontline.core.models import AuditLog, WorkOrder
 from frontline.core.selectors import inbox
-from frontline.core.services import (work_order_accept, work_order_cannot_do, work_order_complete, work_order_create,
-                                     work_orders_create_bulk, work_orders_escalate_overdue)
+from frontline.core.services import (
+    work_order_accept,
+    work_order_cannot_do,
+    work_order_complete,
+    work_order_create,
+    work_orders_create_bulk,
+    work_orders_escalate_overdue,
+)
 from frontline.core.tasks import escalate_overdue_work_orders
 from tests.access import assert_access, assert_listed
 
