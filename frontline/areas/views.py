@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from frontline.grid.selectors import contact_coverage
+from frontline.grid.selectors import campaign_progress, campaigns_active, contact_coverage, household_campaigns
 
 from .models import Area
 from .selectors import (
@@ -30,9 +30,13 @@ def area_detail(request, pk):
     area = area_get_for(request.user, pk)
     counts = area_counts(actor=request.user, area=area)
     coverage = contact_coverage(area=area)
-    rows = [(child, c, coverage.get(child.pk if area.level == "grid" else child.path, 0)) for child, c in counts.children]
+    campaigns = [(c, *campaign_progress(campaign=c, area=area)) for c in campaigns_active(actor=request.user)]
+    rows = []
+    for child, c in counts.children:
+        key = child.pk if area.level == "grid" else child.path
+        rows.append((child, c, coverage.get(key, 0), [(campaign, by_child.get(key)) for campaign, _t, by_child in campaigns]))
     return render(request, "areas/area_detail.html", {
-        "area": area, "counts": counts, "rows": rows, "contacted": sum(coverage.values()),
+        "area": area, "counts": counts, "rows": rows, "contacted": sum(coverage.values()), "campaigns": campaigns,
         "breadcrumb": area_breadcrumb(actor=request.user, area=area),
         "sites": area.sites.order_by("kind", "name") if area.level in ("community", "grid", "street") else None,
     })
@@ -52,5 +56,6 @@ def household_detail(request, pk):
     household = household_get_for(request.user, pk)
     return render(request, "areas/household_detail.html", {
         "household": household, "residents": household_residents(actor=request.user, household=household),
+        "campaigns": household_campaigns(actor=request.user, household=household),
         "breadcrumb": area_breadcrumb(actor=request.user, area=household.building.area),
     })

@@ -11,7 +11,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav": []}
     nav = [("inbox", _("Inbox"), reverse("inbox")), ("areas", _("Areas"), reverse("area_root")),
-           ("search", _("Search"), reverse("person_search"))]
+           ("campaigns", _("Door to door"), reverse("campaign_list")), ("search", _("Search"), reverse("person_search"))]
     if user.is_superuser or user.role in DESK_ROLES:
         nav.append(("work_orders", _("Work orders"), reverse("work_order_list")))
     if can_read_audit(user):

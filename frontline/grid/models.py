@@ -1,7 +1,7 @@
 """The community grid: "社区党组织—小区(网格)党支部—两长一员—党员联系户"."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from frontline.core.scoping import ScopedQuerySet
@@ -73,3 +73,119 @@ class ContactHousehold(models.Model):
 
     def __str__(self):
         return f"{self.member.person} → {self.household}"
+
+
+class SpecialNeedKind(models.TextChoices):
+    ELDERLY_ALONE = "elderly_alone", _("Elderly living alone")
+    PREGNANT = "pregnant", _("Pregnant or postpartum")
+    DIALYSIS = "dialysis", _("Dialysis")
+    CHRONIC_MEDICATION = "chronic_medication", _("Chronic disease needing medicine")
+    DISABILITY = "disability", _("Disability")
+    INFANT = "infant", _("Infant")
+    CANCER_TREATMENT = "cancer_treatment", _("Cancer treatment")
+    OTHER = "other", _("Other need")
+
+
+class SpecialNeed(models.Model):
+    """A resident who needs priority service; kept up to date from door-to-door visits."""
+
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="special_needs")
+    kind = models.CharField(_("kind"), max_length=24, choices=SpecialNeedKind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_on = models.DateField(_("recorded on"))
+    resolved_on = models.DateField(_("no longer since"), null=True, blank=True)
+    source_visit = models.ForeignKey("grid.HouseholdVisit", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("special need")
+        verbose_name_plural = _("special needs")
+        constraints = [models.UniqueConstraint(fields=["person", "kind"], condition=Q(resolved_on__isnull=True),
+                                               name="special_need_one_active_per_kind")]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_kind_display()}"
+
+    @classmethod
+    def scope_for_area(cls, area) -> Q:
+        from frontline.people.models import Person
+
+        return Q(person__in=Person.objects.filter(Person.scope_for_area(area)))
+
+
+class ScreeningCampaign(models.Model):
+    """A door-to-door screening over some areas and dates, with its own form (never one wave's form in code)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    areas = models.ManyToManyField("areas.Area", verbose_name=_("areas"), related_name="screening_campaigns")
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    form = models.JSONField(_("form"), default=list, help_text=_("The questions asked of each resident."))
+    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("screening campaign")
+        verbose_name_plural = _("screening campaigns")
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
+                                              name="campaign_ends_after_start")]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_for_area(cls, area) -> Q:
+        """Visible where it runs: its areas lie under the viewer's area, or the viewer's area lies under one of them."""
+        from frontline.areas.models import Area
+
+        ancestors = [area.path[:i] for i in range(Area.steplen, len(area.path) + 1, Area.steplen)]
+        covering = cls.areas.through.objects.filter(screeningcampaign=OuterRef("pk"))
+        return Exists(covering.filter(area__path__prefix=area.path)) | Exists(covering.filter(area__path__in=ancestors))
+
+
+class VisitOutcome(models.TextChoices):
+    VISITED = "visited", _("Visited")
+    NOBODY_HOME = "nobody_home", _("Nobody home")
+    REFUSED = "refused", _("Refused")
+
+
+class HouseholdVisit(models.Model):
+    """A door-to-door visit (敲门行动/入户排查) of one household in a campaign."""
+
+    campaign = models.ForeignKey(ScreeningCampaign, verbose_name=_("campaign"), on_delete=models.PROTECT,
+                                 related_name="visits")
+    household = models.ForeignKey("areas.Household", verbose_name=_("household"), on_delete=models.PROTECT,
+                                  related_name="visits")
+    visitor = models.ForeignKey("core.User", verbose_name=_("visitor"), null=True, on_delete=models.SET_NULL, related_name="+")
+    visited_at = models.DateTimeField(_("visited at"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=VisitOutcome.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "household__building__area"
+
+    class Meta:
+        verbose_name = _("household visit")
+        verbose_name_plural = _("household visits")
+        constraints = [models.UniqueConstraint(fields=["campaign", "household"], condition=Q(outcome="visited"),
+                                               name="visit_one_completed_per_campaign")]
+        indexes = [models.Index(fields=["campaign", "outcome"])]
+
+    def __str__(self):
+        return f"{self.household} · {self.get_outcome_display()}"
+
+
+class ResidentScreening(models.Model):
+    """What a visit found about one resident: the campaign form's answers."""
+
+    visit = models.ForeignKey(HouseholdVisit, on_delete=models.CASCADE, related_name="screenings")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="screenings")
+    answers = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["visit", "person"], name="screening_one_per_person_per_visit")]

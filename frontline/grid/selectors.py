@@ -2,14 +2,24 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from frontline.areas.models import Area, Building, Household
-from frontline.people.models import PartyMember, PartyOrg
+from frontline.people.models import PartyMember, PartyOrg, Resident
 
 from .assignment import balanced_assignment
-from .models import ContactHousehold, GridRole, GridRoleKind
+from .models import (
+    ContactHousehold,
+    GridRole,
+    GridRoleKind,
+    HouseholdVisit,
+    ResidentScreening,
+    ScreeningCampaign,
+    SpecialNeed,
+    VisitOutcome,
+)
 from .services import current_loads, eligible_members
 
 
@@ -111,3 +121,117 @@ def contact_assignment_propose(*, actor, grid: Area, max_per_member: int = 10) -
     pairs = [(by_id[h], members[m]) for h, m in pair_ids]
     unassigned = [by_id[h] for h in left]
     return Proposal(pairs, unassigned, max_per_member)
+
+
+def campaigns_active(*, actor, today=None):
+    today = today or timezone.localdate()
+    return (ScreeningCampaign.objects.visible_to(actor).filter(starts_on__lte=today, ends_on__gte=today)
+            .prefetch_related("areas").order_by("-starts_on", "id"))
+
+
+def _covered_households(campaign: ScreeningCampaign, area: Area):
+    """Households under `area` that the campaign covers."""
+    paths = [a.path for a in campaign.areas.all()]
+    if any(area.path.startswith(p) for p in paths):
+        return Household.objects.filter(building__area__path__prefix=area.path)
+    inside = [p for p in paths if p.startswith(area.path)]
+    if not inside:
+        return Household.objects.none()
+    q = Q()
+    for p in inside:
+        q |= Q(building__area__path__prefix=p)
+    return Household.objects.filter(q)
+
+
+def _visited():
+    return Exists(HouseholdVisit.objects.filter(household=OuterRef("pk"), campaign=OuterRef("campaign_id"),
+                                                outcome=VisitOutcome.VISITED))
+
+
+def _group(qs, field_name: str, length: int | None) -> dict:
+    """Counts by a field, or by the first `length` characters of a path field."""
+    if length is not None:
+        qs, field_name = qs.annotate(k=Substr(field_name, 1, length)), "k"
+    return dict(qs.values(field_name).annotate(n=Count("id")).values_list(field_name, "n"))
+
+
+@dataclass
+class Progress:
+    households: int = 0
+    visited: int = 0
+    screened: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.visited / self.households) if self.households else 0
+
+
+def campaign_progress(*, campaign: ScreeningCampaign, area: Area) -> tuple[Progress, dict]:
+    """Households covered, households visited and residents screened under each child of `area` (each
+    building of a grid), keyed like `contact_coverage`; three grouped queries."""
+    households = _covered_households(campaign, area).annotate(campaign_id=Value(campaign.pk))
+    visited = households.filter(_visited())
+    screened = ResidentScreening.objects.filter(visit__campaign=campaign, visit__outcome=VisitOutcome.VISITED,
+                                                visit__household__in=households.values("pk"))
+    if area.level == "grid":
+        key, skey, length = "building", "visit__household__building", None
+    else:
+        key, skey, length = "building__area__path", "visit__household__building__area__path", (area.depth + 1) * Area.steplen
+    totals, done, people = _group(households, key, length), _group(visited, key, length), _group(screened, skey, length)
+    by_child = {k: Progress(n, done.get(k, 0), people.get(k, 0)) for k, n in totals.items()}
+    total = Progress(sum(totals.values()), sum(done.values()), sum(people.values()))
+    return total, by_child
+
+
+def households_to_visit(*, actor, campaign: ScreeningCampaign, area: Area):
+    """The households under `area` this campaign still has to visit (nobody-home ones included)."""
+    return (_covered_households(campaign, area).visible_to(actor).annotate(campaign_id=Value(campaign.pk))
+            .exclude(_visited()).select_related("building__area").order_by("building__area__path", "building__name",
+                                                                           "unit", "room"))
+
+
+SPECIAL_NEED_ORDER = ["dialysis", "cancer_treatment", "pregnant", "infant", "elderly_alone", "chronic_medication",
+                      "disability", "other"]
+
+
+def special_needs_priority(*, actor, area: Area):
+    """Active special needs of people living under `area` now, the most urgent kinds first."""
+    order = Case(*[When(kind=k, then=Value(i)) for i, k in enumerate(SPECIAL_NEED_ORDER)], output_field=IntegerField())
+    living_here = Resident.objects.filter(person=OuterRef("person"), moved_out__isnull=True,
+                                          household__building__area__path__prefix=area.path)
+    return (SpecialNeed.objects.visible_to(actor).filter(resolved_on__isnull=True).filter(Exists(living_here))
+            .annotate(rank=order).select_related("person").order_by("rank", "person__pinyin_full"))
+
+
+def household_residents_with_history(*, household: Household, campaign: ScreeningCampaign):
+    """Current residents with what is already known for pre-filling: the answers to questions marked
+    `carry` from their last screening, and their active special needs."""
+    residents = list(household.residents.filter(moved_out__isnull=True).select_related("person")
+                     .order_by("relation", "person__birth_date"))
+    person_ids = [r.person_id for r in residents]
+    last = {}
+    for screening in (ResidentScreening.objects.filter(person_id__in=person_ids, visit__outcome=VisitOutcome.VISITED)
+                      .order_by("person_id", "-visit__visited_at")):
+        last.setdefault(screening.person_id, screening.answers)
+    needs = {}
+    for person_id, kind in SpecialNeed.objects.filter(person_id__in=person_ids, resolved_on__isnull=True).values_list(
+            "person_id", "kind"):
+        needs.setdefault(person_id, []).append(kind)
+    carry = [q["key"] for q in campaign.form if q.get("carry")]
+    prefill = {}
+    for r in residents:
+        known = {k: last.get(r.person_id, {}).get(k) for k in carry if last.get(r.person_id, {}).get(k) is not None}
+        known["special_needs"] = needs.get(r.person_id, [])
+        known.setdefault("present", True)
+        prefill[r.person_id] = known
+    return residents, prefill
+
+
+def household_campaigns(*, actor, household: Household) -> list[tuple[ScreeningCampaign, HouseholdVisit | None]]:
+    """The running campaigns covering a household, each with its last visit there."""
+    path = household.building.area.path
+    campaigns = [c for c in campaigns_active(actor=actor) if any(path.startswith(a.path) for a in c.areas.all())]
+    last = {}
+    for visit in HouseholdVisit.objects.filter(household=household, campaign__in=campaigns).order_by("visited_at"):
+        last[visit.campaign_id] = visit
+    return [(c, last.get(c.pk)) for c in campaigns]

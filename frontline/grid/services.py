@@ -10,9 +10,22 @@ from django.utils.translation import gettext as _
 
 from frontline.areas.models import Area, Building, Household
 from frontline.core.audit import audit_bulk_create, audit_create, audit_update, snapshot
+from frontline.core.models import ACTIVE_STATUSES, WorkOrder, WorkOrderKind
+from frontline.core.roles import Role
+from frontline.core.services import work_order_complete, work_order_create
 from frontline.people.models import PartyMember
 
-from .models import ContactHousehold, GridRole, GridRoleKind
+from .models import (
+    ContactHousehold,
+    GridRole,
+    GridRoleKind,
+    HouseholdVisit,
+    ResidentScreening,
+    ScreeningCampaign,
+    SpecialNeed,
+    VisitOutcome,
+)
+from .questions import clean_answer
 
 
 @transaction.atomic
@@ -96,3 +109,102 @@ def eligible_members(grid: Area):
 def current_loads(member_ids) -> dict[int, int]:
     return dict(ContactHousehold.objects.filter(member_id__in=member_ids, ended_on__isnull=True)
                 .values("member").annotate(n=Count("id")).values_list("member", "n"))
+
+
+@transaction.atomic
+def screening_campaign_create(*, actor, name: str, areas: list[Area], starts_on: datetime.date, ends_on: datetime.date,
+                              form: list[dict]) -> ScreeningCampaign:
+    if not areas:
+        raise ValidationError({"areas": _("Choose at least one area.")})
+    if not form:
+        raise ValidationError({"form": _("A screening form needs at least one question.")})
+    campaign = ScreeningCampaign(name=name.strip(), starts_on=starts_on, ends_on=ends_on, form=form,
+                                 created_by=actor if actor.is_authenticated else None)
+    campaign.full_clean()
+    campaign.save()
+    campaign.areas.set(areas)
+    audit_create(actor, campaign)
+    return campaign
+
+
+def campaign_covers(campaign: ScreeningCampaign, household: Household) -> bool:
+    path = household.building.area.path
+    return any(path.startswith(p) for p in campaign.areas.values_list("path", flat=True))
+
+
+@transaction.atomic
+def household_visit_record(*, actor, campaign: ScreeningCampaign, household: Household, outcome: str,
+                           answers: dict[int, dict] | None = None, note: str = "",
+                           now: datetime.datetime | None = None) -> HouseholdVisit:
+    """Record a door-to-door visit. Answers are checked against the campaign's form, per resident and
+    question; nothing is written unless all are right. "Nobody home" puts a revisit in the grid's inbox;
+    a completed visit closes it. Special needs found are kept up to date and get a follow-up."""
+    now = now or timezone.now()
+    household = Household.objects.select_for_update().select_related("building__area").get(pk=household.pk)
+    if not campaign_covers(campaign, household):
+        raise ValidationError(_("%(household)s is not in the areas of %(campaign)s.") % {"household": household,
+                                                                                       "campaign": campaign})
+    if not (campaign.starts_on <= timezone.localdate(now) <= campaign.ends_on):
+        raise ValidationError(_("%(campaign)s runs from %(start)s to %(end)s.") % {
+            "campaign": campaign, "start": campaign.starts_on, "end": campaign.ends_on})
+    done = HouseholdVisit.objects.filter(campaign=campaign, household=household, outcome=VisitOutcome.VISITED).first()
+    if done is not None:
+        raise ValidationError(_("%(household)s was already visited in this campaign (%(at)s).") % {
+            "household": household, "at": timezone.localtime(done.visited_at).strftime("%Y-%m-%d %H:%M")})
+    residents = {r.person_id: r.person for r in household.residents.filter(moved_out__isnull=True).select_related("person")}
+    cleaned, errors = {}, []
+    if outcome == VisitOutcome.VISITED:
+        for person_id, raw in (answers or {}).items():
+            if person_id not in residents:
+                errors.append(_("Person %(id)s does not live in %(household)s.") % {"id": person_id, "household": household})
+                continue
+            cleaned[person_id] = {}
+            for question in campaign.form:
+                try:
+                    cleaned[person_id][question["key"]] = clean_answer(question, raw.get(question["key"]))
+                except ValueError as e:
+                    errors.append(f"{residents[person_id].name}, {question['label']}: {e}")
+        if not cleaned and not errors:
+            errors.append(_("Fill in at least one resident, or record that nobody was home."))
+    if errors:
+        raise ValidationError(errors)
+    visit = HouseholdVisit(campaign=campaign, household=household, visitor=actor, visited_at=now, outcome=outcome,
+                           note=note.strip())
+    visit.full_clean()
+    visit.save()
+    ResidentScreening.objects.bulk_create(
+        [ResidentScreening(visit=visit, person_id=pid, answers=a) for pid, a in cleaned.items()])
+    audit_create(actor, visit)
+
+    grid = household.building.area
+    open_revisit = WorkOrder.objects.filter(kind=WorkOrderKind.REVISIT, subject_type__model="household",
+                                            subject_id=household.pk, status__in=ACTIVE_STATUSES).first()
+    if outcome == VisitOutcome.NOBODY_HOME and open_revisit is None:
+        evening = timezone.localtime(now).replace(hour=20, minute=0, second=0, microsecond=0)
+        work_order_create(actor=actor, kind=WorkOrderKind.REVISIT, title=_("Revisit %(household)s") % {"household": household},
+                          area=grid, subject=household, assignee_role=Role.GRID_WORKER,
+                          due_at=evening + datetime.timedelta(days=1))
+    elif outcome == VisitOutcome.VISITED and open_revisit is not None:
+        work_order_complete(actor=actor, order=open_revisit, note=_("Visited."))
+    for person_id, found in cleaned.items():
+        if "special_needs" in found:
+            _special_needs_sync(actor=actor, person=residents[person_id], kinds=found["special_needs"], visit=visit, grid=grid)
+    return visit
+
+
+def _special_needs_sync(*, actor, person, kinds: list[str], visit: HouseholdVisit, grid: Area) -> None:
+    today = timezone.localdate(visit.visited_at)
+    active = {n.kind: n for n in SpecialNeed.objects.select_for_update().filter(person=person, resolved_on__isnull=True)}
+    for kind in set(active) - set(kinds):
+        before = snapshot(active[kind])
+        active[kind].resolved_on = today
+        active[kind].save(update_fields=["resolved_on"])
+        audit_update(actor, active[kind], before, person=person)
+    for kind in set(kinds) - set(active):
+        need = SpecialNeed.objects.create(person=person, kind=kind, recorded_on=today, source_visit=visit)
+        audit_create(actor, need, person=person)
+        if not WorkOrder.objects.filter(kind=WorkOrderKind.SPECIAL_NEED_FOLLOWUP, subject_type__model="person",
+                                        subject_id=person.pk, status__in=ACTIVE_STATUSES).exists():
+            work_order_create(actor=actor, kind=WorkOrderKind.SPECIAL_NEED_FOLLOWUP,
+                              title=_("Follow up %(need)s") % {"need": need}, area=grid, subject=person,
+                              assignee_role=Role.GRID_WORKER, due_at=visit.visited_at + datetime.timedelta(days=1))

@@ -1,10 +1,20 @@
 from django.urls import path
 
-from . import views
+from . import campaign_views, views
 
 urlpatterns = [
     path("areas/<int:pk>/chain/", views.chain, name="grid_chain"),
     path("areas/<int:pk>/roles/", views.role_assign, name="grid_role_assign"),
     path("areas/<int:pk>/contacts/propose/", views.contacts_propose, name="contacts_propose"),
     path("areas/<int:pk>/contacts/assign/", views.contacts_assign, name="contacts_assign"),
+]
+
+urlpatterns += [
+    path("campaigns/", campaign_views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaign_views.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/todo/", campaign_views.campaign_todo, name="campaign_todo"),
+    path("campaigns/<int:pk>/revisit-orders/", campaign_views.campaign_revisit_orders, name="campaign_revisit_orders"),
+    path("campaigns/<int:pk>/visit/<int:household_pk>/", campaign_views.visit_form, name="visit_form"),
+    path("areas/<int:pk>/special-needs/", campaign_views.special_needs, name="special_needs"),
 ]

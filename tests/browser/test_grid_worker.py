@@ -57,3 +57,43 @@ def test_grid_worker_reveals_a_phone_and_it_is_audited(live_city, live_server, p
     page.wait_for_selector("[data-testid=revealed]")
     assert page.locator("#phone").inner_text().strip() == resident.person.phone
     assert AuditLog.objects.filter(action="reveal", person=resident.person, actor_name="grid").count() == 1
+
+
+@pytest.mark.browser
+def test_grid_worker_records_a_visit_on_a_phone_and_the_grid_progress_moves(live_city, live_server, page):
+    import datetime
+
+    from frontline.core.models import User
+    from frontline.grid.questions import STANDARD_QUESTIONS
+    from frontline.grid.services import screening_campaign_create
+
+    grid_worker = User.objects.get(username="grid")
+    grid = grid_worker.area
+    today = datetime.date.today()
+    campaign = screening_campaign_create(actor=User.objects.get(username="secretary"), name="敲门行动", areas=[grid],
+                                         starts_on=today, ends_on=today, form=STANDARD_QUESTIONS)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "grid")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+
+    page.goto(f"{live_server.url}/areas/{grid.pk}/")
+    progress = page.locator(f"[data-testid=campaign-progress-{campaign.pk}]")
+    visited, total = (int(x) for x in progress.inner_text().split(" / "))
+    assert visited == 0 and total > 0
+
+    page.goto(f"{live_server.url}/campaigns/{campaign.pk}/todo/?area={grid.pk}")
+    page.locator("[data-testid=todo] a").first.click()
+    rows = page.locator("[data-testid=resident-row]")
+    assert rows.count() >= 1
+    for i in range(rows.count()):
+        rows.nth(i).locator("input[name$='-temperature']").fill("36.7")
+    page.locator("[data-testid=save-visit]").click()
+    page.wait_for_url("**/todo/**")
+    assert "已保存" in page.content()
+
+    page.goto(f"{live_server.url}/areas/{grid.pk}/")
+    assert page.locator(f"[data-testid=campaign-progress-{campaign.pk}]").inner_text() == f"1 / {total}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "grid-worker-visit-progress.png"), full_page=True)

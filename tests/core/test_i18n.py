@@ -32,3 +32,13 @@ def test_django_admin_is_for_superusers_only(city, client_for):
 def test_an_english_browser_still_gets_chinese_until_the_user_switches(city, client_for):
     page = client_for("grid").get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "浏览我的区域" in page
+
+
+def test_every_message_has_its_chinese_translation():
+    import subprocess
+    from pathlib import Path
+
+    po = Path(__file__).resolve().parents[2] / "frontline/locale/zh_Hans/LC_MESSAGES/django.po"
+    out = subprocess.run(["msgfmt", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "untranslated" not in out.stderr and "fuzzy" not in out.stderr, out.stderr
