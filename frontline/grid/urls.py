@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaign_views, views
+from . import campaign_views, exports, views
 
 urlpatterns = [
     path("areas/<int:pk>/chain/", views.chain, name="grid_chain"),
@@ -17,4 +17,5 @@ urlpatterns += [
     path("campaigns/<int:pk>/revisit-orders/", campaign_views.campaign_revisit_orders, name="campaign_revisit_orders"),
     path("campaigns/<int:pk>/visit/<int:household_pk>/", campaign_views.visit_form, name="visit_form"),
     path("areas/<int:pk>/special-needs/", campaign_views.special_needs, name="special_needs"),
+    path("areas/<int:pk>/roster.xlsx", exports.roster_export, name="roster_export"),
 ]
