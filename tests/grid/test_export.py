@@ -42,10 +42,10 @@ def test_full_identifiers_only_for_roles_that_may_reveal_them(city, client_for):
 
 
 def test_roster_shows_party_members_roles_and_contact_members(city, client_for):
-    rows = _sheet(client_for("secretary").get(f"/areas/{city.grid.pk}/roster.xlsx"))
+    rows = [r for r in _sheet(client_for("secretary").get(f"/areas/{city.grid.pk}/roster.xlsx")) if len(r) >= 12]
     assert any(row[9] in ("中共党员", "中共预备党员") for row in rows)
     assert any("网格员" in (row[10] or "") for row in rows)
-    assert any(len(row) > 11 and row[11] for row in rows)
+    assert any(row[11] for row in rows[1:])
 
 
 def test_export_query_count_does_not_grow_with_rows(city, client_for, django_assert_max_num_queries):
