@@ -65,6 +65,19 @@ def cmd_generate_city(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    call_command = _django()
+    argv = [args.file]
+    if args.dry_run:
+        argv.append("--dry-run")
+    if args.area:
+        argv += ["--area", args.area]
+    if args.user:
+        argv += ["--user", args.user]
+    call_command({"roster": "import_roster"}[args.kind], *argv)
+    return 0
+
+
 def cmd_manage(args) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -99,6 +112,14 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--batch-size", type=int, default=5000, help="rows per insert batch (default 5000)")
     gen.add_argument("--no-progress", action="store_true", help="no progress bar")
     gen.set_defaults(func=cmd_generate_city)
+
+    imp = sub.add_parser("import", help="import a file: `frontline import roster FILE [--dry-run]`")
+    imp.add_argument("kind", choices=["roster"], help="what the file holds")
+    imp.add_argument("file", help=".xlsx, or CSV in UTF-8 or GB18030/GBK")
+    imp.add_argument("--dry-run", action="store_true", help="list every problem, write nothing")
+    imp.add_argument("--area", help="division code of the area the file is for (default: the whole city)")
+    imp.add_argument("--user", help="import as this account, within its scope")
+    imp.set_defaults(func=cmd_import)
 
     manage = sub.add_parser("manage", help="Django's management commands, e.g. `frontline manage createsuperuser`",
                             add_help=False)

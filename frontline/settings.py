@@ -142,6 +142,9 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
+MEDIA_ROOT = Path(os.environ.get("FRONTLINE_MEDIA_DIR", DATA_DIR / "media"))
+FRONTLINE_IMPORT_MAX_BYTES = envint("FRONTLINE_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]

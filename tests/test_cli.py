@@ -31,3 +31,31 @@ def test_manage_passes_through_to_django(tmp_path):
     out = subprocess.run([sys.executable, "-m", "frontline.cli", "manage", "check"], env=env, capture_output=True,
                          text=True, timeout=120)
     assert out.returncode == 0 and "no issues" in out.stdout
+
+
+def test_import_roster_on_the_command_line(tmp_path):
+    import csv
+
+    from frontline.core.validators import id_check_char
+
+    env = {"FRONTLINE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "DATABASE_URL": ""}
+    cli = [sys.executable, "-m", "frontline.cli"]
+    subprocess.run([*cli, "generate-city", "--residents", "200", "--no-progress"], env=env, check=True,
+                   capture_output=True, timeout=300)
+    good = "11010519800101011"
+    good += id_check_char(good)
+    bad = good[:-1] + ("1" if good[-1] != "1" else "2")
+    path = tmp_path / "roster.csv"
+    with open(path, "w", encoding="gbk", newline="") as f:
+        csv.writer(f).writerows([["网格编码", "姓名", "身份证号", "楼栋", "房号"],
+                                 ["418002001001001", "张三", bad, "1栋", "999"],
+                                 ["418002001001001", "李四", good, "1栋", "999"]])
+    checked = subprocess.run([*cli, "import", "roster", str(path), "--dry-run"], env=env, capture_output=True, text=True,
+                             timeout=120)
+    assert checked.returncode == 1
+    assert "roster.csv: row 2, 身份证号: " in checked.stdout and "row 3" not in checked.stdout
+    with open(path, "w", encoding="gbk", newline="") as f:
+        csv.writer(f).writerows([["网格编码", "姓名", "身份证号", "楼栋", "房号"], ["418002001001001", "李四", good, "1栋", "999"]])
+    imported = subprocess.run([*cli, "import", "roster", str(path)], env=env, capture_output=True, text=True, timeout=120)
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert "'people_created': 1" in imported.stdout

@@ -48,38 +48,40 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+def _actor_fields(actor) -> dict:
+    return {"actor": actor if actor is not None and actor.is_authenticated else None,
+            "actor_name": getattr(actor, "username", "") or "system",
+            "actor_area_path": actor.area.path if getattr(actor, "area_id", None) else "",
+            "ip": _request_ip.get()}
+
+
 def audit_record(*, actor, action: str, obj: models.Model | None = None, person=None, changes: dict | None = None,
                  note: str = "") -> AuditLog:
     if person is None and obj is not None and obj._meta.model_name == "person":
         person = obj
     return AuditLog.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_name=getattr(actor, "username", "") or "system",
-        actor_area_path=(actor.area.path if getattr(actor, "area_id", None) else ""),
-        action=action,
+        **_actor_fields(actor), action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:255] if obj is not None else "",
-        person=person,
-        changes=changes or {},
-        note=note[:255],
-        ip=_request_ip.get(),
-    )
+        object_id=str(obj.pk) if obj is not None else "", object_repr=str(obj)[:255] if obj is not None else "",
+        person=person, changes=changes or {}, note=note[:255])
+
+
+def audit_bulk(actor, action: str, items: list[tuple[models.Model, dict, object]], note: str = "") -> None:
+    """Many (object, changes, person) entries of one action, written in one statement."""
+    if not items:
+        return
+    common = _actor_fields(actor)
+    content_types = {}
+    AuditLog.objects.bulk_create([
+        AuditLog(**common, action=action, note=note,
+                 content_type=content_types.setdefault(type(obj), ContentType.objects.get_for_model(obj)),
+                 object_id=str(obj.pk), object_repr=str(obj)[:255], changes=changes, person=person)
+        for obj, changes, person in items], batch_size=1000)
 
 
 def audit_bulk_create(actor, objs, person_of=None) -> None:
-    """One entry per created object, written in one statement (for assignments made in bulk)."""
-    if not objs:
-        return
-    content_type = ContentType.objects.get_for_model(objs[0])
-    common = {"actor": actor if actor is not None and actor.is_authenticated else None,
-              "actor_name": getattr(actor, "username", "") or "system",
-              "actor_area_path": actor.area.path if getattr(actor, "area_id", None) else "",
-              "action": AuditAction.CREATE, "content_type": content_type, "ip": _request_ip.get()}
-    AuditLog.objects.bulk_create([
-        AuditLog(**common, object_id=str(obj.pk), object_repr=str(obj)[:255], changes=diff({}, snapshot(obj)),
-                 person=person_of(obj) if person_of else None)
-        for obj in objs])
+    """One entry per created object (for assignments made in bulk)."""
+    audit_bulk(actor, AuditAction.CREATE, [(o, diff({}, snapshot(o)), person_of(o) if person_of else None) for o in objs])
 
 
 def audit_create(actor, obj, **kwargs):

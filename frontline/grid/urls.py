@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaign_views, exports, views
+from . import campaign_views, exports, import_views, views
 
 urlpatterns = [
     path("areas/<int:pk>/chain/", views.chain, name="grid_chain"),
@@ -18,4 +18,8 @@ urlpatterns += [
     path("campaigns/<int:pk>/visit/<int:household_pk>/", campaign_views.visit_form, name="visit_form"),
     path("areas/<int:pk>/special-needs/", campaign_views.special_needs, name="special_needs"),
     path("areas/<int:pk>/roster.xlsx", exports.roster_export, name="roster_export"),
+    path("areas/<int:pk>/imports/new/", import_views.import_new, name="roster_import_new"),
+    path("imports/<int:pk>/", import_views.import_detail, name="roster_import"),
+    path("imports/<int:pk>/remap/", import_views.import_remap, name="roster_import_remap"),
+    path("imports/<int:pk>/apply/", import_views.import_apply, name="roster_import_apply"),
 ]

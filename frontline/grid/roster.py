@@ -1,0 +1,472 @@
+"""The roster import: residents and households, party members and grid roles from one .xlsx or CSV.
+
+Two passes over the file, streamed: `check` (the dry run) lists every problem by row and column
+without writing; `apply` checks again and writes everything in one transaction, in chunks, or
+nothing. Rows are matched to people by ID number, so importing the same file twice changes
+nothing and a corrected file updates the people it names.
+"""
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from frontline.areas.models import Area, Building, Household
+from frontline.core.audit import audit_bulk, audit_record, diff, snapshot
+from frontline.core.models import AuditAction
+from frontline.core.tabular import Problem, Table, TableError, detect_mapping, parse_date, read_table
+from frontline.core.validators import normalize_phone, normalize_text, parse_id_number
+from frontline.people.models import PartyMember, PartyOrg, PartyOrgKind, Person, Resident
+from frontline.people.pinyin import pinyin_keys
+
+from .models import GridRole
+
+SYNONYMS = {
+    "grid_code": ["网格编码", "网格代码"],
+    "grid": ["网格", "所属网格", "网格名称"],
+    "building": ["楼栋", "楼号", "楼栋号", "栋号"],
+    "unit": ["单元", "单元号"],
+    "room": ["房号", "门牌号", "房间号", "室号"],
+    "name": ["姓名", "名字"],
+    "id_number": ["身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证"],
+    "phone": ["联系电话", "手机号", "手机号码", "电话", "手机"],
+    "relation": ["与户主关系", "关系"],
+    "party": ["政治面貌"],
+    "grid_role": ["两长一员", "网格职务"],
+    "moved_in": ["入住日期", "迁入日期"],
+}
+LABELS = {"grid_code": "网格编码", "grid": "网格", "building": "楼栋", "unit": "单元", "room": "房号", "name": "姓名",
+          "id_number": "身份证号", "phone": "联系电话", "relation": "与户主关系", "party": "政治面貌",
+          "grid_role": "两长一员", "moved_in": "入住日期"}
+REQUIRED = ("name", "id_number", "building", "room")
+RELATIONS = {"户主": "head", "本人": "head", "配偶": "spouse", "妻子": "spouse", "丈夫": "spouse", "子女": "child",
+             "子": "child", "女": "child", "儿子": "child", "女儿": "child", "父母": "parent", "父亲": "parent",
+             "母亲": "parent", "孙子女": "grandchild", "孙子": "grandchild", "孙女": "grandchild", "其他": "other", "": "other"}
+PARTY = {"中共党员": "formal", "党员": "formal", "中共预备党员": "probationary", "预备党员": "probationary", "群众": "",
+         "共青团员": "", "团员": "", "民主党派": "", "无党派人士": "", "": ""}
+ROLES = {"楼栋长": "building_head", "党员楼栋长": "building_head", "网格员": "grid_member", "红色网格员": "grid_member"}
+CHUNK = 2000
+MAX_PROBLEMS_KEPT = 1000
+
+
+@dataclass
+class RosterRow:
+    number: int
+    grid_id: int
+    building_id: int
+    unit: str
+    room: str
+    name: str
+    id_number: str
+    phone: str
+    relation: str
+    party: str
+    roles: list[str]
+    moved_in: datetime.date
+
+
+@dataclass
+class CheckResult:
+    total_rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    error_count: int = 0
+    warning_count: int = 0
+
+    def add(self, problem: Problem) -> None:
+        if problem.severity == "error":
+            self.error_count += 1
+        else:
+            self.warning_count += 1
+        if len(self.problems) < MAX_PROBLEMS_KEPT:
+            self.problems.append(problem)
+
+
+class RosterChecker:
+    """Turns rows into `RosterRow`s against what the database knows, collecting problems."""
+
+    def __init__(self, *, actor, area: Area, mapping: dict[str, int], today: datetime.date | None = None):
+        self.area, self.mapping, self.today = area, mapping, today or timezone.localdate()
+        grids = Area.objects.filter(level="grid", path__prefix=area.path)
+        if actor is not None:
+            grids = grids.visible_to(actor)
+        self.grid_by_code, self.grids_by_name = {}, {}
+        for grid_id, code, name in grids.values_list("id", "code", "name"):
+            self.grid_by_code[code] = grid_id
+            self.grids_by_name.setdefault(name, []).append(grid_id)
+        self.buildings: dict[int, dict[str, int]] = {}
+        self.branch_of = dict(PartyOrg.objects.filter(area__in=self.grid_by_code.values(), kind=PartyOrgKind.BRANCH,
+                                                      temporary=False, dissolved_on__isnull=True)
+                              .values_list("area_id", "id"))
+        self.seen: dict[str, int] = {}
+
+    def _cell(self, cells: list[str], key: str) -> str:
+        index = self.mapping.get(key)
+        return cells[index] if index is not None and index < len(cells) else ""
+
+    def _grid(self, cells, problems, number) -> int | None:
+        code = normalize_text(self._cell(cells, "grid_code"))
+        name = self._cell(cells, "grid").strip()
+        if code:
+            if code in self.grid_by_code:
+                return self.grid_by_code[code]
+            problems.append(Problem(number, LABELS["grid_code"], _("No grid with code %(code)s in %(area)s.")
+                                    % {"code": code, "area": self.area.name}))
+            return None
+        if name:
+            found = self.grids_by_name.get(name, [])
+            if len(found) == 1:
+                return found[0]
+            problems.append(Problem(number, LABELS["grid"], _("No grid named %(name)s in %(area)s.") % {
+                "name": name, "area": self.area.name} if not found else
+                _("%(name)s names more than one grid in %(area)s: add the 网格编码 column.") % {
+                    "name": name, "area": self.area.name}))
+            return None
+        if self.area.level == "grid":
+            return self.area.pk
+        problems.append(Problem(number, LABELS["grid"], _("Which grid? Add a 网格 or 网格编码 column, or import into a grid.")))
+        return None
+
+    def _building(self, grid_id: int, name: str) -> int | None:
+        if grid_id not in self.buildings:
+            self.buildings[grid_id] = dict(Building.objects.filter(area_id=grid_id).values_list("name", "id"))
+        names = self.buildings[grid_id]
+        return names.get(name) or names.get(name + "栋") or names.get(name.removesuffix("栋"))
+
+    def check(self, number: int, cells: list[str]) -> tuple[RosterRow | None, list[Problem]]:
+        problems: list[Problem] = []
+
+        def warn_if_cleaned(key, raw, clean):
+            if raw and raw != clean and raw.strip() == raw and normalize_text(raw) == clean:
+                problems.append(Problem(number, LABELS[key], _("full-width characters converted"), "warning"))
+            elif raw and raw.strip() != raw:
+                problems.append(Problem(number, LABELS[key], _("spaces removed"), "warning"))
+
+        raw = {key: self._cell(cells, key) for key in SYNONYMS}
+        for key in REQUIRED:
+            if not raw[key].strip():
+                problems.append(Problem(number, LABELS[key], _("missing")))
+        id_number = phone = ""
+        birth = None
+        if raw["id_number"].strip():
+            try:
+                info = parse_id_number(raw["id_number"])
+            except ValidationError as e:
+                problems.append(Problem(number, LABELS["id_number"], e.messages[0]))
+            else:
+                id_number, birth = info.number, info.birth_date
+                warn_if_cleaned("id_number", raw["id_number"], id_number)
+                if id_number in self.seen:
+                    problems.append(Problem(number, LABELS["id_number"], _("the same person as row %(row)d")
+                                            % {"row": self.seen[id_number]}))
+                else:
+                    self.seen[id_number] = number
+        if raw["phone"].strip():
+            try:
+                phone = normalize_phone(raw["phone"])
+            except ValidationError as e:
+                problems.append(Problem(number, LABELS["phone"], e.messages[0]))
+            else:
+                warn_if_cleaned("phone", raw["phone"], phone)
+        name = " ".join(raw["name"].split())
+        if name != raw["name"] and name:
+            problems.append(Problem(number, LABELS["name"], _("spaces removed"), "warning"))
+        relation = RELATIONS.get(raw["relation"].strip())
+        if relation is None:
+            problems.append(Problem(number, LABELS["relation"], _("%(value)s is not one of %(choices)s.") % {
+                "value": raw["relation"], "choices": "、".join(k for k in RELATIONS if k)}))
+        party = PARTY.get(raw["party"].strip())
+        if party is None:
+            problems.append(Problem(number, LABELS["party"], _("%(value)s is not one of %(choices)s.") % {
+                "value": raw["party"], "choices": "、".join(k for k in PARTY if k)}))
+        roles = []
+        for role in filter(None, (r.strip() for r in raw["grid_role"].replace(",", "、").replace(",", "、").split("、"))):
+            if role not in ROLES:
+                problems.append(Problem(number, LABELS["grid_role"], _("%(value)s is not one of %(choices)s.") % {
+                    "value": role, "choices": "、".join(ROLES)}))
+            elif not party:
+                problems.append(Problem(number, LABELS["grid_role"], _("only a party member can be %(role)s") % {"role": role}))
+            else:
+                roles.append(ROLES[role])
+        moved_in = self.today
+        if raw["moved_in"].strip():
+            try:
+                moved_in = parse_date(raw["moved_in"])
+            except ValueError as e:
+                problems.append(Problem(number, LABELS["moved_in"], str(e)))
+            else:
+                if moved_in > self.today or (birth and moved_in < birth):
+                    problems.append(Problem(number, LABELS["moved_in"], _("%(value)s is impossible for this person.")
+                                            % {"value": raw["moved_in"]}))
+        elif birth and relation == "child" and birth > self.today - datetime.timedelta(days=365):
+            moved_in = birth
+        grid_id = self._grid(cells, problems, number)
+        building_id = None
+        building = normalize_text(raw["building"]) if raw["building"] else ""
+        if grid_id is not None and building:
+            building_id = self._building(grid_id, building)
+            if building_id is None:
+                problems.append(Problem(number, LABELS["building"], _("no building %(name)s in this grid")
+                                        % {"name": raw["building"]}))
+        if grid_id is not None and party and grid_id not in self.branch_of:
+            problems.append(Problem(number, LABELS["party"], _("this grid has no party branch to join")))
+        if any(p.severity == "error" for p in problems):
+            return None, problems
+        return RosterRow(number, grid_id, building_id, normalize_text(raw["unit"]), normalize_text(raw["room"]), name,
+                         id_number, phone, relation, party, roles, moved_in), problems
+
+
+def open_roster(path: Path, filename: str) -> tuple[Table, dict[str, int]]:
+    table = read_table(path, filename)
+    return table, detect_mapping(table.headers, SYNONYMS)
+
+
+def mapping_problems(mapping: dict[str, int], headers: list[str]) -> list[Problem]:
+    missing = [LABELS[k] for k in REQUIRED if k not in mapping]
+    if missing:
+        return [Problem(1, "、".join(missing), _("no such column: map it to one of the file's columns (%(headers)s)")
+                        % {"headers": "、".join(h for h in headers if h)})]
+    used = [i for i in mapping.values()]
+    if len(used) != len(set(used)):
+        return [Problem(1, "", _("two fields are mapped to the same column"))]
+    return []
+
+
+def roster_check(*, actor, area: Area, path: Path, filename: str, mapping: dict[str, int] | None = None,
+                 progress: Callable[[int], None] | None = None) -> tuple[CheckResult, Table, dict[str, int]]:
+    """The dry run: every problem of the file, nothing written."""
+    table, detected = open_roster(path, filename)
+    mapping = mapping or detected
+    result = CheckResult()
+    for problem in mapping_problems(mapping, table.headers):
+        result.add(problem)
+    if result.error_count:
+        return result, table, mapping
+    checker = RosterChecker(actor=actor, area=area, mapping=mapping)
+    for number, cells in table.rows:
+        result.total_rows += 1
+        _row, problems = checker.check(number, cells)
+        for problem in problems:
+            result.add(problem)
+        if progress and result.total_rows % CHUNK == 0:
+            progress(result.total_rows)
+    return result, table, mapping
+
+
+def _rows(checker: RosterChecker, rows: Iterator[tuple[int, list[str]]], result: CheckResult) -> Iterator[list[RosterRow]]:
+    chunk = []
+    for number, cells in rows:
+        result.total_rows += 1
+        row, problems = checker.check(number, cells)
+        for problem in problems:
+            result.add(problem)
+        if row is not None:
+            chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class RosterProblems(Exception):
+    def __init__(self, result: CheckResult):
+        super().__init__(f"{result.error_count} problems")
+        self.result = result
+
+
+@transaction.atomic
+def roster_apply(*, actor, area: Area, path: Path, filename: str, mapping: dict[str, int] | None = None,
+                 progress: Callable[[int], None] | None = None) -> tuple[dict, CheckResult]:
+    """Check again and write, chunk by chunk, in one transaction: the whole file or nothing."""
+    table, detected = open_roster(path, filename)
+    mapping = mapping or detected
+    result = CheckResult()
+    for problem in mapping_problems(mapping, table.headers):
+        result.add(problem)
+    if result.error_count:
+        raise RosterProblems(result)
+    checker = RosterChecker(actor=actor, area=area, mapping=mapping)
+    counts = dict.fromkeys(["people_created", "people_updated", "households_created", "moved_in", "unchanged",
+                            "members_created", "members_updated", "roles_created"], 0)
+    today = timezone.localdate()
+    for chunk in _rows(checker, table.rows, result):
+        if result.error_count:
+            continue  # keep reading to report every problem, write nothing more
+        _write_chunk(actor, chunk, checker.branch_of, counts, today)
+        if progress:
+            progress(result.total_rows)
+    if result.error_count:
+        transaction.set_rollback(True)
+        raise RosterProblems(result)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=area, note=f"roster import {filename}: {counts}")
+    return counts, result
+
+
+def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], counts: dict, today: datetime.date) -> None:
+    existing = {p.id_number: p for p in Person.objects.filter(id_number__in=[r.id_number for r in chunk])}
+    new_people, changed, audits = [], [], []
+    for r in chunk:
+        person = existing.get(r.id_number)
+        if person is None:
+            info = parse_id_number(r.id_number)
+            full, initials = pinyin_keys(r.name)
+            person = Person(name=r.name, pinyin_full=full, pinyin_initials=initials, id_number=r.id_number,
+                            birth_date=info.birth_date, sex=info.sex, phone=r.phone)
+            new_people.append(person)
+            existing[r.id_number] = person
+        elif person.name != r.name or (r.phone and person.phone != r.phone):
+            before = snapshot(person)
+            person.name = r.name
+            person.pinyin_full, person.pinyin_initials = pinyin_keys(r.name)
+            person.phone = r.phone or person.phone
+            changed.append(person)
+            audits.append((person, before))
+    Person.objects.bulk_create(new_people)
+    Person.objects.bulk_update(changed, ["name", "pinyin_full", "pinyin_initials", "phone"])
+    counts["people_created"] += len(new_people)
+    counts["people_updated"] += len(changed)
+    _audit_updates(actor, audits)
+
+    keys = {(r.building_id, r.unit, r.room) for r in chunk}
+    households = {(h.building_id, h.unit, h.room): h for h in Household.objects.filter(
+        building_id__in={k[0] for k in keys}, room__in={k[2] for k in keys})}
+    missing = [Household(building_id=b, unit=u, room=room) for (b, u, room) in keys if (b, u, room) not in households]
+    for h in Household.objects.bulk_create(missing):
+        households[(h.building_id, h.unit, h.room)] = h
+    counts["households_created"] += len(missing)
+
+    person_ids = [existing[r.id_number].pk for r in chunk]
+    current = {res.person_id: res for res in Resident.objects.filter(person_id__in=person_ids, moved_out__isnull=True)}
+    ended, arriving, relabelled = [], [], []
+    for r in chunk:
+        person, household = existing[r.id_number], households[(r.building_id, r.unit, r.room)]
+        home = current.get(person.pk)
+        if home is not None and home.household_id == household.pk:
+            if home.relation != r.relation:
+                home.relation = r.relation
+                relabelled.append(home)
+            else:
+                counts["unchanged"] += 1
+            continue
+        if home is not None:
+            home.moved_out = max(home.moved_in, r.moved_in - datetime.timedelta(days=1))
+            ended.append(home)
+        arriving.append(Resident(person=person, household=household, relation=r.relation,
+                                 moved_in=max(r.moved_in, home.moved_out) if home else r.moved_in))
+    Resident.objects.bulk_update(ended, ["moved_out"])
+    Resident.objects.bulk_update(relabelled, ["relation"])
+    Resident.objects.bulk_create(arriving)
+    counts["moved_in"] += len(arriving)
+
+    members = {m.person_id: m for m in PartyMember.objects.filter(person_id__in=person_ids, left_on__isnull=True)}
+    new_members, updated_members = [], []
+    for r in chunk:
+        if not r.party:
+            continue
+        person = existing[r.id_number]
+        member = members.get(person.pk)
+        if member is None:
+            member = PartyMember(person=person, org_id=branch_of[r.grid_id], status=r.party, joined_on=None)
+            new_members.append(member)
+            members[person.pk] = member
+        elif member.status != r.party:
+            member.status = r.party
+            updated_members.append(member)
+    PartyMember.objects.bulk_create(new_members)
+    PartyMember.objects.bulk_update(updated_members, ["status"])
+    counts["members_created"] += len(new_members)
+    counts["members_updated"] += len(updated_members)
+
+    wanted = [(r, members[existing[r.id_number].pk]) for r in chunk if r.roles]
+    if wanted:
+        held = set(GridRole.objects.filter(member__in=[m for _r, m in wanted], ended_on__isnull=True)
+                   .values_list("member_id", "kind", "building_id", "area_id"))
+        roles = []
+        for r, member in wanted:
+            for kind in r.roles:
+                building_id = r.building_id if kind == "building_head" else None
+                if (member.pk, kind, building_id, r.grid_id) in held:
+                    continue
+                if kind == "building_head":
+                    GridRole.objects.filter(kind=kind, building_id=building_id, ended_on__isnull=True).update(ended_on=today)
+                roles.append(GridRole(kind=kind, member=member, area_id=r.grid_id, building_id=building_id, started_on=today))
+        GridRole.objects.bulk_create(roles)
+        counts["roles_created"] += len(roles)
+
+
+def _audit_updates(actor, pairs) -> None:
+    """Changes to people already known are audited one by one; new people are covered by the import entry."""
+    audit_bulk(actor, AuditAction.UPDATE, [(p, diff(before, snapshot(p)), p) for p, before in pairs], note="roster import")
+
+
+# --- the RosterImport record: uploads through the web, checked and applied in the background ---------
+
+def _progress_key(pk: int) -> str:
+    return f"roster-import-{pk}-progress"
+
+
+def roster_import_progress(record) -> int:
+    """Rows processed so far (kept in the cache: the import's own transaction hides its row counts)."""
+    from django.core.cache import cache
+
+    return cache.get(_progress_key(record.pk), record.processed_rows)
+
+
+def _progress_to_cache(pk: int):
+    from django.core.cache import cache
+
+    return lambda n: cache.set(_progress_key(pk), n, 3600)
+
+
+def _keep(record, result: CheckResult) -> None:
+    record.total_rows = record.processed_rows = result.total_rows
+    record.error_count, record.warning_count = result.error_count, result.warning_count
+    record.problems = [[p.row, p.column, p.message, p.severity] for p in result.problems]
+
+
+def roster_import_check(record) -> None:
+    from .models import RosterImport
+
+    record.status = RosterImport.Status.CHECKING
+    record.save(update_fields=["status"])
+    try:
+        result, table, mapping = roster_check(actor=record.uploaded_by, area=record.area, path=Path(record.file.path),
+                                              filename=record.filename, mapping=record.mapping or None,
+                                              progress=_progress_to_cache(record.pk))
+    except TableError as e:
+        record.status, record.failure = RosterImport.Status.FAILED, str(e)
+        record.finished_at = timezone.now()
+        record.save()
+        return
+    _keep(record, result)
+    record.headers, record.mapping, record.encoding = table.headers, mapping, table.encoding
+    record.status = RosterImport.Status.CHECKED
+    record.save()
+
+
+def roster_import_apply(record) -> None:
+    from .models import RosterImport
+
+    if record.status != RosterImport.Status.CHECKED or record.error_count:
+        raise ValidationError(_("Only a checked file without problems can be imported."))
+    record.status = RosterImport.Status.IMPORTING
+    record.save(update_fields=["status"])
+    try:
+        counts, result = roster_apply(actor=record.uploaded_by, area=record.area, path=Path(record.file.path),
+                                      filename=record.filename, mapping=record.mapping,
+                                      progress=_progress_to_cache(record.pk))
+    except RosterProblems as e:
+        _keep(record, e.result)
+        record.status, record.failure = RosterImport.Status.FAILED, _("The data changed since the check; nothing was imported.")
+    except TableError as e:
+        record.status, record.failure = RosterImport.Status.FAILED, str(e)
+    else:
+        _keep(record, result)
+        record.status, record.result = RosterImport.Status.DONE, counts
+    record.finished_at = timezone.now()
+    record.save()
