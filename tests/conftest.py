@@ -53,7 +53,7 @@ def city(db):
     grid = users["grid"].area
     return SimpleNamespace(
         users=users,
-        city=Area.get_first_root_node(),
+        city=Area.objects.get_first_root_node(),
         district=grid.get_ancestors().get(level=AreaLevel.DISTRICT),
         street=users["street"].area,
         community=users["secretary"].area,

@@ -55,7 +55,8 @@ def test_import_roster_on_the_command_line(tmp_path):
     assert checked.returncode == 1
     assert "roster.csv: row 2, 身份证号: " in checked.stdout and "row 3" not in checked.stdout
     with open(path, "w", encoding="gbk", newline="") as f:
-        csv.writer(f).writerows([["网格编码", "姓名", "身份证号", "楼栋", "房号"], ["418002001001001", "李四", good, "1栋", "999"]])
+        csv.writer(f).writerows([["网格编码", "姓名", "身份证号", "楼栋", "房号"],
+                                 ["418002001001001", "李四", good, "1栋", "999"]])
     imported = subprocess.run([*cli, "import", "roster", str(path)], env=env, capture_output=True, text=True, timeout=120)
     assert imported.returncode == 0, imported.stdout + imported.stderr
     assert "'people_created': 1" in imported.stdout

@@ -21,7 +21,7 @@ from .selectors import (
 def area_root(request):
     if request.user.area_id:
         return redirect("area_detail", pk=request.user.area_id)
-    root = Area.get_first_root_node()
+    root = Area.objects.get_first_root_node()
     return redirect("area_detail", pk=root.pk) if root else render(request, "areas/empty.html")
 
 

@@ -131,7 +131,7 @@ def work_orders_escalate_overdue(*, now: datetime.datetime | None = None) -> int
 
     now = now or timezone.now()
     grace = datetime.timedelta(hours=settings.FRONTLINE_ESCALATION_GRACE_HOURS)
-    due = (WorkOrder.objects.select_for_update().select_related("area", "escalated_to")
+    due = (WorkOrder.objects.select_for_update(of=("self",)).select_related("area", "escalated_to")
            .filter(status__in=ACTIVE_STATUSES, due_at__lt=now)
            .filter(Q(next_escalation_at__isnull=True) | Q(next_escalation_at__lte=now)))
     count = 0

@@ -28,7 +28,7 @@ def _resident_member_of(grid: Area):
 @transaction.atomic
 def demo_accounts_create() -> list[tuple[User, str]]:
     """Create (or reset) the demo accounts; returns (user, where) pairs for printing."""
-    city = Area.get_first_root_node()
+    city = Area.objects.get_first_root_node()
     district = _first(AreaLevel.DISTRICT, city)
     street = _first(AreaLevel.STREET, district)
     community = _first(AreaLevel.COMMUNITY, street)

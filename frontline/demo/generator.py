@@ -180,7 +180,7 @@ class CityWriter:
     def _flush(self) -> int:
         if not self.pending:
             return 0
-        city = self._city = self._city or Area.get_first_root_node()
+        city = self._city = self._city or Area.objects.get_first_root_node()
         persons = []
         for spec, *_rest in self.pending:
             full, initials = pinyin_keys(spec.name)

@@ -140,7 +140,7 @@ def household_visit_record(*, actor, campaign: ScreeningCampaign, household: Hou
     question; nothing is written unless all are right. "Nobody home" puts a revisit in the grid's inbox;
     a completed visit closes it. Special needs found are kept up to date and get a follow-up."""
     now = now or timezone.now()
-    household = Household.objects.select_for_update().select_related("building__area").get(pk=household.pk)
+    household = Household.objects.select_for_update(of=("self",)).select_related("building__area").get(pk=household.pk)
     if not campaign_covers(campaign, household):
         raise ValidationError(_("%(household)s is not in the areas of %(campaign)s.") % {"household": household,
                                                                                        "campaign": campaign})

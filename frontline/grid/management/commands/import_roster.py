@@ -24,7 +24,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
-        target = Area.objects.filter(code=area).first() if area else Area.get_first_root_node()
+        target = Area.objects.filter(code=area).first() if area else Area.objects.get_first_root_node()
         if target is None:
             raise CommandError(f"no area with code {area}" if area else "no city yet: run `frontline generate-city` first")
         actor = None
