@@ -144,6 +144,8 @@ USE_TZ = True
 
 MEDIA_ROOT = Path(os.environ.get("FRONTLINE_MEDIA_DIR", DATA_DIR / "media"))
 FRONTLINE_IMPORT_MAX_BYTES = envint("FRONTLINE_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+FRONTLINE_ATTACHMENT_MAX_BYTES = envint("FRONTLINE_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads go to a temporary file, not memory
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

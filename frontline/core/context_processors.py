@@ -14,6 +14,7 @@ def navigation(request):
            ("campaigns", _("Door to door"), reverse("campaign_list")), ("search", _("Search"), reverse("person_search"))]
     if user.is_superuser or user.role in DESK_ROLES:
         nav.append(("work_orders", _("Work orders"), reverse("work_order_list")))
+    nav.append(("messages", _("Publicity"), reverse("grid_message_list")))
     if can_read_audit(user):
         nav.append(("audit", _("Audit log"), reverse("audit_list")))
     return {"nav": nav}

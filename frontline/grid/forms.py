@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontline.areas.models import Area, Building
 
-from .models import GridRoleKind
+from .models import GridMessage, GridRoleKind
 from .questions import STANDARD_QUESTIONS, parse_custom_questions, standard_question
 from .services import eligible_members
 
@@ -78,3 +78,24 @@ class CampaignForm(forms.Form):
         if not data["form"]:
             self.add_error("questions", _("A screening form needs at least one question."))
         return data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class GridMessageForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=GridMessage.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=150)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+    areas = forms.ModelMultipleChoiceField(label=_("To the grids of"), queryset=None)
+    files = forms.FileField(label=_("Attachments"), required=False, widget=MultipleFileInput(attrs={"multiple": True}))
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        area = actor.area
+        self.fields["areas"].queryset = Area.objects.visible_to(actor).filter(
+            depth__lte=(area.depth + 2) if area else 3).order_by("path")
+        self.fields["areas"].label_from_instance = lambda a: ("　" * (a.depth - 1)) + a.name
+        for f in self.fields.values():
+            f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")

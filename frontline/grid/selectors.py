@@ -12,6 +12,7 @@ from frontline.people.models import PartyMember, PartyOrg, Resident
 from .assignment import balanced_assignment
 from .models import (
     ContactHousehold,
+    GridMessage,
     GridRole,
     GridRoleKind,
     HouseholdVisit,
@@ -235,3 +236,18 @@ def household_campaigns(*, actor, household: Household) -> list[tuple[ScreeningC
     for visit in HouseholdVisit.objects.filter(household=household, campaign__in=campaigns).order_by("visited_at"):
         last[visit.campaign_id] = visit
     return [(c, last.get(c.pk)) for c in campaigns]
+
+
+def message_coverage(*, message: GridMessage, area: Area) -> tuple[Progress, dict]:
+    """Grids the message went to, and how many passed it on, under each child of `area` (`Progress`
+    with households = grids targeted, visited = grids delivered)."""
+    grids = message.grids.filter(path__prefix=area.path)
+    delivered = grids.filter(message_deliveries__message=message)
+    if area.level == "grid":
+        targeted = {area.pk: grids.count()}
+        done = {area.pk: delivered.count()}
+    else:
+        length = (area.depth + 1) * Area.steplen
+        targeted, done = _group(grids, "path", length), _group(delivered, "path", length)
+    by_child = {k: Progress(n, done.get(k, 0)) for k, n in targeted.items()}
+    return Progress(sum(targeted.values()), sum(done.values())), by_child

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -17,9 +18,12 @@ from frontline.people.models import PartyMember
 
 from .models import (
     ContactHousehold,
+    GridMessage,
+    GridMessageAttachment,
     GridRole,
     GridRoleKind,
     HouseholdVisit,
+    MessageDelivery,
     ResidentScreening,
     ScreeningCampaign,
     SpecialNeed,
@@ -208,3 +212,36 @@ def _special_needs_sync(*, actor, person, kinds: list[str], visit: HouseholdVisi
             work_order_create(actor=actor, kind=WorkOrderKind.SPECIAL_NEED_FOLLOWUP,
                               title=_("Follow up %(need)s") % {"need": need}, area=grid, subject=person,
                               assignee_role=Role.GRID_WORKER, due_at=visit.visited_at + datetime.timedelta(days=1))
+
+
+@transaction.atomic
+def grid_message_publish(*, actor, kind: str, title: str, body: str, areas: list[Area], files=()) -> GridMessage:
+    """Publish to every grid under the chosen areas that the publisher may reach."""
+    grids = list(Area.objects.visible_to(actor).filter(level="grid").filter(
+        Q(*[Q(path__prefix=a.path) for a in areas], _connector=Q.OR) if areas else Q(pk__in=[])))
+    if not grids:
+        raise ValidationError({"areas": _("Choose at least one area with grids in your scope.")})
+    message = GridMessage(kind=kind, title=title.strip(), body=body.strip(), published_by=actor)
+    message.full_clean()
+    message.save()
+    message.grids.set(grids)
+    for upload in files:
+        if upload.size > settings.FRONTLINE_ATTACHMENT_MAX_BYTES:
+            raise ValidationError({"files": _("%(name)s is larger than %(limit)d MB.") % {
+                "name": upload.name, "limit": settings.FRONTLINE_ATTACHMENT_MAX_BYTES // 2**20}})
+        GridMessageAttachment.objects.create(message=message, file=upload, name=upload.name[:255], size=upload.size)
+    audit_create(actor, message)
+    return message
+
+
+@transaction.atomic
+def grid_message_deliver(*, actor, message: GridMessage, grid: Area, channel: str = "") -> MessageDelivery:
+    """Mark a message passed on in one grid; marking it again changes nothing."""
+    if not message.grids.filter(pk=grid.pk).exists():
+        raise ValidationError(_("%(message)s was not sent to %(grid)s.") % {"message": message, "grid": grid})
+    delivery, created = MessageDelivery.objects.get_or_create(
+        message=message, grid=grid, defaults={"delivered_by": actor, "delivered_at": timezone.now(),
+                                              "channel": channel.strip()[:100]})
+    if created:
+        audit_create(actor, delivery)
+    return delivery
