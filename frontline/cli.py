@@ -26,7 +26,7 @@ def _gunicorn(bind: str, workers: int, threads: int) -> None:
 def cmd_demo(args) -> int:
     call_command = _django()
     from frontline.areas.models import Area
-    from frontline.demo.accounts import DEMO_PASSWORD, demo_accounts_create
+    from frontline.demo.accounts import DEMO_PASSWORD, demo_accounts_create, demo_activity_create
     from frontline.demo.generator import generate_city
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -35,6 +35,7 @@ def cmd_demo(args) -> int:
         print(f"Generating the demo city ({args.residents} residents, seed {args.seed})...")
         generate_city(residents=args.residents, seed=args.seed)
     accounts = demo_accounts_create()
+    demo_activity_create()
     url = f"http://127.0.0.1:{args.port}/"
     print(f"\nFrontline 一线指挥平台 is running at {url}\n")
     print(f"Demo accounts (password for all: {DEMO_PASSWORD}):")

@@ -60,3 +60,15 @@ def test_import_roster_on_the_command_line(tmp_path):
     imported = subprocess.run([*cli, "import", "roster", str(path)], env=env, capture_output=True, text=True, timeout=120)
     assert imported.returncode == 0, imported.stdout + imported.stderr
     assert "'people_created': 1" in imported.stdout
+
+
+def test_demo_activity_shows_work_in_progress(city):
+    from frontline.core.models import WorkOrder
+    from frontline.demo.accounts import demo_activity_create
+    from frontline.grid.models import GridMessage, HouseholdVisit
+
+    demo_activity_create()
+    demo_activity_create()  # once only
+    assert HouseholdVisit.objects.filter(outcome="visited").count() == 6
+    assert WorkOrder.objects.filter(kind="revisit", status="open").count() == 2
+    assert GridMessage.objects.count() == 1

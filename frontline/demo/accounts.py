@@ -58,3 +58,37 @@ def demo_accounts_create() -> list[tuple[User, str]]:
     admin.save()
     result.append((admin, "Django admin"))
     return result
+
+
+@transaction.atomic
+def demo_activity_create() -> None:
+    """A running door-to-door campaign over the demo street, with a few visits, and a guide sent to its
+    grids, so that the pages show work in progress. Done once."""
+    import datetime
+
+    from django.utils import timezone
+
+    from frontline.areas.models import Household
+    from frontline.grid.models import ScreeningCampaign
+    from frontline.grid.questions import STANDARD_QUESTIONS
+    from frontline.grid.services import grid_message_publish, household_visit_record, screening_campaign_create
+
+    if ScreeningCampaign.objects.exists():
+        return
+    secretary = User.objects.get(username="secretary")
+    grid_worker = User.objects.get(username="grid")
+    today = timezone.localdate()
+    campaign = screening_campaign_create(actor=secretary, name="敲门行动(第一轮)", areas=[secretary.area],
+                                         starts_on=today - datetime.timedelta(days=1),
+                                         ends_on=today + datetime.timedelta(days=6), form=STANDARD_QUESTIONS)
+    households = Household.objects.filter(building__area=grid_worker.area).order_by("id")[:8]
+    for i, household in enumerate(households):
+        if i % 4 == 3:
+            household_visit_record(actor=grid_worker, campaign=campaign, household=household, outcome="nobody_home")
+            continue
+        answers = {r.person_id: {"present": "1", "temperature": "36.5", "vaccination_doses": "3"}
+                   for r in household.residents.filter(moved_out__isnull=True)}
+        household_visit_record(actor=grid_worker, campaign=campaign, household=household, outcome="visited", answers=answers)
+    grid_message_publish(actor=secretary, kind="guide", title="疫情防控明白卡",
+                         body="一、出门佩戴口罩,保持一米距离。\n二、配合查验健康码、行程码和体温。\n三、按通知有序参加核酸检测。",
+                         areas=[secretary.area])
