@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from frontline.areas.models import Area, AreaLevel, Building, Household, Site, SiteKind
+from frontline.core.bulk import bulk_insert
 from frontline.grid.assignment import balanced_assignment
 from frontline.grid.models import ContactHousehold, GridRole, GridRoleKind
 from frontline.people.models import Cadre, PartyMember, PartyOrg, PartyOrgKind, Person, Resident
@@ -135,11 +136,10 @@ class CityWriter:
         self.stats.sites = len(sites)
 
     def _grid(self, specs, grid_area, district_area, branch):
-        buildings = Building.objects.bulk_create(
-            [Building(area=grid_area, name=b.name, address=b.address, floors=max(1, len(b.households) // 2))
-             for b in specs])
-        households = Household.objects.bulk_create(
-            [Household(building=b, unit=h.unit, room=h.room) for b, spec in zip(buildings, specs) for h in spec.households])
+        buildings = bulk_insert(Building, [
+            Building(area=grid_area, name=b.name, address=b.address, floors=max(1, len(b.households) // 2)) for b in specs])
+        households = bulk_insert(Household, [Household(building=b, unit=h.unit, room=h.room)
+                                             for b, spec in zip(buildings, specs) for h in spec.households])
         flat = [h for spec in specs for h in spec.households]
         for household, spec in zip(households, flat):
             for person in spec.people:
@@ -172,8 +172,8 @@ class CityWriter:
             pairs, _left = balanced_assignment([(h.pk, h.building_id) for h in households], by_building,
                                                {pk: 0 for pk in member_by_id}, max_per_member=10)
             contacts += [ContactHousehold(member_id=m, household_id=h, started_on=today) for h, m in pairs]
-        GridRole.objects.bulk_create(roles, batch_size=1000)
-        ContactHousehold.objects.bulk_create(contacts, batch_size=1000)
+        bulk_insert(GridRole, roles)
+        bulk_insert(ContactHousehold, contacts)
         self.stats.grid_roles += len(roles)
         self.stats.contact_households += len(contacts)
 
@@ -187,7 +187,7 @@ class CityWriter:
             persons.append(Person(name=spec.name, pinyin_full=full, pinyin_initials=initials, id_number=spec.id_number,
                                   doc_type=spec.doc_type, doc_number=spec.doc_number, birth_date=spec.birth_date,
                                   sex=spec.sex, phone=spec.phone))
-        Person.objects.bulk_create(persons, batch_size=1000)
+        bulk_insert(Person, persons)
         residents, members, cadres = [], [], []
         for person, (spec, household, district, branch) in zip(persons, self.pending):
             residents.append(Resident(person=person, household=household, relation=spec.relation, moved_in=spec.moved_in))
@@ -197,9 +197,9 @@ class CityWriter:
                 home_unit, rank, level = spec.cadre_unit(district.name)
                 cadres.append(Cadre(person=person, home_unit=home_unit, unit_area=city if level == "city" else district,
                                     rank=rank))
-        Resident.objects.bulk_create(residents, batch_size=1000)
-        PartyMember.objects.bulk_create(members, batch_size=1000)
-        Cadre.objects.bulk_create(cadres, batch_size=1000)
+        bulk_insert(Resident, residents)
+        bulk_insert(PartyMember, members)
+        bulk_insert(Cadre, cadres)
         self._grid_chains(members, {r.person_id: r.household for r in residents})
         n = len(self.pending)
         self.stats.residents += n

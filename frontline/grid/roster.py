@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from frontline.areas.models import Area, Building, Household
 from frontline.core.audit import audit_bulk, audit_record, diff, snapshot
+from frontline.core.bulk import bulk_insert
 from frontline.core.models import AuditAction
 from frontline.core.tabular import Problem, Table, TableError, detect_mapping, parse_date, read_table
 from frontline.core.validators import normalize_phone, normalize_text, parse_id_number
@@ -326,7 +327,7 @@ def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], count
             person.phone = r.phone or person.phone
             changed.append(person)
             audits.append((person, before))
-    Person.objects.bulk_create(new_people)
+    bulk_insert(Person, new_people)
     Person.objects.bulk_update(changed, ["name", "pinyin_full", "pinyin_initials", "phone"])
     counts["people_created"] += len(new_people)
     counts["people_updated"] += len(changed)
@@ -336,7 +337,7 @@ def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], count
     households = {(h.building_id, h.unit, h.room): h for h in Household.objects.filter(
         building_id__in={k[0] for k in keys}, room__in={k[2] for k in keys})}
     missing = [Household(building_id=b, unit=u, room=room) for (b, u, room) in keys if (b, u, room) not in households]
-    for h in Household.objects.bulk_create(missing):
+    for h in bulk_insert(Household, missing):
         households[(h.building_id, h.unit, h.room)] = h
     counts["households_created"] += len(missing)
 
@@ -360,7 +361,7 @@ def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], count
                                  moved_in=max(r.moved_in, home.moved_out) if home else r.moved_in))
     Resident.objects.bulk_update(ended, ["moved_out"])
     Resident.objects.bulk_update(relabelled, ["relation"])
-    Resident.objects.bulk_create(arriving)
+    bulk_insert(Resident, arriving)
     counts["moved_in"] += len(arriving)
 
     members = {m.person_id: m for m in PartyMember.objects.filter(person_id__in=person_ids, left_on__isnull=True)}
@@ -377,7 +378,7 @@ def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], count
         elif member.status != r.party:
             member.status = r.party
             updated_members.append(member)
-    PartyMember.objects.bulk_create(new_members)
+    bulk_insert(PartyMember, new_members)
     PartyMember.objects.bulk_update(updated_members, ["status"])
     counts["members_created"] += len(new_members)
     counts["members_updated"] += len(updated_members)
@@ -395,7 +396,7 @@ def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], count
                 if kind == "building_head":
                     GridRole.objects.filter(kind=kind, building_id=building_id, ended_on__isnull=True).update(ended_on=today)
                 roles.append(GridRole(kind=kind, member=member, area_id=r.grid_id, building_id=building_id, started_on=today))
-        GridRole.objects.bulk_create(roles)
+        bulk_insert(GridRole, roles)
         counts["roles_created"] += len(roles)
 
 
