@@ -153,3 +153,28 @@ def parse_date(text: str) -> datetime.date:
         return datetime.date(*(int(g) for g in m.groups()))
     except ValueError:
         raise ValueError(_("%(value)s is not a date that exists.") % {"value": text}) from None
+
+
+class FirstSeen:
+    """Which row first had a key (an ID number), kept in a temporary on-disk SQLite table so that
+    memory stays flat however long the file is."""
+
+    def __init__(self):
+        import sqlite3
+        import tempfile
+
+        self._file = tempfile.NamedTemporaryFile(prefix="frontline-seen-", suffix=".sqlite3")
+        self._db = sqlite3.connect(self._file.name)
+        self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-8192;"
+                               "CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER) WITHOUT ROWID;")
+
+    def first(self, key: str, row: int) -> int | None:
+        """The row that had `key` before, or None (and `row` is remembered as the first)."""
+        cursor = self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (key, row))
+        if cursor.rowcount:
+            return None
+        return self._db.execute("SELECT row FROM seen WHERE key = ?", (key,)).fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()
+        self._file.close()

@@ -20,7 +20,7 @@ from frontline.areas.models import Area, Building, Household
 from frontline.core.audit import audit_bulk, audit_record, diff, snapshot
 from frontline.core.bulk import bulk_insert
 from frontline.core.models import AuditAction
-from frontline.core.tabular import Problem, Table, TableError, detect_mapping, parse_date, read_table
+from frontline.core.tabular import FirstSeen, Problem, Table, TableError, detect_mapping, parse_date, read_table
 from frontline.core.validators import normalize_phone, normalize_text, parse_id_number
 from frontline.people.models import PartyMember, PartyOrg, PartyOrgKind, Person, Resident
 from frontline.people.pinyin import pinyin_keys
@@ -103,7 +103,7 @@ class RosterChecker:
         self.branch_of = dict(PartyOrg.objects.filter(area__in=self.grid_by_code.values(), kind=PartyOrgKind.BRANCH,
                                                       temporary=False, dissolved_on__isnull=True)
                               .values_list("area_id", "id"))
-        self.seen: dict[str, int] = {}
+        self.seen = FirstSeen()
 
     def _cell(self, cells: list[str], key: str) -> str:
         index = self.mapping.get(key)
@@ -161,11 +161,10 @@ class RosterChecker:
             else:
                 id_number, birth = info.number, info.birth_date
                 warn_if_cleaned("id_number", raw["id_number"], id_number)
-                if id_number in self.seen:
+                earlier = self.seen.first(id_number, number)
+                if earlier is not None:
                     problems.append(Problem(number, LABELS["id_number"], _("the same person as row %(row)d")
-                                            % {"row": self.seen[id_number]}))
-                else:
-                    self.seen[id_number] = number
+                                            % {"row": earlier}))
         if raw["phone"].strip():
             try:
                 phone = normalize_phone(raw["phone"])
@@ -248,13 +247,16 @@ def roster_check(*, actor, area: Area, path: Path, filename: str, mapping: dict[
     if result.error_count:
         return result, table, mapping
     checker = RosterChecker(actor=actor, area=area, mapping=mapping)
-    for number, cells in table.rows:
-        result.total_rows += 1
-        _row, problems = checker.check(number, cells)
-        for problem in problems:
-            result.add(problem)
-        if progress and result.total_rows % CHUNK == 0:
-            progress(result.total_rows)
+    try:
+        for number, cells in table.rows:
+            result.total_rows += 1
+            _row, problems = checker.check(number, cells)
+            for problem in problems:
+                result.add(problem)
+            if progress and result.total_rows % CHUNK == 0:
+                progress(result.total_rows)
+    finally:
+        checker.seen.close()
     return result, table, mapping
 
 
@@ -295,12 +297,15 @@ def roster_apply(*, actor, area: Area, path: Path, filename: str, mapping: dict[
     counts = dict.fromkeys(["people_created", "people_updated", "households_created", "moved_in", "unchanged",
                             "members_created", "members_updated", "roles_created"], 0)
     today = timezone.localdate()
-    for chunk in _rows(checker, table.rows, result):
-        if result.error_count:
-            continue  # keep reading to report every problem, write nothing more
-        _write_chunk(actor, chunk, checker.branch_of, counts, today)
-        if progress:
-            progress(result.total_rows)
+    try:
+        for chunk in _rows(checker, table.rows, result):
+            if result.error_count:
+                continue  # keep reading to report every problem, write nothing more
+            _write_chunk(actor, chunk, checker.branch_of, counts, today)
+            if progress:
+                progress(result.total_rows)
+    finally:
+        checker.seen.close()
     if result.error_count:
         transaction.set_rollback(True)
         raise RosterProblems(result)
