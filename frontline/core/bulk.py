@@ -7,10 +7,22 @@ the write lock) and sends the rows with COPY on PostgreSQL and `executemany` on 
 `save()`, signals or validation: callers pass rows their services have checked.
 """
 
-from django.db import connection, models
+import datetime
+
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
-def _allocate_ids(model, count: int) -> list[int]:
+def _converter(field, connection):
+    """How one field's value goes to the driver: plain values as they are (the per-value
+    `get_db_prep_save` call through Django's connection proxy was a third of the time)."""
+    if isinstance(field, (models.DateTimeField, models.DecimalField, models.JSONField, models.UUIDField)):
+        return lambda value: field.get_db_prep_save(value, connection)
+    if isinstance(field, models.DateField) and connection.vendor == "sqlite":
+        return lambda value: value.isoformat() if isinstance(value, datetime.date) else value
+    return None
+
+
+def _allocate_ids(model, count: int, connection) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -31,13 +43,23 @@ def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> list[mod
     """Insert unsaved instances (all concrete fields), setting their primary keys. Must run inside a transaction."""
     if not objs:
         return objs
+    connection = connections[DEFAULT_DB_ALIAS]
     if not connection.in_atomic_block:
         raise RuntimeError("bulk_insert must run inside transaction.atomic()")
-    for obj, pk in zip(objs, _allocate_ids(model, len(objs))):
+    for obj, pk in zip(objs, _allocate_ids(model, len(objs), connection)):
         obj.pk = pk
-    fields = [f for f in model._meta.concrete_fields]
+    fields = list(model._meta.concrete_fields)
     columns = ", ".join(f'"{f.column}"' for f in fields)
-    rows = ([f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objs)
+    attnames = [f.attname for f in fields]
+    converters = [(i, c) for i, c in enumerate(_converter(f, connection) for f in fields) if c is not None]
+
+    def row(obj):
+        values = [obj.__dict__.get(name) for name in attnames]
+        for i, convert in converters:
+            values[i] = convert(values[i])
+        return values
+
+    rows = map(row, objs)
     raw = connection.connection
     table = model._meta.db_table
     with connection.wrap_database_errors:  # driver errors become Django's IntegrityError etc.
