@@ -69,6 +69,8 @@ class RosterRow:
     party: str
     roles: list[str]
     moved_in: datetime.date
+    birth_date: datetime.date
+    sex: str
 
 
 @dataclass
@@ -151,7 +153,7 @@ class RosterChecker:
         for key in REQUIRED:
             if not raw[key].strip():
                 problems.append(Problem(number, LABELS[key], _("missing")))
-        id_number = phone = ""
+        id_number = phone = sex = ""
         birth = None
         if raw["id_number"].strip():
             try:
@@ -159,7 +161,7 @@ class RosterChecker:
             except ValidationError as e:
                 problems.append(Problem(number, LABELS["id_number"], e.messages[0]))
             else:
-                id_number, birth = info.number, info.birth_date
+                id_number, birth, sex = info.number, info.birth_date, info.sex
                 warn_if_cleaned("id_number", raw["id_number"], id_number)
                 earlier = self.seen.first(id_number, number)
                 if earlier is not None:
@@ -217,7 +219,7 @@ class RosterChecker:
         if any(p.severity == "error" for p in problems):
             return None, problems
         return RosterRow(number, grid_id, building_id, normalize_text(raw["unit"]), normalize_text(raw["room"]), name,
-                         id_number, phone, relation, party, roles, moved_in), problems
+                         id_number, phone, relation, party, roles, moved_in, birth, sex), problems
 
 
 def open_roster(path: Path, filename: str) -> tuple[Table, dict[str, int]]:
@@ -319,10 +321,9 @@ def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], count
     for r in chunk:
         person = existing.get(r.id_number)
         if person is None:
-            info = parse_id_number(r.id_number)
             full, initials = pinyin_keys(r.name)
             person = Person(name=r.name, pinyin_full=full, pinyin_initials=initials, id_number=r.id_number,
-                            birth_date=info.birth_date, sex=info.sex, phone=r.phone)
+                            birth_date=r.birth_date, sex=r.sex, phone=r.phone)
             new_people.append(person)
             existing[r.id_number] = person
         elif person.name != r.name or (r.phone and person.phone != r.phone):
