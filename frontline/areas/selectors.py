@@ -49,8 +49,11 @@ class AreaCounts:
     children: list[tuple[object, Counts]] = field(default_factory=list)
 
 
-def _grouped(qs, path_field: str, length: int) -> dict[str, int]:
-    return dict(qs.annotate(k=Substr(path_field, 1, length)).values("k").annotate(n=Count("id")).values_list("k", "n"))
+def count_by(qs, field_name: str, prefix_length: int | None = None) -> dict:
+    """Row counts by a field, or by the first `prefix_length` characters of an area path (one query)."""
+    if prefix_length is not None:
+        qs, field_name = qs.annotate(k=Substr(field_name, 1, prefix_length)), "k"
+    return dict(qs.values(field_name).annotate(n=Count("id")).values_list(field_name, "n"))
 
 
 def area_counts(*, actor, area: Area) -> AreaCounts:
@@ -69,10 +72,10 @@ def area_counts(*, actor, area: Area) -> AreaCounts:
 
     length = (area.depth + 1) * Area.steplen
     prefix = area.path
-    hh = _grouped(Household.objects.filter(building__area__path__prefix=prefix), "building__area__path", length)
-    res = _grouped(Resident.objects.filter(moved_out__isnull=True, household__building__area__path__prefix=prefix),
+    hh = count_by(Household.objects.filter(building__area__path__prefix=prefix), "building__area__path", length)
+    res = count_by(Resident.objects.filter(moved_out__isnull=True, household__building__area__path__prefix=prefix),
                    "household__building__area__path", length)
-    pm = _grouped(PartyMember.objects.filter(left_on__isnull=True, org__area__path__prefix=prefix),
+    pm = count_by(PartyMember.objects.filter(left_on__isnull=True, org__area__path__prefix=prefix),
                   "org__area__path", length)
     children = [(c, Counts(hh.get(c.path, 0), res.get(c.path, 0), pm.get(c.path, 0)))
                 for c in Area.objects.get_children(area).visible_to(actor).order_by("code")]

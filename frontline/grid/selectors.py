@@ -3,10 +3,10 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from frontline.areas.models import Area, Building, Household
+from frontline.areas.selectors import count_by
 from frontline.people.models import PartyMember, PartyOrg, Resident
 
 from .assignment import balanced_assignment
@@ -90,12 +90,9 @@ def contact_coverage(*, area: Area) -> dict[str, int]:
     path (by building id under a grid): one grouped query."""
     households = Household.objects.filter(_has_contact())
     if area.level == "grid":
-        return dict(households.filter(building__area=area).values("building").annotate(n=Count("id"))
-                    .values_list("building", "n"))
-    length = (area.depth + 1) * Area.steplen
-    return dict(households.filter(building__area__path__prefix=area.path)
-                .annotate(k=Substr("building__area__path", 1, length)).values("k").annotate(n=Count("id"))
-                .values_list("k", "n"))
+        return count_by(households.filter(building__area=area), "building", None)
+    return count_by(households.filter(building__area__path__prefix=area.path), "building__area__path",
+                  (area.depth + 1) * Area.steplen)
 
 
 @dataclass
@@ -149,13 +146,6 @@ def _visited():
                                                 outcome=VisitOutcome.VISITED))
 
 
-def _group(qs, field_name: str, length: int | None) -> dict:
-    """Counts by a field, or by the first `length` characters of a path field."""
-    if length is not None:
-        qs, field_name = qs.annotate(k=Substr(field_name, 1, length)), "k"
-    return dict(qs.values(field_name).annotate(n=Count("id")).values_list(field_name, "n"))
-
-
 @dataclass
 class Progress:
     households: int = 0
@@ -178,7 +168,7 @@ def campaign_progress(*, campaign: ScreeningCampaign, area: Area) -> tuple[Progr
         key, skey, length = "building", "visit__household__building", None
     else:
         key, skey, length = "building__area__path", "visit__household__building__area__path", (area.depth + 1) * Area.steplen
-    totals, done, people = _group(households, key, length), _group(visited, key, length), _group(screened, skey, length)
+    totals, done, people = count_by(households, key, length), count_by(visited, key, length), count_by(screened, skey, length)
     by_child = {k: Progress(n, done.get(k, 0), people.get(k, 0)) for k, n in totals.items()}
     total = Progress(sum(totals.values()), sum(done.values()), sum(people.values()))
     return total, by_child
@@ -248,6 +238,6 @@ def message_coverage(*, message: GridMessage, area: Area) -> tuple[Progress, dic
         done = {area.pk: delivered.count()}
     else:
         length = (area.depth + 1) * Area.steplen
-        targeted, done = _group(grids, "path", length), _group(delivered, "path", length)
+        targeted, done = count_by(grids, "path", length), count_by(delivered, "path", length)
     by_child = {k: Progress(n, done.get(k, 0)) for k, n in targeted.items()}
     return Progress(sum(targeted.values()), sum(done.values())), by_child
