@@ -4,12 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from frontline.areas.selectors import area_counts
 
 from .models import AuditLog
 from .roles import can_read_audit
+from .selectors import inbox
 
 
 @login_required
@@ -18,6 +20,10 @@ def home(request):
     context = {"area": user.area}
     if user.area_id:
         context["counts"] = area_counts(actor=user, area=user.area).total
+    now = timezone.now()
+    waiting = inbox(actor=user, now=now)
+    context["inbox_count"] = waiting.count()
+    context["overdue_count"] = waiting.filter(due_at__lt=now).count()
     return render(request, "core/home.html", context)
 
 

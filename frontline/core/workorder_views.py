@@ -1,7 +1,9 @@
 """Pages of the work-order engine: the phone inbox, one order with its history, an area's list."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -11,11 +13,25 @@ from django.views.decorators.http import require_POST
 
 from .models import WorkOrderKind, WorkOrderStatus
 from .selectors import inbox, work_order_get_for, work_order_list
-from .services import can_act, work_order_accept, work_order_cannot_do, work_order_comment, work_order_complete
+from .services import (
+    can_act,
+    work_order_accept,
+    work_order_cannot_do,
+    work_order_comment,
+    work_order_complete,
+    work_orders_escalate_overdue,
+)
+
+
+def _escalate_when_embedded() -> None:
+    """Without a Celery beat (the embedded default), escalate on the way into an inbox, at most once a minute."""
+    if settings.CELERY_TASK_ALWAYS_EAGER and cache.add("work-orders-escalated-recently", True, 60):
+        work_orders_escalate_overdue()
 
 
 @login_required
 def inbox_view(request):
+    _escalate_when_embedded()
     now = timezone.now()
     orders = list(inbox(actor=request.user, now=now)[:200])
     return render(request, "core/inbox.html", {"orders": orders, "now": now, "active": "inbox"})

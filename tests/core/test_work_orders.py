@@ -119,3 +119,17 @@ def test_escalation_task_runs_through_celery(city, order):
     assert escalate_overdue_work_orders.delay().get() == 1  # eager in tests; the order is long overdue
     order.refresh_from_db()
     assert order.escalation_level == 1 and order.next_escalation_at > timezone.now()
+
+
+def test_home_page_says_how_much_is_waiting(city, client_for, order):
+    page = client_for("grid").get("/").content.decode()
+    assert "1项待办" in page and "1项超期" in page
+
+
+def test_without_a_beat_the_inbox_escalates_on_the_way_in(city, client_for, order):
+    from django.core.cache import cache
+
+    cache.clear()
+    client_for("secretary").get("/inbox/")
+    order.refresh_from_db()
+    assert order.escalated_to == city.community
