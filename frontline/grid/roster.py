@@ -244,6 +244,8 @@ def roster_check(*, actor, area: Area, path: Path, filename: str, mapping: dict[
     table, detected = open_roster(path, filename)
     mapping = mapping or detected
     result = CheckResult()
+    for note in table.notes:
+        result.add(Problem(1, "", note, "warning"))
     for problem in mapping_problems(mapping, table.headers):
         result.add(problem)
     if result.error_count:

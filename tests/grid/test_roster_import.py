@@ -181,3 +181,15 @@ def test_remapping_columns(city, client_for, tmp_path, building):
                                                  "map-building": "3", "map-unit": "4", "map-room": "5"})
     record.refresh_from_db()
     assert record.status == "checked" and record.error_count == 0
+
+
+def test_a_workbook_with_several_sheets_says_which_one_is_read(city, tmp_path, building):
+    workbook = Workbook()
+    workbook.active.title = "花名册"
+    workbook.active.append(HEADER)
+    workbook.active.append(good_rows(building)[0])
+    workbook.create_sheet("说明").append(["填表说明"])
+    workbook.save(tmp_path / "two.xlsx")
+    result, _t, _m = roster_check(actor=None, area=city.grid, path=tmp_path / "two.xlsx", filename="two.xlsx")
+    assert result.error_count == 0 and result.total_rows == 1
+    assert any("花名册" in p.message and p.severity == "warning" for p in result.problems)
