@@ -133,3 +133,10 @@ def test_without_a_beat_the_inbox_escalates_on_the_way_in(city, client_for, orde
     client_for("secretary").get("/inbox/")
     order.refresh_from_db()
     assert order.escalated_to == city.community
+
+
+def test_acting_on_an_order_out_of_scope_answers_404_and_changes_nothing(city, client_for, order):
+    for action in ("accept", "done", "comment"):
+        assert client_for("grid2").post(f"/work-orders/{order.pk}/{action}/", {"note": "x"}).status_code == 404
+    order.refresh_from_db()
+    assert order.status == "open" and order.events.count() == 1

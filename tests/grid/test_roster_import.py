@@ -193,3 +193,11 @@ def test_a_workbook_with_several_sheets_says_which_one_is_read(city, tmp_path, b
     result, _t, _m = roster_check(actor=None, area=city.grid, path=tmp_path / "two.xlsx", filename="two.xlsx")
     assert result.error_count == 0 and result.total_rows == 1
     assert any("花名册" in p.message and p.severity == "warning" for p in result.problems)
+
+
+def test_import_pages_follow_the_access_matrix(city, client_for):
+    from tests.access import assert_access
+
+    assert_access(client_for, f"/areas/{city.grid.pk}/imports/new/", sees=["secretary", "street", "commander"],
+                  hidden=["secretary2", "district2"])
+    assert client_for("grid").get(f"/areas/{city.grid.pk}/imports/new/").status_code == 403

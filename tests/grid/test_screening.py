@@ -169,3 +169,9 @@ def test_sending_unvisited_households_to_inboxes_is_idempotent(city, client_for,
 def test_households_outside_the_campaign_cannot_be_visited(city, client_for, campaign):
     other = Household.objects.exclude(building__area__path__startswith=city.community.path).first()
     assert client_for("commander").get(f"/campaigns/{campaign.pk}/visit/{other.pk}/").status_code == 404
+
+
+def test_only_desk_roles_send_unvisited_households_to_inboxes(city, client_for, campaign):
+    assert client_for("grid").post(f"/campaigns/{campaign.pk}/revisit-orders/").status_code == 403
+    assert client_for("secretary2").post(f"/campaigns/{campaign.pk}/revisit-orders/").status_code == 404
+    assert not WorkOrder.objects.filter(kind="revisit").exists()
