@@ -62,20 +62,12 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("logged in")
 
 
-class AuditQuerySet(models.QuerySet):
+class AuditQuerySet(ScopedQuerySet):
     def delete(self):
         raise PermissionError("the audit log is append-only")
 
     def update(self, **kwargs):
         raise PermissionError("the audit log is append-only")
-
-    def visible_to(self, actor):
-        """Entries made by actors inside the viewer's area subtree (all of them for a superuser)."""
-        if actor.is_superuser:
-            return self
-        if not actor.area_id:
-            return self.none()
-        return self.filter(actor_area_path__prefix=actor.area.path)
 
 
 class AuditLog(models.Model):
@@ -101,6 +93,11 @@ class AuditLog(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id"]), models.Index(fields=["person", "at"]),
                    models.Index(fields=["actor", "at"])]
+
+    @classmethod
+    def scope_for_area(cls, area) -> models.Q:
+        """Entries made by actors inside the viewer's area subtree."""
+        return models.Q(actor_area_path__prefix=area.path)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
