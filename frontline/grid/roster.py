@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontline.areas.models import Area, Building, Household
-from frontline.core.audit import audit_bulk, audit_record, diff, snapshot
+from frontline.core.audit import audit_bulk, audit_record, audit_update, diff, snapshot
 from frontline.core.bulk import bulk_insert
 from frontline.core.models import AuditAction
 from frontline.core.tabular import FirstSeen, Problem, Table, TableError, detect_mapping, parse_date, read_table
@@ -319,7 +319,7 @@ def roster_apply(*, actor, area: Area, path: Path, filename: str, mapping: dict[
 
 def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], counts: dict, today: datetime.date) -> None:
     existing = {p.id_number: p for p in Person.objects.filter(id_number__in=[r.id_number for r in chunk])}
-    new_people, changed, audits = [], [], []
+    new_people, changed = [], []
     for r in chunk:
         person = existing.get(r.id_number)
         if person is None:
@@ -333,13 +333,11 @@ def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], count
             person.name = r.name
             person.pinyin_full, person.pinyin_initials = pinyin_keys(r.name)
             person.phone = r.phone or person.phone
-            changed.append(person)
-            audits.append((person, before))
+            changed.append((person, before))
     bulk_insert(Person, new_people)
-    Person.objects.bulk_update(changed, ["name", "pinyin_full", "pinyin_initials", "phone"])
+    _update_audited(actor, Person, changed, ["name", "pinyin_full", "pinyin_initials", "phone"])
     counts["people_created"] += len(new_people)
     counts["people_updated"] += len(changed)
-    _audit_updates(actor, audits)
 
     keys = {(r.building_id, r.unit, r.room) for r in chunk}
     households = {(h.building_id, h.unit, h.room): h for h in Household.objects.filter(
@@ -357,18 +355,18 @@ def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], count
         home = current.get(person.pk)
         if home is not None and home.household_id == household.pk:
             if home.relation != r.relation:
+                relabelled.append((home, snapshot(home)))
                 home.relation = r.relation
-                relabelled.append(home)
             else:
                 counts["unchanged"] += 1
             continue
         if home is not None:
+            ended.append((home, snapshot(home)))
             home.moved_out = max(home.moved_in, r.moved_in - datetime.timedelta(days=1))
-            ended.append(home)
         arriving.append(Resident(person=person, household=household, relation=r.relation,
                                  moved_in=max(r.moved_in, home.moved_out) if home else r.moved_in))
-    Resident.objects.bulk_update(ended, ["moved_out"])
-    Resident.objects.bulk_update(relabelled, ["relation"])
+    _update_audited(actor, Resident, ended, ["moved_out"])
+    _update_audited(actor, Resident, relabelled, ["relation"])
     bulk_insert(Resident, arriving)
     counts["moved_in"] += len(arriving)
 
@@ -384,10 +382,10 @@ def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], count
             new_members.append(member)
             members[person.pk] = member
         elif member.status != r.party:
+            updated_members.append((member, snapshot(member)))
             member.status = r.party
-            updated_members.append(member)
     bulk_insert(PartyMember, new_members)
-    PartyMember.objects.bulk_update(updated_members, ["status"])
+    _update_audited(actor, PartyMember, updated_members, ["status"])
     counts["members_created"] += len(new_members)
     counts["members_updated"] += len(updated_members)
 
@@ -399,21 +397,85 @@ def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], count
         for r, member in wanted:
             for kind in r.roles:
                 building_id = r.building_id if kind == "building_head" else None
-                if (member.pk, kind, building_id, r.grid_id) in held:
-                    continue
-                if kind == "building_head":
-                    GridRole.objects.filter(kind=kind, building_id=building_id, ended_on__isnull=True).update(ended_on=today)
-                roles.append(GridRole(kind=kind, member=member, area_id=r.grid_id, building_id=building_id, started_on=today))
+                if (member.pk, kind, building_id, r.grid_id) not in held:
+                    roles.append(GridRole(kind=kind, member=member, area_id=r.grid_id, building_id=building_id,
+                                          started_on=today))
+        # A building has one head: the previous head of a building that gets a new one steps down today.
+        stepping_down = []
+        for role in GridRole.objects.filter(kind="building_head", ended_on__isnull=True,
+                                            building_id__in={r.building_id for r in roles if r.building_id}):
+            stepping_down.append((role, snapshot(role)))
+            role.ended_on = today
+        _update_audited(actor, GridRole, stepping_down, ["ended_on"])
         bulk_insert(GridRole, roles)
         counts["roles_created"] += len(roles)
 
 
-def _audit_updates(actor, pairs) -> None:
-    """Changes to people already known are audited one by one; new people are covered by the import entry."""
-    audit_bulk(actor, AuditAction.UPDATE, [(p, diff(before, snapshot(p)), p) for p, before in pairs], note="roster import")
+def _update_audited(actor, model, pairs: list[tuple], fields: list[str]) -> None:
+    """Save changes to rows that existed before the import, and audit each one: new rows are covered by
+    the import's own audit entry, changes to what people already had are not."""
+    if not pairs:
+        return
+    objs = [obj for obj, _before in pairs]
+    model.objects.bulk_update(objs, fields)
+    def person_of(obj):  # without a query per row
+        if model is Person:
+            return obj
+        return Person(pk=obj.person_id) if hasattr(obj, "person_id") else None
+
+    audit_bulk(actor, AuditAction.UPDATE, [(o, diff(before, snapshot(o)), person_of(o)) for o, before in pairs],
+               note="roster import")
 
 
 # --- the RosterImport record: uploads through the web, checked and applied in the background ---------
+
+ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
+
+
+@transaction.atomic
+def roster_import_upload(*, actor, area: Area, upload):
+    """Keep an uploaded roster for checking; returns the new record and an earlier import of the same
+    file into the same area, if any. Refuses missing, oversized and foreign files with a message."""
+    import hashlib
+
+    from django.conf import settings
+
+    from .models import RosterImport
+
+    if upload is None:
+        raise ValidationError(_("Choose a file."))
+    limit = settings.FRONTLINE_IMPORT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(_("%(name)s is %(size)d MB; the limit is %(limit)d MB. Split it by community.") % {
+            "name": upload.name, "size": upload.size // 2**20, "limit": limit // 2**20})
+    if not upload.name.lower().endswith(ALLOWED_SUFFIXES):
+        raise ValidationError(_("%(name)s is not an .xlsx or .csv file.") % {"name": upload.name})
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    earlier = RosterImport.objects.filter(area=area, sha256=digest.hexdigest(), status=RosterImport.Status.DONE).first()
+    record = RosterImport.objects.create(area=area, uploaded_by=actor, file=upload, filename=upload.name[:255],
+                                         sha256=digest.hexdigest())
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=record, note=f"roster upload {upload.name}"[:255])
+    return record, earlier
+
+
+@transaction.atomic
+def roster_import_remap(*, actor, record, columns: dict[str, str]):
+    """Map fields to the file's columns as the secretary chose (field → column index as text) and
+    make the record ready to be checked again. Returns False when it is not in a state to remap."""
+    from .models import RosterImport
+
+    if record.status not in (RosterImport.Status.CHECKED, RosterImport.Status.FAILED):
+        return False
+    before = snapshot(record)
+    record.mapping = {key: int(value) for key, value in columns.items()
+                      if key in SYNONYMS and value.isdigit() and int(value) < len(record.headers)}
+    record.status, record.failure = RosterImport.Status.UPLOADED, ""
+    record.save(update_fields=["mapping", "status", "failure"])
+    audit_update(actor, record, before)
+    return True
 
 def _progress_key(pk: int) -> str:
     return f"roster-import-{pk}-progress"

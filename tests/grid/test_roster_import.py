@@ -201,3 +201,21 @@ def test_import_pages_follow_the_access_matrix(city, client_for):
     assert_access(client_for, f"/areas/{city.grid.pk}/imports/new/", sees=["secretary", "street", "commander"],
                   hidden=["secretary2", "district2"])
     assert client_for("grid").get(f"/areas/{city.grid.pk}/imports/new/").status_code == 403
+
+
+def test_changes_to_what_people_had_are_audited(city, tmp_path, building):
+    from frontline.core.models import AuditLog
+
+    secretary = city.users["secretary"]
+    roster_apply(actor=secretary, area=city.grid, path=write_csv(tmp_path / "a.csv", good_rows(building)), filename="a.csv")
+    rows = good_rows(building)
+    rows[0][0] = "周壹"  # renamed
+    rows[2][5] = "902"  # moved
+    rows[1][7] = "中共预备党员"  # joined
+    roster_apply(actor=secretary, area=city.grid, path=write_csv(tmp_path / "b.csv", rows), filename="b.csv")
+    updates = AuditLog.objects.filter(action="update", note="roster import", actor_name="secretary")
+    models = sorted(updates.values_list("content_type__model", flat=True))
+    assert models == ["person", "resident"]
+    child = Person.objects.get(id_number=make_id(13, "20100303"))
+    assert updates.get(content_type__model="resident").person == child
+    assert updates.get(content_type__model="person").changes["name"] == ["周一", "周壹"]
