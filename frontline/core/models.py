@@ -181,8 +181,9 @@ class WorkOrder(models.Model):
     def active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
-    def overdue(self, now=None) -> bool:
-        return self.active and self.due_at is not None and self.due_at < (now or now_field())
+    @property
+    def overdue(self) -> bool:
+        return self.active and self.due_at is not None and self.due_at < now_field()
 
 
 class WorkOrderEvent(models.Model):

@@ -7,7 +7,6 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,17 +31,15 @@ def _escalate_when_embedded() -> None:
 @login_required
 def inbox_view(request):
     _escalate_when_embedded()
-    now = timezone.now()
-    orders = list(inbox(actor=request.user, now=now)[:200])
-    return render(request, "core/inbox.html", {"orders": orders, "now": now, "active": "inbox"})
+    orders = list(inbox(actor=request.user)[:200])
+    return render(request, "core/inbox.html", {"orders": orders, "active": "inbox"})
 
 
 @login_required
 def work_order_detail(request, pk):
     order = work_order_get_for(request.user, pk)
     return render(request, "core/work_order.html", {
-        "order": order, "events": order.events.select_related("actor"), "can_act": can_act(request.user, order),
-        "now": timezone.now()})
+        "order": order, "events": order.events.select_related("actor"), "can_act": can_act(request.user, order)})
 
 
 ACTIONS = {
@@ -75,4 +72,4 @@ def work_order_list_view(request):
                              overdue=f.get("overdue") == "1")
     return render(request, "core/work_order_list.html", {
         "page": Paginator(orders, 50).get_page(f.get("page")), "filters": f, "statuses": WorkOrderStatus.choices,
-        "kinds": WorkOrderKind.choices, "now": timezone.now(), "active": "work_orders"})
+        "kinds": WorkOrderKind.choices, "active": "work_orders"})

@@ -40,19 +40,18 @@ class CityStats:
 
 def _tree_rows(model, root_spec, make):
     """Materialized-path rows for a tree of specs, built without a query per node."""
-    rows, pairs = [], []
+    rows = []
 
     def visit(spec, parent_path, depth, index):
         path = model._get_path(parent_path, depth, index)
-        obj = make(spec, depth)
+        obj = make(spec)
         obj.path, obj.depth, obj.numchild = path, depth, len(spec.children)
         rows.append(obj)
-        pairs.append((spec, obj))
         for i, child in enumerate(spec.children, start=1):
             visit(child, path, depth + 1, i)
 
     visit(root_spec, None, 1, 1)
-    return rows, pairs
+    return rows
 
 
 PARTY_ORG_NAMES = {
@@ -97,17 +96,17 @@ class CityWriter:
         return self.stats
 
     def _areas_and_orgs(self, tree):
-        areas, _pairs = _tree_rows(Area, tree, lambda s, d: Area(name=s.name, level=s.level, code=s.code))
+        areas = _tree_rows(Area, tree, lambda s: Area(name=s.name, level=s.level, code=s.code))
         Area.objects.bulk_create(areas, batch_size=1000)
         area_by_code = {a.code: a for a in Area.objects.all()}
         communities = {a.code: a.name for a in area_by_code.values() if a.level == AreaLevel.COMMUNITY}
 
-        def make_org(spec, depth):
+        def make_org(spec):
             template, kind = PARTY_ORG_NAMES[spec.level]
             return PartyOrg(name=template.format(name=spec.name, parent=communities.get(spec.code[:12], "")),
                             kind=kind, area=area_by_code[spec.code])
 
-        orgs, _pairs = _tree_rows(PartyOrg, tree, make_org)
+        orgs = _tree_rows(PartyOrg, tree, make_org)
         PartyOrg.objects.bulk_create(orgs, batch_size=1000)
         branch_by_grid = {o.area.code: o for o in PartyOrg.objects.filter(kind=PartyOrgKind.BRANCH).select_related("area")}
         self.stats.areas, self.stats.party_orgs = len(areas), len(orgs)

@@ -21,7 +21,7 @@ from .models import (
     SpecialNeed,
     VisitOutcome,
 )
-from .services import current_loads, eligible_members
+from .services import campaign_covers, current_loads, eligible_members
 
 
 def _has_contact():
@@ -220,8 +220,7 @@ def household_residents_with_history(*, household: Household, campaign: Screenin
 
 def household_campaigns(*, actor, household: Household) -> list[tuple[ScreeningCampaign, HouseholdVisit | None]]:
     """The running campaigns covering a household, each with its last visit there."""
-    path = household.building.area.path
-    campaigns = [c for c in campaigns_active(actor=actor) if any(path.startswith(a.path) for a in c.areas.all())]
+    campaigns = [c for c in campaigns_active(actor=actor) if campaign_covers(c, household)]
     last = {}
     for visit in HouseholdVisit.objects.filter(household=household, campaign__in=campaigns).order_by("visited_at"):
         last[visit.campaign_id] = visit

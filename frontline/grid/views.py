@@ -17,30 +17,34 @@ from .selectors import contact_assignment_propose, grid_chain
 from .services import contact_households_assign, grid_role_assign
 
 
-def _grid_for(request, pk):
+def _grid_for(request, pk, manage: bool = False):
+    """A grid in the user's scope (404 otherwise); with `manage`, only for those who manage grids (403)."""
     grid = area_get_for(request.user, pk)
     if grid.level != "grid":
         raise Http404
+    if manage and not can_manage_grid(request.user):
+        raise PermissionDenied
     return grid
+
+
+def _chain_page(request, grid, role_form=None, status=200):
+    context = {"grid": grid, "chain": grid_chain(actor=request.user, grid=grid),
+               "breadcrumb": area_breadcrumb(actor=request.user, area=grid), "can_manage": can_manage_grid(request.user)}
+    if context["can_manage"]:
+        context["role_form"] = role_form or GridRoleForm(grid=grid)
+        context["proposal_form"] = ProposalForm()
+    return render(request, "grid/chain.html", context, status=status)
 
 
 @login_required
 def chain(request, pk):
-    grid = _grid_for(request, pk)
-    context = {"grid": grid, "chain": grid_chain(actor=request.user, grid=grid),
-               "breadcrumb": area_breadcrumb(actor=request.user, area=grid), "can_manage": can_manage_grid(request.user)}
-    if context["can_manage"]:
-        context["role_form"] = GridRoleForm(grid=grid)
-        context["proposal_form"] = ProposalForm()
-    return render(request, "grid/chain.html", context)
+    return _chain_page(request, _grid_for(request, pk))
 
 
 @login_required
 @require_POST
 def role_assign(request, pk):
-    grid = _grid_for(request, pk)
-    if not can_manage_grid(request.user):
-        raise PermissionDenied
+    grid = _grid_for(request, pk, manage=True)
     form = GridRoleForm(request.POST, grid=grid)
     if form.is_valid():
         try:
@@ -50,16 +54,12 @@ def role_assign(request, pk):
         else:
             messages.success(request, _("%(role)s assigned.") % {"role": role})
             return redirect("grid_chain", pk=grid.pk)
-    return render(request, "grid/chain.html", {
-        "grid": grid, "chain": grid_chain(actor=request.user, grid=grid), "can_manage": True, "role_form": form,
-        "proposal_form": ProposalForm(), "breadcrumb": area_breadcrumb(actor=request.user, area=grid)}, status=400)
+    return _chain_page(request, grid, role_form=form, status=400)
 
 
 @login_required
 def contacts_propose(request, pk):
-    grid = _grid_for(request, pk)
-    if not can_manage_grid(request.user):
-        raise PermissionDenied
+    grid = _grid_for(request, pk, manage=True)
     form = ProposalForm(request.GET or None)
     max_per_member = form.cleaned_data["max_per_member"] if form.is_valid() else 10
     proposal = contact_assignment_propose(actor=request.user, grid=grid, max_per_member=max_per_member)
@@ -70,9 +70,7 @@ def contacts_propose(request, pk):
 @login_required
 @require_POST
 def contacts_assign(request, pk):
-    grid = _grid_for(request, pk)
-    if not can_manage_grid(request.user):
-        raise PermissionDenied
+    grid = _grid_for(request, pk, manage=True)
     try:
         pairs = [tuple(int(x) for x in item.split(":", 1)) for item in request.POST.getlist("pair")]
         max_per_member = int(request.POST.get("max_per_member", "10"))
