@@ -1,6 +1,5 @@
 import pytest
 
-from frontline.people.models import Person
 from frontline.people.selectors import person_search
 from frontline.people.services import person_create, resident_move_in
 
@@ -28,9 +27,7 @@ def test_the_same_query_finds_nothing_from_a_sibling_grid(city, zhang):
 
 @pytest.mark.parametrize("query", ["", "  ", "12", "%", "z%"])
 def test_empty_short_or_wildcard_queries_find_nothing_by_accident(city, zhang, query):
-    results = list(person_search(actor=city.users["commander"], query=query))
-    assert zhang not in results or query.strip().lower().startswith("z")
-    assert len(results) < Person.objects.count()
+    assert list(person_search(actor=city.users["commander"], query=query)) == []
 
 
 def test_search_page_masks_identifiers(city, client_for, zhang):
