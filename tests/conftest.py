@@ -54,7 +54,7 @@ def city(db):
     return SimpleNamespace(
         users=users,
         city=Area.objects.get_first_root_node(),
-        district=grid.get_ancestors().get(level=AreaLevel.DISTRICT),
+        district=Area.objects.get_ancestors(grid).get(level=AreaLevel.DISTRICT),
         street=users["street"].area,
         community=users["secretary"].area,
         grid=grid,

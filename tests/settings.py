@@ -16,3 +16,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CELERY_TASK_ALWAYS_EAGER = True
 ALLOWED_HOSTS = ["*"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 — whitenoise warns about a missing folder (assets come from the app dirs)

@@ -83,8 +83,11 @@ class Building(models.Model):
 class Household(models.Model):
     """One dwelling: exactly one building (NOT NULL foreign key), unique by unit and room there."""
 
+    # No index of its own: the unique (building, unit, room) index serves lookups by building, and a
+    # second one let PostgreSQL's planner, with stale statistics mid-import, scan a whole building's
+    # households for each room it looked up.
     building = models.ForeignKey(Building, verbose_name=_("building"), on_delete=models.PROTECT,
-                                 related_name="households")
+                                 related_name="households", db_index=False)
     unit = models.CharField(_("unit"), max_length=10, blank=True)
     room = models.CharField(_("room"), max_length=10)
 

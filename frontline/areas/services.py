@@ -16,7 +16,7 @@ def area_create(*, actor, parent: Area | None, name: str, code: str) -> Area:
         raise ValidationError({"parent": _("A grid cannot have areas below it.")})
     area = Area(name=name, code=code, level=level)
     area.full_clean(exclude=["path", "depth", "numchild"])
-    area = parent.add_child(instance=area) if parent else Area.add_root(instance=area)
+    area = Area.objects.add_child(parent, instance=area) if parent else Area.objects.add_root(instance=area)
     audit_create(actor, area)
     return area
 

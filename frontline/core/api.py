@@ -1,6 +1,8 @@
 """The versioned JSON API (/api/v1/): token auth for machines, session auth for the browser."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
@@ -27,12 +29,28 @@ api = NinjaAPI(title="Frontline API", version="1", urls_namespace="api-1", auth=
                            "identifiers are masked.")
 
 
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc):
+    """A service refused the input: say why, in the caller's language, as the pages do."""
+    return api.create_response(request, {"detail": exc.messages}, status=422)
+
+
 def register_routers():
     from frontline.areas.api import router as areas_router
+    from frontline.grid.api import router as grid_router
     from frontline.people.api import router as people_router
+
+    from .work_order_api import router as work_order_router
 
     api.add_router("/", areas_router)
     api.add_router("/", people_router)
+    api.add_router("/", work_order_router)
+    api.add_router("/", grid_router)
 
 
 register_routers()

@@ -164,7 +164,7 @@ class FirstSeen:
         import tempfile
 
         self._file = tempfile.NamedTemporaryFile(prefix="frontline-seen-", suffix=".sqlite3")
-        self._db = sqlite3.connect(self._file.name)
+        self._db = sqlite3.connect(self._file.name, check_same_thread=False)
         self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-8192;"
                                "CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER) WITHOUT ROWID;")
 

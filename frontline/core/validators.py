@@ -4,12 +4,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
+_ASCII_ZERO_WEIGHT = 48 * sum(ID_WEIGHTS)
 # Province-level prefixes of GB/T 2260 (81/82/83: Hong Kong, Macao, Taiwan residence permits).
 PROVINCE_PREFIXES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
@@ -20,6 +22,10 @@ LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
 _PLAIN = re.compile(r"[!-~]*")  # printable ASCII without spaces: nothing to normalize
+_SPACES = re.compile(r"\s+")
+_SCIENTIFIC = re.compile(r"\d+(\.\d+)?E\+\d+")
+_ID_SHAPE = re.compile(r"\d{17}[\dX]")
+_COUNTRY_CODE = re.compile(r"^(\+?86)(?=1\d{10}$)")
 
 
 def normalize_text(raw: str) -> str:
@@ -28,14 +34,12 @@ def normalize_text(raw: str) -> str:
         return ""
     if _PLAIN.fullmatch(raw):  # the common case, on the hot path of imports
         return raw
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw))
+    return _SPACES.sub("", unicodedata.normalize("NFKC", raw))
 
 
 def id_check_char(first17: str) -> str:
-    total = 0
-    for digit, weight in zip(first17.encode(), ID_WEIGHTS):
-        total += (digit - 48) * weight
-    return ID_CHECK_CHARS[total % 11]
+    # Weighted sum of the digits, on their ASCII codes (digit = code - 48) in one pass in C.
+    return ID_CHECK_CHARS[(sum(map(mul, first17.encode(), ID_WEIGHTS)) - _ASCII_ZERO_WEIGHT) % 11]
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdNumberInfo:
     number = normalize_text(raw).upper()
     if not number:
         raise ValidationError(_("The ID number is empty."), code="empty")
-    if re.fullmatch(r"\d+(\.\d+)?E\+\d+", number):
+    if _SCIENTIFIC.fullmatch(number):
         raise ValidationError(
             _("The ID number %(value)s was turned into a number by a spreadsheet and lost its last digits; "
               "enter it as text.") % {"value": raw}, code="scientific")
@@ -63,7 +67,7 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdNumberInfo:
         raise ValidationError(
             _("The ID number must have 18 characters; %(value)s has %(count)d.") % {"value": raw, "count": len(number)},
             code="length")
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not _ID_SHAPE.fullmatch(number):
         raise ValidationError(
             _("The ID number may contain only digits, with X allowed as the last character."), code="characters")
     if number[:2] not in PROVINCE_PREFIXES:
@@ -93,7 +97,7 @@ def validate_id_number(value: str) -> None:
 def normalize_phone(raw: str) -> str:
     """A mainland mobile (11 digits) or a landline with area code; +86 and separators are dropped."""
     phone = normalize_text(raw).replace("(", "").replace(")", "")
-    phone = re.sub(r"^(\+?86)(?=1\d{10}$)", "", phone)
+    phone = _COUNTRY_CODE.sub("", phone)
     if MOBILE_RE.match(phone.replace("-", "")):
         return phone.replace("-", "")
     if LANDLINE_RE.match(phone):

@@ -22,7 +22,7 @@ from .services import (
 )
 
 
-def _escalate_when_embedded() -> None:
+def escalate_when_embedded() -> None:
     """Without a Celery beat (the embedded default), escalate on the way into an inbox, at most once a minute."""
     if settings.CELERY_TASK_ALWAYS_EAGER and cache.add("work-orders-escalated-recently", True, 60):
         work_orders_escalate_overdue()
@@ -30,7 +30,7 @@ def _escalate_when_embedded() -> None:
 
 @login_required
 def inbox_view(request):
-    _escalate_when_embedded()
+    escalate_when_embedded()
     orders = list(inbox(actor=request.user)[:200])
     return render(request, "core/inbox.html", {"orders": orders, "active": "inbox"})
 

@@ -19,7 +19,13 @@ from frontline.core.services import work_orders_create_bulk
 
 from .forms import CampaignForm
 from .models import ScreeningCampaign, VisitOutcome
-from .selectors import campaign_progress, household_residents_with_history, households_to_visit, special_needs_priority
+from .selectors import (
+    campaign_area,
+    campaign_progress,
+    household_residents_with_history,
+    households_to_visit,
+    special_needs_priority,
+)
 from .services import campaign_covers, household_visit_record, screening_campaign_create
 
 
@@ -28,10 +34,7 @@ def _campaign_for(request, pk) -> ScreeningCampaign:
 
 
 def _area_for(request, campaign) -> Area:
-    """The area the page looks at: ?area=, else the user's own, else the campaign's first."""
-    if request.GET.get("area"):
-        return area_get_for(request.user, request.GET["area"])
-    return request.user.area or campaign.areas.order_by("path").first()
+    return campaign_area(actor=request.user, campaign=campaign, area_id=request.GET.get("area"))
 
 
 @login_required

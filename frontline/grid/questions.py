@@ -63,7 +63,7 @@ def clean_answer(question: dict, raw):
         return raw in (True, "1", "true", "on", "yes")
     if qtype in ("integer", "decimal"):
         try:
-            number = int(raw) if qtype == "integer" else Decimal(str(raw).replace("，", "."))
+            number = int(str(raw)) if qtype == "integer" else Decimal(str(raw).replace("，", "."))
         except (ValueError, InvalidOperation):
             raise ValueError(_("%(value)s is not a number.") % {"value": raw}) from None
         low, high = question.get("min"), question.get("max")

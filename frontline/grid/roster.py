@@ -8,17 +8,18 @@ nothing and a corrected file updates the people it names.
 
 import datetime
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontline.areas.models import Area, Building, Household
 from frontline.core.audit import audit_bulk, audit_record, audit_update, diff, snapshot
-from frontline.core.bulk import bulk_insert
+from frontline.core.bulk import allocate_ids, bulk_insert, insert_rows, read_ahead, select_by_keys
 from frontline.core.models import AuditAction
 from frontline.core.tabular import FirstSeen, Problem, Table, TableError, detect_mapping, parse_date, read_table
 from frontline.core.validators import normalize_phone, normalize_text, parse_id_number
@@ -51,7 +52,7 @@ RELATIONS = {"户主": "head", "本人": "head", "配偶": "spouse", "妻子": "
 PARTY = {"中共党员": "formal", "党员": "formal", "中共预备党员": "probationary", "预备党员": "probationary", "群众": "",
          "共青团员": "", "团员": "", "民主党派": "", "无党派人士": "", "": ""}
 ROLES = {"楼栋长": "building_head", "党员楼栋长": "building_head", "网格员": "grid_member", "红色网格员": "grid_member"}
-CHUNK = 2000
+CHUNK = 5000
 MAX_PROBLEMS_KEPT = 1000
 
 
@@ -101,19 +102,28 @@ class RosterChecker:
         for grid_id, code, name in grids.values_list("id", "code", "name"):
             self.grid_by_code[code] = grid_id
             self.grids_by_name.setdefault(name, []).append(grid_id)
-        self.buildings: dict[int, dict[str, int]] = {}
+        # One query for all of them: a city-wide file would otherwise ask once per grid.
+        self.buildings: dict[int, dict[str, int]] = {grid_id: {} for grid_id in self.grid_by_code.values()}
+        for grid_id, name, pk in Building.objects.filter(area__in=grids).values_list("area_id", "name", "id"):
+            self.buildings[grid_id][name] = pk
         self.branch_of = dict(PartyOrg.objects.filter(area__in=self.grid_by_code.values(), kind=PartyOrgKind.BRANCH,
                                                       temporary=False, dissolved_on__isnull=True)
                               .values_list("area_id", "id"))
         self.seen = FirstSeen()
+        self._blank = dict.fromkeys(SYNONYMS, "")
+        self._mapped = [(key, index) for key, index in mapping.items() if key in SYNONYMS]
 
-    def _cell(self, cells: list[str], key: str) -> str:
-        index = self.mapping.get(key)
-        return cells[index] if index is not None and index < len(cells) else ""
+    def _raw(self, cells: list[str]) -> dict[str, str]:
+        """The row's cells by field, "" where unmapped or missing (a hot path: one call per row)."""
+        raw, count = self._blank.copy(), len(cells)
+        for key, index in self._mapped:
+            if index < count:
+                raw[key] = cells[index]
+        return raw
 
-    def _grid(self, cells, problems, number) -> int | None:
-        code = normalize_text(self._cell(cells, "grid_code"))
-        name = self._cell(cells, "grid").strip()
+    def _grid(self, raw, problems, number) -> int | None:
+        code = normalize_text(raw["grid_code"])
+        name = raw["grid"].strip()
         if code:
             if code in self.grid_by_code:
                 return self.grid_by_code[code]
@@ -135,9 +145,7 @@ class RosterChecker:
         return None
 
     def _building(self, grid_id: int, name: str) -> int | None:
-        if grid_id not in self.buildings:
-            self.buildings[grid_id] = dict(Building.objects.filter(area_id=grid_id).values_list("name", "id"))
-        names = self.buildings[grid_id]
+        names = self.buildings.get(grid_id, {})
         return names.get(name) or names.get(name + "栋") or names.get(name.removesuffix("栋"))
 
     def check(self, number: int, cells: list[str]) -> tuple[RosterRow | None, list[Problem]]:
@@ -149,7 +157,7 @@ class RosterChecker:
             elif raw and raw.strip() != raw:
                 problems.append(Problem(number, LABELS[key], _("spaces removed"), "warning"))
 
-        raw = {key: self._cell(cells, key) for key in SYNONYMS}
+        raw = self._raw(cells)
         for key in REQUIRED:
             if not raw[key].strip():
                 problems.append(Problem(number, LABELS[key], _("missing")))
@@ -157,7 +165,7 @@ class RosterChecker:
         birth = None
         if raw["id_number"].strip():
             try:
-                info = parse_id_number(raw["id_number"])
+                info = parse_id_number(raw["id_number"], today=self.today)
             except ValidationError as e:
                 problems.append(Problem(number, LABELS["id_number"], e.messages[0]))
             else:
@@ -186,7 +194,8 @@ class RosterChecker:
             problems.append(Problem(number, LABELS["party"], _("%(value)s is not one of %(choices)s.") % {
                 "value": raw["party"], "choices": "、".join(k for k in PARTY if k)}))
         roles = []
-        for role in filter(None, (r.strip() for r in raw["grid_role"].replace(",", "、").replace(",", "、").split("、"))):
+        listed = raw["grid_role"].replace(",", "、").replace(",", "、").split("、") if raw["grid_role"] else []
+        for role in filter(None, (r.strip() for r in listed)):
             if role not in ROLES:
                 problems.append(Problem(number, LABELS["grid_role"], _("%(value)s is not one of %(choices)s.") % {
                     "value": role, "choices": "、".join(ROLES)}))
@@ -206,7 +215,7 @@ class RosterChecker:
                                             % {"value": raw["moved_in"]}))
         elif birth and relation == "child" and birth > self.today - datetime.timedelta(days=365):
             moved_in = birth
-        grid_id = self._grid(cells, problems, number)
+        grid_id = self._grid(raw, problems, number)
         building_id = None
         building = normalize_text(raw["building"]) if raw["building"] else ""
         if grid_id is not None and building:
@@ -216,7 +225,7 @@ class RosterChecker:
                                         % {"name": raw["building"]}))
         if grid_id is not None and party and grid_id not in self.branch_of:
             problems.append(Problem(number, LABELS["party"], _("this grid has no party branch to join")))
-        if any(p.severity == "error" for p in problems):
+        if problems and any(p.severity == "error" for p in problems):
             return None, problems
         return RosterRow(number, grid_id, building_id, normalize_text(raw["unit"]), normalize_text(raw["room"]), name,
                          id_number, phone, relation, party, roles, moved_in, birth, sex), problems
@@ -302,12 +311,16 @@ def roster_apply(*, actor, area: Area, path: Path, filename: str, mapping: dict[
                             "members_created", "members_updated", "roles_created"], 0)
     today = timezone.localdate()
     try:
-        for chunk in _rows(checker, table.rows, result):
-            if result.error_count:
-                continue  # keep reading to report every problem, write nothing more
-            _write_chunk(actor, chunk, checker.branch_of, counts, today)
-            if progress:
-                progress(result.total_rows)
+        # On PostgreSQL the database works in a process of its own while this one waits: check the next
+        # chunk meanwhile. SQLite works inside this process, under the same lock (GIL): no gain there.
+        chunks = _rows(checker, table.rows, result)
+        with closing(read_ahead(chunks) if connection.vendor == "postgresql" else chunks) as stream:
+            for chunk in stream:
+                if result.error_count:
+                    continue  # keep reading to report every problem, write nothing more
+                _write_chunk(actor, chunk, checker.branch_of, counts, today)
+                if progress:
+                    progress(result.total_rows)
     finally:
         checker.seen.close()
     if result.error_count:
@@ -317,43 +330,52 @@ def roster_apply(*, actor, area: Area, path: Path, filename: str, mapping: dict[
     return counts, result
 
 
+PERSON_COLUMNS = ("id", "name", "pinyin_full", "pinyin_initials", "id_number", "birth_date", "sex", "phone")
+
+
 def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], counts: dict, today: datetime.date) -> None:
-    existing = {p.id_number: p for p in Person.objects.filter(id_number__in=[r.id_number for r in chunk])}
-    new_people, changed = [], []
+    """Write one chunk of checked rows. New people, households, residences and memberships go in as
+    plain rows (COPY / executemany); rows people already had are loaded as models, changed and audited."""
+    known = select_by_keys(Person, ["id_number"], ((r.id_number,) for r in chunk), ["id", "name", "phone"])
+    person_id, changed = {}, {}
+    new_people = [r for r in chunk if (r.id_number,) not in known]
     for r in chunk:
-        person = existing.get(r.id_number)
-        if person is None:
-            full, initials = pinyin_keys(r.name)
-            person = Person(name=r.name, pinyin_full=full, pinyin_initials=initials, id_number=r.id_number,
-                            birth_date=r.birth_date, sex=r.sex, phone=r.phone)
-            new_people.append(person)
-            existing[r.id_number] = person
-        elif person.name != r.name or (r.phone and person.phone != r.phone):
-            before = snapshot(person)
-            person.name = r.name
-            person.pinyin_full, person.pinyin_initials = pinyin_keys(r.name)
-            person.phone = r.phone or person.phone
-            changed.append((person, before))
-    bulk_insert(Person, new_people)
-    _update_audited(actor, Person, changed, ["name", "pinyin_full", "pinyin_initials", "phone"])
-    counts["people_created"] += len(new_people)
-    counts["people_updated"] += len(changed)
+        if (r.id_number,) in known:
+            pk, name, phone = known[r.id_number,]
+            person_id[r.id_number] = pk
+            if name != r.name or (r.phone and phone != r.phone):
+                changed[pk] = r
+    people = []
+    for pk, r in zip(allocate_ids(Person, len(new_people)), new_people):
+        person_id[r.id_number] = pk
+        people.append((pk, r.name, *pinyin_keys(r.name), r.id_number, r.birth_date, r.sex, r.phone))
+    insert_rows(Person, PERSON_COLUMNS, people)
+    pairs = []
+    for person in Person.objects.filter(pk__in=changed):
+        r, before = changed[person.pk], snapshot(person)
+        person.name, (person.pinyin_full, person.pinyin_initials) = r.name, pinyin_keys(r.name)
+        person.phone = r.phone or person.phone
+        pairs.append((person, before))
+    _update_audited(actor, Person, pairs, ["name", "pinyin_full", "pinyin_initials", "phone"])
+    counts["people_created"] += len(people)
+    counts["people_updated"] += len(pairs)
 
     keys = {(r.building_id, r.unit, r.room) for r in chunk}
-    households = {(h.building_id, h.unit, h.room): h for h in Household.objects.filter(
-        building_id__in={k[0] for k in keys}, room__in={k[2] for k in keys})}
-    missing = [Household(building_id=b, unit=u, room=room) for (b, u, room) in keys if (b, u, room) not in households]
-    for h in bulk_insert(Household, missing):
-        households[(h.building_id, h.unit, h.room)] = h
+    household_id = {key: row[0] for key, row in select_by_keys(Household, ["building", "unit", "room"], keys).items()}
+    missing = [key for key in keys if key not in household_id]
+    for pk, key in zip(allocate_ids(Household, len(missing)), missing):
+        household_id[key] = pk
+    insert_rows(Household, ("id", "building_id", "unit", "room"), ((household_id[k], *k) for k in missing))
     counts["households_created"] += len(missing)
 
-    person_ids = [existing[r.id_number].pk for r in chunk]
-    current = {res.person_id: res for res in Resident.objects.filter(person_id__in=person_ids, moved_out__isnull=True)}
+    # Only people who were already known can have a home or a membership already.
+    known_ids = [person_id[r.id_number] for r in chunk if (r.id_number,) in known]
+    current = {res.person_id: res for res in Resident.objects.filter(person_id__in=known_ids, moved_out__isnull=True)}
     ended, arriving, relabelled = [], [], []
     for r in chunk:
-        person, household = existing[r.id_number], households[(r.building_id, r.unit, r.room)]
-        home = current.get(person.pk)
-        if home is not None and home.household_id == household.pk:
+        pk, household = person_id[r.id_number], household_id[r.building_id, r.unit, r.room]
+        home = current.get(pk)
+        if home is not None and home.household_id == household:
             if home.relation != r.relation:
                 relabelled.append((home, snapshot(home)))
                 home.relation = r.relation
@@ -363,42 +385,44 @@ def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], count
         if home is not None:
             ended.append((home, snapshot(home)))
             home.moved_out = max(home.moved_in, r.moved_in - datetime.timedelta(days=1))
-        arriving.append(Resident(person=person, household=household, relation=r.relation,
-                                 moved_in=max(r.moved_in, home.moved_out) if home else r.moved_in))
+        arriving.append((pk, household, r.relation, max(r.moved_in, home.moved_out) if home else r.moved_in))
     _update_audited(actor, Resident, ended, ["moved_out"])
     _update_audited(actor, Resident, relabelled, ["relation"])
-    bulk_insert(Resident, arriving)
+    insert_rows(Resident, ("id", "person_id", "household_id", "relation", "moved_in"),
+                ((pk, *row) for pk, row in zip(allocate_ids(Resident, len(arriving)), arriving)))
     counts["moved_in"] += len(arriving)
 
-    members = {m.person_id: m for m in PartyMember.objects.filter(person_id__in=person_ids, left_on__isnull=True)}
+    party = [r for r in chunk if r.party]
+    members = {m.person_id: m for m in PartyMember.objects.filter(
+        person_id__in=[person_id[r.id_number] for r in party if (r.id_number,) in known], left_on__isnull=True)}
+    member_id = {person_pk: m.pk for person_pk, m in members.items()}
     new_members, updated_members = [], []
-    for r in chunk:
-        if not r.party:
-            continue
-        person = existing[r.id_number]
-        member = members.get(person.pk)
+    for r in party:
+        pk = person_id[r.id_number]
+        member = members.get(pk)
         if member is None:
-            member = PartyMember(person=person, org_id=branch_of[r.grid_id], status=r.party, joined_on=None)
-            new_members.append(member)
-            members[person.pk] = member
+            new_members.append((pk, branch_of[r.grid_id], r.party))
         elif member.status != r.party:
             updated_members.append((member, snapshot(member)))
             member.status = r.party
-    bulk_insert(PartyMember, new_members)
+    for member_pk, (pk, _org, _status) in zip(allocate_ids(PartyMember, len(new_members)), new_members):
+        member_id[pk] = member_pk
+    insert_rows(PartyMember, ("id", "person_id", "org_id", "status"),
+                ((member_id[pk], pk, org, status) for pk, org, status in new_members))
     _update_audited(actor, PartyMember, updated_members, ["status"])
     counts["members_created"] += len(new_members)
     counts["members_updated"] += len(updated_members)
 
-    wanted = [(r, members[existing[r.id_number].pk]) for r in chunk if r.roles]
+    wanted = [(r, member_id[person_id[r.id_number]]) for r in chunk if r.roles]
     if wanted:
-        held = set(GridRole.objects.filter(member__in=[m for _r, m in wanted], ended_on__isnull=True)
+        held = set(GridRole.objects.filter(member_id__in=[m for _r, m in wanted], ended_on__isnull=True)
                    .values_list("member_id", "kind", "building_id", "area_id"))
         roles = []
         for r, member in wanted:
             for kind in r.roles:
                 building_id = r.building_id if kind == "building_head" else None
-                if (member.pk, kind, building_id, r.grid_id) not in held:
-                    roles.append(GridRole(kind=kind, member=member, area_id=r.grid_id, building_id=building_id,
+                if (member, kind, building_id, r.grid_id) not in held:
+                    roles.append(GridRole(kind=kind, member_id=member, area_id=r.grid_id, building_id=building_id,
                                           started_on=today))
         # A building has one head: the previous head of a building that gets a new one steps down today.
         stepping_down = []

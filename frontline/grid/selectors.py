@@ -6,7 +6,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Val
 from django.utils import timezone
 
 from frontline.areas.models import Area, Building, Household
-from frontline.areas.selectors import count_by
+from frontline.areas.selectors import area_get_for, count_by
 from frontline.people.models import PartyMember, PartyOrg, Resident
 
 from .assignment import balanced_assignment
@@ -125,6 +125,14 @@ def campaigns_active(*, actor, today=None):
     today = today or timezone.localdate()
     return (ScreeningCampaign.objects.visible_to(actor).filter(starts_on__lte=today, ends_on__gte=today)
             .prefetch_related("areas").order_by("-starts_on", "id"))
+
+
+def campaign_area(*, actor, campaign: ScreeningCampaign, area_id=None) -> Area:
+    """The area a campaign is looked at in: the one asked for (within scope), else the viewer's own,
+    else the campaign's first."""
+    if area_id:
+        return area_get_for(actor, area_id)
+    return actor.area or campaign.areas.order_by("path").first()
 
 
 def _covered_households(campaign: ScreeningCampaign, area: Area):

@@ -87,7 +87,7 @@ class Resident(models.Model):
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="residences")
     household = models.ForeignKey("areas.Household", verbose_name=_("household"), on_delete=models.PROTECT,
-                                  related_name="residents")
+                                  related_name="residents", db_index=False)  # the (household, moved_out) index serves
     relation = models.CharField(_("relation"), max_length=16, choices=Relation.choices, default=Relation.OTHER)
     moved_in = models.DateField(_("moved in"))
     moved_out = models.DateField(_("moved out"), null=True, blank=True)

@@ -98,7 +98,7 @@ def party_org_create(*, actor, parent: PartyOrg | None, name: str, kind: str, ar
                      temporary: bool = False, founded_on=None) -> PartyOrg:
     org = PartyOrg(name=name, kind=kind, area=area, site=site, temporary=temporary, founded_on=founded_on)
     org.full_clean(exclude=["path", "depth", "numchild"])
-    org = parent.add_child(instance=org) if parent else PartyOrg.add_root(instance=org)
+    org = PartyOrg.objects.add_child(parent, instance=org) if parent else PartyOrg.objects.add_root(instance=org)
     audit_create(actor, org)
     return org
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from frontline.areas.models import Area
 from frontline.areas.services import area_create, building_create, household_create
 from frontline.core.models import AuditLog
 from frontline.people.models import Person, Resident
@@ -95,7 +96,7 @@ def test_buildings_belong_to_grids_only(city, actor):
 def test_area_create_places_the_level_and_audits(city):
     commander = city.users["commander"]
     grid = area_create(actor=commander, parent=city.community, name="新网格", code="418002001001099")
-    assert grid.level == "grid" and grid.get_parent() == city.community
+    assert grid.level == "grid" and Area.objects.get_parent(grid) == city.community
     assert AuditLog.objects.filter(action="create", object_id=str(grid.pk), actor=commander).exists()
     with pytest.raises(ValidationError):
         area_create(actor=commander, parent=grid, name="太深", code="418002001001098")
