@@ -109,6 +109,8 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--profile", action="store_true", help="print where the import spends its time")
+    parser.add_argument("--profile-sort", default="tottime", help="tottime or cumulative")
+    parser.add_argument("--twice", action="store_true", help="import the same file a second time (changes nothing)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="frontline-bench-import-") as tmp:
         tmp = Path(tmp)
@@ -170,8 +172,14 @@ def main():
                 import pstats
 
                 profiler.disable()
-                pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+                pstats.Stats(profiler).sort_stats(args.profile_sort).print_stats(30)
             assert result.error_count == 0 and counts["people_created"] == args.rows, (result.problems[:5], counts)
+            again_s = None
+            if args.twice:
+                start = time.perf_counter()
+                counts, _result = roster_apply(actor=None, area=area, path=path, filename=path.name)
+                again_s = time.perf_counter() - start
+                assert counts["unchanged"] == args.rows and counts["people_created"] == 0, counts
             transaction.set_rollback(True)
 
         with transaction.atomic():
@@ -191,6 +199,9 @@ def main():
     print(f"database: {args.database}  rows: {args.rows:,}  file: {size_mb:.1f} MB")
     print(f"frontline roster import : {frontline_s:8.1f} s  {args.rows / frontline_s:10,.0f} rows/s  "
           f"peak RSS {frontline_rss:,.0f} MB (before: {base_rss:,.0f} MB)")
+    if again_s is not None:
+        print(f"the same file again     : {again_s:8.1f} s  {args.rows / again_s:10,.0f} rows/s  "
+              "(every row matched, nothing changed)")
     how = "COPY" if args.database == "postgresql" else "executemany"
     print(f"{'raw load (' + how + ')':<24}: {raw_s:8.1f} s  {args.rows / raw_s:10,.0f} rows/s  "
           "(the same people, households and residents into the same tables, nothing checked)")

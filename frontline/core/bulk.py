@@ -9,7 +9,6 @@ same with plain tuples (no model instances at all), `select_by_keys` finds which
 one query, and `read_ahead` lets the next chunk of a file be checked while this one is written.
 """
 
-import datetime
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from queue import Empty, Full, Queue
@@ -22,17 +21,18 @@ SQLITE_MAX_VARIABLES = 32766  # SQLite ≥ 3.32
 
 def _converter(field, connection):
     """How one field's value goes to the driver: plain values as they are (the per-value
-    `get_db_prep_save` call through Django's connection proxy was a third of the time)."""
+    `get_db_prep_save` call through Django's connection proxy was a third of the time). Dates need
+    nothing either: Django registers sqlite3's adapter for them."""
     if isinstance(field, (models.DateTimeField, models.DecimalField, models.JSONField, models.UUIDField)):
         return lambda value: field.get_db_prep_save(value, connection)
-    if isinstance(field, models.DateField) and connection.vendor == "sqlite":
-        return lambda value: value.isoformat() if isinstance(value, datetime.date) else value
     return None
 
 
 def allocate_ids(model, count: int) -> list[int]:
     """`count` fresh primary keys for `model`. Must run inside a transaction."""
     connection = _connection()
+    if count == 0:
+        return []
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -104,8 +104,8 @@ def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> list[mod
 def select_by_keys(model: type[models.Model], keys: Sequence[str], values: Iterable[tuple],
                    columns: Sequence[str] = ("id",)) -> dict[tuple, tuple]:
     """Rows of `model` whose `keys` columns match one of `values`, as {key tuple: column tuple}, in one
-    query through the unique index on those columns: the keys as arrays (`unnest`) probed one by one on
-    PostgreSQL, row values (`(a, b) IN (VALUES ...)`) on SQLite."""
+    query that probes the unique index on those columns once per key: the keys as arrays (`unnest`) on
+    PostgreSQL, as a `VALUES` list on SQLite."""
     # Sorted, the probes walk the index in order; a NULL matches nothing in SQL, so it is left out.
     values = sorted({value for value in values if None not in value})
     if not values:
@@ -127,12 +127,17 @@ def select_by_keys(model: type[models.Model], keys: Sequence[str], values: Itera
                f'CROSS JOIN LATERAL (SELECT * FROM "{table}" WHERE {on} LIMIT 1) t')
         batches = [(sql, [list(column) for column in zip(*values)])]
     else:
+        # SQLite: CROSS JOIN makes the keys the outer loop, one probe of the unique index each (with
+        # `(a, b, c) IN (VALUES ...)` it scanned the whole table once the table was large).
+        names = [f"k{i}" for i in range(len(keys))]
+        on = " AND ".join(f't."{f.column}" = k.{name}' for f, name in zip(fields, names))
         per_batch = SQLITE_MAX_VARIABLES // len(keys)
         batches = []
         for start in range(0, len(values), per_batch):
             batch = values[start:start + per_batch]
             marks = ", ".join(["(" + ", ".join("?" * len(keys)) + ")"] * len(batch))
-            batches.append((f'SELECT {wanted} FROM "{table}" t WHERE ({key_columns}) IN (VALUES {marks})',
+            batches.append((f'WITH k({", ".join(names)}) AS (VALUES {marks}) '
+                            f'SELECT {wanted} FROM k CROSS JOIN "{table}" t ON {on}',
                             [v for value in batch for v in value]))
     found = {}
     n = len(keys)

@@ -150,13 +150,6 @@ class RosterChecker:
 
     def check(self, number: int, cells: list[str]) -> tuple[RosterRow | None, list[Problem]]:
         problems: list[Problem] = []
-
-        def warn_if_cleaned(key, raw, clean):
-            if raw and raw != clean and raw.strip() == raw and normalize_text(raw) == clean:
-                problems.append(Problem(number, LABELS[key], _("full-width characters converted"), "warning"))
-            elif raw and raw.strip() != raw:
-                problems.append(Problem(number, LABELS[key], _("spaces removed"), "warning"))
-
         raw = self._raw(cells)
         for key in REQUIRED:
             if not raw[key].strip():
@@ -170,7 +163,8 @@ class RosterChecker:
                 problems.append(Problem(number, LABELS["id_number"], e.messages[0]))
             else:
                 id_number, birth, sex = info.number, info.birth_date, info.sex
-                warn_if_cleaned("id_number", raw["id_number"], id_number)
+                if id_number != raw["id_number"]:
+                    _warn_if_cleaned(problems, number, "id_number", raw["id_number"], id_number)
                 earlier = self.seen.first(id_number, number)
                 if earlier is not None:
                     problems.append(Problem(number, LABELS["id_number"], _("the same person as row %(row)d")
@@ -181,7 +175,8 @@ class RosterChecker:
             except ValidationError as e:
                 problems.append(Problem(number, LABELS["phone"], e.messages[0]))
             else:
-                warn_if_cleaned("phone", raw["phone"], phone)
+                if phone != raw["phone"]:
+                    _warn_if_cleaned(problems, number, "phone", raw["phone"], phone)
         name = " ".join(raw["name"].split())
         if name != raw["name"] and name:
             problems.append(Problem(number, LABELS["name"], _("spaces removed"), "warning"))
@@ -229,6 +224,14 @@ class RosterChecker:
             return None, problems
         return RosterRow(number, grid_id, building_id, normalize_text(raw["unit"]), normalize_text(raw["room"]), name,
                          id_number, phone, relation, party, roles, moved_in, birth, sex), problems
+
+
+def _warn_if_cleaned(problems: list[Problem], number: int, key: str, raw: str, clean: str) -> None:
+    """A value that was corrected on the way in (`raw` != `clean`): say how, as a warning."""
+    if raw.strip() == raw and normalize_text(raw) == clean:
+        problems.append(Problem(number, LABELS[key], _("full-width characters converted"), "warning"))
+    elif raw.strip() != raw:
+        problems.append(Problem(number, LABELS[key], _("spaces removed"), "warning"))
 
 
 def open_roster(path: Path, filename: str) -> tuple[Table, dict[str, int]]:
