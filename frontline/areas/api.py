@@ -31,14 +31,15 @@ class AreaDetailOut(AreaOut):
     counts: CountsOut
 
 
-class HouseholdOut(Schema):
+class HouseholdRef(Schema):
+    """A household by its address (select_related("building") keeps it to one query per page)."""
+
     id: int
     area_id: int
     building_id: int
     building: str
     unit: str
     room: str
-    resident_count: int
 
     @staticmethod
     def resolve_area_id(obj):
@@ -47,6 +48,10 @@ class HouseholdOut(Schema):
     @staticmethod
     def resolve_building(obj):
         return obj.building.name
+
+
+class HouseholdOut(HouseholdRef):
+    resident_count: int
 
 
 class HouseholdDetailOut(HouseholdOut):

@@ -8,6 +8,7 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from frontline.areas.api import HouseholdRef
 from frontline.areas.selectors import household_get_for
 from frontline.core.scoping import get_for
 from frontline.people.api import PersonOut
@@ -42,22 +43,6 @@ class CampaignDetailOut(CampaignOut):
     form: list[dict[str, Any]]
     area_id: int
     progress: ProgressOut
-
-
-class HouseholdToVisitOut(Schema):
-    id: int
-    area_id: int
-    building: str
-    unit: str
-    room: str
-
-    @staticmethod
-    def resolve_area_id(obj):
-        return obj.building.area_id
-
-    @staticmethod
-    def resolve_building(obj):
-        return obj.building.name
 
 
 class VisitResidentOut(Schema):
@@ -117,7 +102,7 @@ def campaign_detail(request, campaign_id: int, area: int | None = None):
     return campaign
 
 
-@router.get("/campaigns/{campaign_id}/to-visit", response=list[HouseholdToVisitOut])
+@router.get("/campaigns/{campaign_id}/to-visit", response=list[HouseholdRef])
 @paginate
 def campaign_to_visit(request, campaign_id: int, area: int | None = None):
     """The households in `area` (default: the caller's) not visited yet in this campaign, building by building."""

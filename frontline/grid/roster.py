@@ -165,7 +165,7 @@ class RosterChecker:
                 id_number, birth, sex = info.number, info.birth_date, info.sex
                 if id_number != raw["id_number"]:
                     _warn_if_cleaned(problems, number, "id_number", raw["id_number"], id_number)
-                earlier = self.seen.first(id_number, number)
+                earlier = self.seen.first(int(id_number[:17]), number)  # the 17 digits determine the 18th
                 if earlier is not None:
                     problems.append(Problem(number, LABELS["id_number"], _("the same person as row %(row)d")
                                             % {"row": earlier}))

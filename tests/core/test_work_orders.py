@@ -18,19 +18,7 @@ from frontline.core.services import (
 )
 from frontline.core.tasks import escalate_overdue_work_orders
 from tests.access import assert_access, assert_listed
-
-T0 = datetime.datetime(2022, 4, 1, 9, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def household(city):
-    return Household.objects.filter(building__area=city.grid).order_by("id").first()
-
-
-@pytest.fixture
-def order(city, household):
-    return work_order_create(actor=city.users["secretary"], kind="revisit", title="复访 1栋101", area=city.grid,
-                             subject=household, assignee_role="grid_worker", due_at=T0)
+from tests.core.conftest import T0  # the due time of the `order` fixture
 
 
 def test_a_role_order_reaches_the_inbox_of_that_role_at_that_place_only(city, order):

@@ -16,18 +16,6 @@ from tests.access import assert_access, assert_listed
 TODAY = datetime.date.today()
 
 
-@pytest.fixture
-def campaign(city):
-    return screening_campaign_create(actor=city.users["secretary"], name="四月入户排查", areas=[city.community],
-                                     starts_on=TODAY - datetime.timedelta(days=1), ends_on=TODAY + datetime.timedelta(days=3),
-                                     form=STANDARD_QUESTIONS)
-
-
-@pytest.fixture
-def household(city):
-    return Household.objects.filter(building__area=city.grid, residents__isnull=False).order_by("id").first()
-
-
 def _answers(household, **overrides):
     return {r.person_id: {"present": "1", "temperature": "36.5", "vaccination_doses": "3", **overrides}
             for r in household.residents.filter(moved_out__isnull=True)}

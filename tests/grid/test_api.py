@@ -1,32 +1,14 @@
 """Door to door through the API: campaigns, progress, the households to visit, the form and the visit."""
 
-import datetime
 import json
 
-import pytest
-
-from frontline.areas.models import Household
 from frontline.core.models import WorkOrder
 from frontline.grid.models import HouseholdVisit
 from frontline.grid.questions import STANDARD_QUESTIONS
-from frontline.grid.services import screening_campaign_create
 from tests.access import api_client, assert_access, assert_listed
 
-TODAY = datetime.date.today()
 SEES = ["grid", "secretary", "street", "commander"]
 HIDDEN = ["secretary2", "district2"]
-
-
-@pytest.fixture
-def campaign(city):
-    return screening_campaign_create(actor=city.users["secretary"], name="四月入户排查", areas=[city.community],
-                                     starts_on=TODAY - datetime.timedelta(days=1), ends_on=TODAY + datetime.timedelta(days=3),
-                                     form=STANDARD_QUESTIONS)
-
-
-@pytest.fixture
-def household(city):
-    return Household.objects.filter(building__area=city.grid, residents__isnull=False).order_by("id").first()
 
 
 def post(client, url, data):

@@ -1,23 +1,9 @@
 """The work-order inbox through the API, as a mobile client uses it."""
 
-import datetime
 import json
 
-import pytest
-
-from frontline.areas.models import Household
 from frontline.core.models import AuditLog
-from frontline.core.services import work_order_create
 from tests.access import api_client, assert_access, assert_listed
-
-T0 = datetime.datetime(2022, 4, 1, 9, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def order(city):
-    household = Household.objects.filter(building__area=city.grid).order_by("id").first()
-    return work_order_create(actor=city.users["secretary"], kind="revisit", title="复访 1栋101", area=city.grid,
-                             subject=household, assignee_role="grid_worker", due_at=T0)
 
 
 def post(client, url, data=None):
