@@ -1,4 +1,5 @@
-"""The work-order engine: create (one or in bulk, idempotently), accept, finish, comment, escalate."""
+"""Core services: the work-order engine (create one or in bulk, idempotently; accept, finish, comment,
+escalate) and the API tokens people issue for their phone apps and machines."""
 
 import datetime
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import audit_bulk_create, audit_create, audit_update, snapshot
-from .models import ACTIVE_STATUSES, Priority, WorkOrder, WorkOrderEvent, WorkOrderStatus
+from .models import ACTIVE_STATUSES, ApiToken, Priority, WorkOrder, WorkOrderEvent, WorkOrderStatus
 from .roles import DESK_ROLES
 
 
@@ -148,3 +149,34 @@ def work_orders_escalate_overdue(*, now: datetime.datetime | None = None) -> int
         audit_update(None, order, before)
         count += 1
     return count
+
+
+MAX_ACTIVE_TOKENS = 10
+
+
+@transaction.atomic
+def api_token_issue(*, actor, name: str) -> tuple[ApiToken, str]:
+    """A new token for the actor's own use (a phone app, a scanner): returned once, stored as a hash."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Name the device or program that will use it.")})
+    if len(name) > 100:
+        raise ValidationError({"name": _("At most 100 characters.")})
+    if ApiToken.objects.filter(user=actor, revoked=False).count() >= MAX_ACTIVE_TOKENS:
+        raise ValidationError(_("You have %(n)d tokens in use; revoke one you no longer need first.")
+                              % {"n": MAX_ACTIVE_TOKENS})
+    token_row, token = ApiToken.issue(user=actor, name=name)
+    audit_create(actor, token_row)
+    return token_row, token
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token_row: ApiToken) -> ApiToken:
+    if token_row.user_id != actor.pk:
+        raise PermissionDenied
+    if not token_row.revoked:
+        before = snapshot(token_row)
+        token_row.revoked = True
+        token_row.save(update_fields=["revoked"])
+        audit_update(actor, token_row, before)
+    return token_row

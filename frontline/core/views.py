@@ -1,17 +1,21 @@
-"""Home page by role, the audit log browser, language switch."""
+"""Home page by role, the audit log browser, one's own API tokens."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from frontline.areas.selectors import area_counts
 
-from .models import AuditLog
+from .models import ApiToken, AuditLog
 from .roles import can_read_audit
 from .selectors import inbox
+from .services import api_token_issue, api_token_revoke
 
 
 @login_required
@@ -51,3 +55,27 @@ def audit_list(request):
     page = Paginator(entries, 50).get_page(f.get("page"))
     return render(request, "core/audit_list.html", {"page": page, "filters": f,
                                                     "actions": AuditLog._meta.get_field("action").choices})
+
+
+@login_required
+def token_list(request):
+    """One's own API tokens: issue one for a phone app or a machine (shown once), see when each was last
+    used, revoke."""
+    issued, errors = None, []
+    if request.method == "POST":
+        try:
+            _row, issued = api_token_issue(actor=request.user, name=request.POST.get("name", ""))
+        except ValidationError as e:
+            errors = e.messages
+    tokens = ApiToken.objects.filter(user=request.user).order_by("revoked", "-created_at")
+    return render(request, "core/tokens.html", {"tokens": tokens, "issued": issued, "errors": errors},
+                  status=400 if errors else 200)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token_row = get_object_or_404(ApiToken, pk=pk, user=request.user)  # someone else's: 404, like a missing one
+    api_token_revoke(actor=request.user, token_row=token_row)
+    messages.success(request, _("Token %(prefix)s… revoked: it no longer works.") % {"prefix": token_row.prefix})
+    return redirect("token_list")
