@@ -11,13 +11,16 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from frontline.areas.models import Area, AreaLevel, Building, Household, Site, SiteKind
-from frontline.core.bulk import bulk_insert
+from frontline.core.bulk import allocate_ids, bulk_insert, insert_rows
 from frontline.grid.assignment import balanced_assignment
 from frontline.grid.models import ContactHousehold, GridRole, GridRoleKind
 from frontline.people.models import Cadre, PartyMember, PartyOrg, PartyOrgKind, Person, Resident
 from frontline.people.pinyin import pinyin_keys
 
 from . import plan as P
+
+PERSON_COLUMNS = ("id", "name", "pinyin_full", "pinyin_initials", "id_number", "doc_type", "doc_number",
+                  "birth_date", "sex", "phone")
 
 
 class CityExists(Exception):
@@ -180,26 +183,26 @@ class CityWriter:
         if not self.pending:
             return 0
         city = self._city = self._city or Area.objects.get_first_root_node()
-        persons = []
-        for spec, *_rest in self.pending:
-            full, initials = pinyin_keys(spec.name)
-            persons.append(Person(name=spec.name, pinyin_full=full, pinyin_initials=initials, id_number=spec.id_number,
-                                  doc_type=spec.doc_type, doc_number=spec.doc_number, birth_date=spec.birth_date,
-                                  sex=spec.sex, phone=spec.phone))
-        bulk_insert(Person, persons)
-        residents, members, cadres = [], [], []
-        for person, (spec, household, district, branch) in zip(persons, self.pending):
-            residents.append(Resident(person=person, household=household, relation=spec.relation, moved_in=spec.moved_in))
+        # People and residences, the bulk of the rows, go in as plain tuples; the few members and
+        # cadres as models (the grid chain is built from the members).
+        person_ids = allocate_ids(Person, len(self.pending))
+        insert_rows(Person, PERSON_COLUMNS, (
+            (pk, spec.name, *pinyin_keys(spec.name), spec.id_number, spec.doc_type, spec.doc_number, spec.birth_date,
+             spec.sex, spec.phone) for pk, (spec, *_rest) in zip(person_ids, self.pending)))
+        insert_rows(Resident, ("id", "person_id", "household_id", "relation", "moved_in"), (
+            (pk, person_id, household.pk, spec.relation, spec.moved_in) for pk, person_id, (spec, household, *_rest)
+            in zip(allocate_ids(Resident, len(self.pending)), person_ids, self.pending)))
+        members, cadres = [], []
+        for person_id, (spec, _household, district, branch) in zip(person_ids, self.pending):
             if spec.party:
-                members.append(PartyMember(person=person, org=branch, status=spec.party, floating=spec.floating))
+                members.append(PartyMember(person_id=person_id, org=branch, status=spec.party, floating=spec.floating))
             if spec.cadre:
                 home_unit, rank, level = spec.cadre_unit(district.name)
-                cadres.append(Cadre(person=person, home_unit=home_unit, unit_area=city if level == "city" else district,
-                                    rank=rank))
-        bulk_insert(Resident, residents)
+                cadres.append(Cadre(person_id=person_id, home_unit=home_unit,
+                                    unit_area=city if level == "city" else district, rank=rank))
         bulk_insert(PartyMember, members)
         bulk_insert(Cadre, cadres)
-        self._grid_chains(members, {r.person_id: r.household for r in residents})
+        self._grid_chains(members, {pk: household for pk, (_spec, household, *_rest) in zip(person_ids, self.pending)})
         n = len(self.pending)
         self.stats.residents += n
         self.stats.party_members += len(members)
