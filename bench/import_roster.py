@@ -177,8 +177,15 @@ def main():
             again_s = None
             if args.twice:
                 start = time.perf_counter()
+                if profiler:
+                    profiler = cProfile.Profile()
+                    profiler.enable()
                 counts, _result = roster_apply(actor=None, area=area, path=path, filename=path.name)
                 again_s = time.perf_counter() - start
+                if profiler:
+                    profiler.disable()
+                    print("--- the same file again:")
+                    pstats.Stats(profiler).sort_stats(args.profile_sort).print_stats(30)
                 assert counts["unchanged"] == args.rows and counts["people_created"] == 0, counts
             transaction.set_rollback(True)
 

@@ -102,10 +102,11 @@ def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> list[mod
 
 
 def select_by_keys(model: type[models.Model], keys: Sequence[str], values: Iterable[tuple],
-                   columns: Sequence[str] = ("id",)) -> dict[tuple, tuple]:
+                   columns: Sequence[str] = ("id",), where: str = "") -> dict[tuple, tuple]:
     """Rows of `model` whose `keys` columns match one of `values`, as {key tuple: column tuple}, in one
     query that probes the unique index on those columns once per key: the keys as arrays (`unnest`) on
-    PostgreSQL, as a `VALUES` list on SQLite."""
+    PostgreSQL, as a `VALUES` list on SQLite. `where` (SQL on the table's columns, no parameters) is the
+    condition of a partial unique index, e.g. `"moved_out" IS NULL` for a person's current home."""
     # Sorted, the probes walk the index in order; a NULL matches nothing in SQL, so it is left out.
     values = sorted({value for value in values if None not in value})
     if not values:
@@ -122,7 +123,7 @@ def select_by_keys(model: type[models.Model], keys: Sequence[str], values: Itera
         # The driver's own cursor binds each array as one parameter (Django's binds on the client).
         types = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
         names = [f"k{i}" for i in range(len(keys))]
-        on = " AND ".join(f'"{f.column}" = k.{name}' for f, name in zip(fields, names))
+        on = " AND ".join([*(f'"{f.column}" = k.{name}' for f, name in zip(fields, names)), *([where] if where else [])])
         sql = (f'SELECT {wanted} FROM unnest({types}) AS k({", ".join(names)}) '
                f'CROSS JOIN LATERAL (SELECT * FROM "{table}" WHERE {on} LIMIT 1) t')
         batches = [(sql, [list(column) for column in zip(*values)])]
@@ -130,7 +131,7 @@ def select_by_keys(model: type[models.Model], keys: Sequence[str], values: Itera
         # SQLite: CROSS JOIN makes the keys the outer loop, one probe of the unique index each (with
         # `(a, b, c) IN (VALUES ...)` it scanned the whole table once the table was large).
         names = [f"k{i}" for i in range(len(keys))]
-        on = " AND ".join(f't."{f.column}" = k.{name}' for f, name in zip(fields, names))
+        on = " AND ".join([*(f't."{f.column}" = k.{name}' for f, name in zip(fields, names)), *([where] if where else [])])
         per_batch = SQLITE_MAX_VARIABLES // len(keys)
         batches = []
         for start in range(0, len(values), per_batch):

@@ -337,31 +337,27 @@ PERSON_COLUMNS = ("id", "name", "pinyin_full", "pinyin_initials", "id_number", "
 
 
 def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], counts: dict, today: datetime.date) -> None:
-    """Write one chunk of checked rows. New people, households, residences and memberships go in as
-    plain rows (COPY / executemany); rows people already had are loaded as models, changed and audited."""
+    """Write one chunk of checked rows. What exists is read as plain rows, one query a table; new people,
+    households, residences and memberships go in as plain rows (COPY / executemany); only rows that
+    change are loaded as models, changed and audited."""
     known = select_by_keys(Person, ["id_number"], ((r.id_number,) for r in chunk), ["id", "name", "phone"])
-    person_id, changed = {}, {}
-    new_people = [r for r in chunk if (r.id_number,) not in known]
+    person_id, person_changes = {}, {}
     for r in chunk:
         if (r.id_number,) in known:
             pk, name, phone = known[r.id_number,]
             person_id[r.id_number] = pk
             if name != r.name or (r.phone and phone != r.phone):
-                changed[pk] = r
+                full, initials = pinyin_keys(r.name)
+                person_changes[pk] = {"name": r.name, "pinyin_full": full, "pinyin_initials": initials,
+                                      "phone": r.phone or phone}
+    new_people = [r for r in chunk if (r.id_number,) not in known]
     people = []
     for pk, r in zip(allocate_ids(Person, len(new_people)), new_people):
         person_id[r.id_number] = pk
         people.append((pk, r.name, *pinyin_keys(r.name), r.id_number, r.birth_date, r.sex, r.phone))
     insert_rows(Person, PERSON_COLUMNS, people)
-    pairs = []
-    for person in Person.objects.filter(pk__in=changed):
-        r, before = changed[person.pk], snapshot(person)
-        person.name, (person.pinyin_full, person.pinyin_initials) = r.name, pinyin_keys(r.name)
-        person.phone = r.phone or person.phone
-        pairs.append((person, before))
-    _update_audited(actor, Person, pairs, ["name", "pinyin_full", "pinyin_initials", "phone"])
     counts["people_created"] += len(people)
-    counts["people_updated"] += len(pairs)
+    counts["people_updated"] += _update_audited(actor, Person, person_changes)
 
     keys = {(r.building_id, r.unit, r.room) for r in chunk}
     household_id = {key: row[0] for key, row in select_by_keys(Household, ["building", "unit", "room"], keys).items()}
@@ -372,49 +368,47 @@ def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], count
     counts["households_created"] += len(missing)
 
     # Only people who were already known can have a home or a membership already.
-    known_ids = [person_id[r.id_number] for r in chunk if (r.id_number,) in known]
-    current = {res.person_id: res for res in Resident.objects.filter(person_id__in=known_ids, moved_out__isnull=True)}
-    ended, arriving, relabelled = [], [], []
+    known_ids = [(person_id[r.id_number],) for r in chunk if (r.id_number,) in known]
+    homes = select_by_keys(Resident, ["person"], known_ids, ["id", "household_id", "relation", "moved_in"],
+                           where='"moved_out" IS NULL')
+    home_changes, arriving = {}, []
     for r in chunk:
         pk, household = person_id[r.id_number], household_id[r.building_id, r.unit, r.room]
-        home = current.get(pk)
-        if home is not None and home.household_id == household:
-            if home.relation != r.relation:
-                relabelled.append((home, snapshot(home)))
-                home.relation = r.relation
+        home_id, home_household, relation, moved_in = homes.get((pk,), (None, None, None, None))
+        if home_household == household:
+            if relation != r.relation:
+                home_changes[home_id] = {"relation": r.relation}
             else:
                 counts["unchanged"] += 1
             continue
-        if home is not None:
-            ended.append((home, snapshot(home)))
-            home.moved_out = max(home.moved_in, r.moved_in - datetime.timedelta(days=1))
-        arriving.append((pk, household, r.relation, max(r.moved_in, home.moved_out) if home else r.moved_in))
-    _update_audited(actor, Resident, ended, ["moved_out"])
-    _update_audited(actor, Resident, relabelled, ["relation"])
+        arrives = r.moved_in
+        if home_id is not None:  # a move: the old home ends the day before, never before it began
+            moved_out = max(moved_in, r.moved_in - datetime.timedelta(days=1))
+            home_changes[home_id] = {"moved_out": moved_out}
+            arrives = max(r.moved_in, moved_out)
+        arriving.append((pk, household, r.relation, arrives))
+    _update_audited(actor, Resident, home_changes)
     insert_rows(Resident, ("id", "person_id", "household_id", "relation", "moved_in"),
                 ((pk, *row) for pk, row in zip(allocate_ids(Resident, len(arriving)), arriving)))
     counts["moved_in"] += len(arriving)
 
     party = [r for r in chunk if r.party]
-    members = {m.person_id: m for m in PartyMember.objects.filter(
-        person_id__in=[person_id[r.id_number] for r in party if (r.id_number,) in known], left_on__isnull=True)}
-    member_id = {person_pk: m.pk for person_pk, m in members.items()}
-    new_members, updated_members = [], []
+    members = select_by_keys(PartyMember, ["person"], [(person_id[r.id_number],) for r in party if (r.id_number,) in known],
+                             ["id", "status"], where='"left_on" IS NULL')
+    member_id = {person_pk: member_pk for (person_pk,), (member_pk, _status) in members.items()}
+    new_members, status_changes = [], {}
     for r in party:
         pk = person_id[r.id_number]
-        member = members.get(pk)
-        if member is None:
+        if (pk,) not in members:
             new_members.append((pk, branch_of[r.grid_id], r.party))
-        elif member.status != r.party:
-            updated_members.append((member, snapshot(member)))
-            member.status = r.party
+        elif members[pk,][1] != r.party:
+            status_changes[members[pk,][0]] = {"status": r.party}
     for member_pk, (pk, _org, _status) in zip(allocate_ids(PartyMember, len(new_members)), new_members):
         member_id[pk] = member_pk
     insert_rows(PartyMember, ("id", "person_id", "org_id", "status"),
                 ((member_id[pk], pk, org, status) for pk, org, status in new_members))
-    _update_audited(actor, PartyMember, updated_members, ["status"])
     counts["members_created"] += len(new_members)
-    counts["members_updated"] += len(updated_members)
+    counts["members_updated"] += _update_audited(actor, PartyMember, status_changes)
 
     wanted = [(r, member_id[person_id[r.id_number]]) for r in chunk if r.roles]
     if wanted:
@@ -428,23 +422,26 @@ def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], count
                     roles.append(GridRole(kind=kind, member_id=member, area_id=r.grid_id, building_id=building_id,
                                           started_on=today))
         # A building has one head: the previous head of a building that gets a new one steps down today.
-        stepping_down = []
-        for role in GridRole.objects.filter(kind="building_head", ended_on__isnull=True,
-                                            building_id__in={r.building_id for r in roles if r.building_id}):
-            stepping_down.append((role, snapshot(role)))
-            role.ended_on = today
-        _update_audited(actor, GridRole, stepping_down, ["ended_on"])
+        stepping_down = GridRole.objects.filter(kind="building_head", ended_on__isnull=True,
+                                                building_id__in={r.building_id for r in roles if r.building_id})
+        _update_audited(actor, GridRole, {pk: {"ended_on": today} for pk in stepping_down.values_list("pk", flat=True)})
         bulk_insert(GridRole, roles)
         counts["roles_created"] += len(roles)
 
 
-def _update_audited(actor, model, pairs: list[tuple], fields: list[str]) -> None:
-    """Save changes to rows that existed before the import, and audit each one: new rows are covered by
-    the import's own audit entry, changes to what people already had are not."""
-    if not pairs:
-        return
-    objs = [obj for obj, _before in pairs]
-    model.objects.bulk_update(objs, fields)
+def _update_audited(actor, model, changes: dict[int, dict]) -> int:
+    """Change rows that existed before the import ({pk: {field: value}}) and audit each change: new rows
+    are covered by the import's own audit entry, changes to what people already had are not."""
+    if not changes:
+        return 0
+    pairs = []
+    for obj in model.objects.filter(pk__in=changes):
+        before = snapshot(obj)
+        for field_name, value in changes[obj.pk].items():
+            setattr(obj, field_name, value)
+        pairs.append((obj, before))
+    model.objects.bulk_update([obj for obj, _before in pairs], sorted({f for c in changes.values() for f in c}))
+
     def person_of(obj):  # without a query per row
         if model is Person:
             return obj
@@ -452,6 +449,7 @@ def _update_audited(actor, model, pairs: list[tuple], fields: list[str]) -> None
 
     audit_bulk(actor, AuditAction.UPDATE, [(o, diff(before, snapshot(o)), person_of(o)) for o, before in pairs],
                note="roster import")
+    return len(pairs)
 
 
 # --- the RosterImport record: uploads through the web, checked and applied in the background ---------

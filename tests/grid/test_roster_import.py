@@ -219,3 +219,21 @@ def test_changes_to_what_people_had_are_audited(city, tmp_path, building):
     child = Person.objects.get(id_number=make_id(13, "20100303"))
     assert updates.get(content_type__model="resident").person == child
     assert updates.get(content_type__model="person").changes["name"] == ["周一", "周壹"]
+
+
+def test_a_new_relation_and_a_new_party_status_change_the_rows_people_had(city, tmp_path, building):
+    from frontline.core.models import AuditLog
+
+    rows = good_rows(building)
+    rows[1][7] = "中共预备党员"
+    roster_apply(actor=city.users["secretary"], area=city.grid, path=write_csv(tmp_path / "a.csv", rows), filename="a.csv")
+    rows[1][7] = "中共党员"  # full member now
+    rows[1][6] = "其他"  # was 配偶
+    counts, _ = roster_apply(actor=city.users["secretary"], area=city.grid, path=write_csv(tmp_path / "b.csv", rows),
+                             filename="b.csv")
+    assert (counts["members_updated"], counts["members_created"], counts["moved_in"], counts["unchanged"]) == (1, 0, 0, 2)
+    person = Person.objects.get(id_number=make_id(12, "19820202"))
+    assert PartyMember.objects.get(person=person, left_on=None).status == "formal"
+    assert Resident.objects.get(person=person, moved_out=None).relation == "other"
+    changed = AuditLog.objects.filter(action="update", note="roster import", person=person)
+    assert sorted(changed.values_list("content_type__model", flat=True)) == ["partymember", "resident"]
