@@ -84,8 +84,8 @@ def read_table(path: Path, filename: str | None = None) -> Table:
 
 def _header_then_rows(rows: Iterator[tuple[int, list[str]]]) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     for _number, cells in rows:
-        if any(c.strip() for c in cells):
-            return [c.strip() for c in cells], (r for r in rows if any(c.strip() for c in r[1]))
+        if "".join(cells).strip():
+            return [c.strip() for c in cells], (r for r in rows if "".join(r[1]).strip())  # blank lines skipped
     raise TableError(_("The file has no header row."))
 
 

@@ -2,9 +2,9 @@
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 from operator import mul
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -42,8 +42,7 @@ def id_check_char(first17: str) -> str:
     return ID_CHECK_CHARS[(sum(map(mul, first17.encode(), ID_WEIGHTS)) - _ASCII_ZERO_WEIGHT) % 11]
 
 
-@dataclass(frozen=True)
-class IdNumberInfo:
+class IdNumberInfo(NamedTuple):  # a tuple: one is made for every row of every import
     number: str
     birth_date: date
     sex: str  # "M" or "F"

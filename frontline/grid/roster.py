@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -56,8 +57,7 @@ CHUNK = 5000
 MAX_PROBLEMS_KEPT = 1000
 
 
-@dataclass
-class RosterRow:
+class RosterRow(NamedTuple):  # a tuple: one is made for every row of the file
     number: int
     grid_id: int
     building_id: int
