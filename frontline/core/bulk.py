@@ -117,21 +117,19 @@ def select_by_keys(model: type[models.Model], keys: Sequence[str], values: Itera
     key_columns = ", ".join(f't."{f.column}"' for f in fields)
     wanted = ", ".join([key_columns, *(f't."{c}"' for c in columns)])
     table = model._meta.db_table
+    names = [f"k{i}" for i in range(len(keys))]
+    on = " AND ".join([*(f't."{f.column}" = k.{name}' for f, name in zip(fields, names)), *([where] if where else [])])
     if connection.vendor == "postgresql":
         # One index probe per key whatever the statistics say (mid-import they are stale, and the
         # planner would hash the whole table): LIMIT 1 keeps the lateral subquery a nested loop.
         # The driver's own cursor binds each array as one parameter (Django's binds on the client).
         types = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-        names = [f"k{i}" for i in range(len(keys))]
-        on = " AND ".join([*(f'"{f.column}" = k.{name}' for f, name in zip(fields, names)), *([where] if where else [])])
         sql = (f'SELECT {wanted} FROM unnest({types}) AS k({", ".join(names)}) '
-               f'CROSS JOIN LATERAL (SELECT * FROM "{table}" WHERE {on} LIMIT 1) t')
+               f'CROSS JOIN LATERAL (SELECT * FROM "{table}" t WHERE {on} LIMIT 1) t')
         batches = [(sql, [list(column) for column in zip(*values)])]
     else:
         # SQLite: CROSS JOIN makes the keys the outer loop, one probe of the unique index each (with
         # `(a, b, c) IN (VALUES ...)` it scanned the whole table once the table was large).
-        names = [f"k{i}" for i in range(len(keys))]
-        on = " AND ".join([*(f't."{f.column}" = k.{name}' for f, name in zip(fields, names)), *([where] if where else [])])
         per_batch = SQLITE_MAX_VARIABLES // len(keys)
         batches = []
         for start in range(0, len(values), per_batch):
