@@ -2,6 +2,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from frontline.areas.models import Area
 from frontline.core.models import User
@@ -32,15 +33,25 @@ class Command(BaseCommand):
             actor = User.objects.filter(username=user, is_active=True).select_related("area").first()
             if actor is None:
                 raise CommandError(f"no active account {user}")
+        # Rows so far on a terminal (a million-row file takes most of a minute); nothing in a pipe or a log.
+        bar = tqdm(unit=" rows", desc="checking" if dry_run else "importing", disable=not sys.stderr.isatty(),
+                   mininterval=0.5)
+
+        def progress(rows: int) -> None:
+            bar.update(rows - bar.n)
+
         try:
             if dry_run:
-                result, _table, _mapping = roster_check(actor=actor, area=target, path=path, filename=path.name)
+                result, _table, _mapping = roster_check(actor=actor, area=target, path=path, filename=path.name,
+                                                        progress=progress)
             else:
-                counts, result = roster_apply(actor=actor, area=target, path=path, filename=path.name)
+                counts, result = roster_apply(actor=actor, area=target, path=path, filename=path.name, progress=progress)
         except TableError as e:
             raise CommandError(f"{path.name}: {e}") from None
         except RosterProblems as e:
             result, counts = e.result, None
+        finally:
+            bar.close()
         for problem in result.problems:
             self.stdout.write(f"{path.name}: {problem}" + (" (warning)" if problem.severity == "warning" else ""))
         if result.error_count > len([p for p in result.problems if p.severity == "error"]):
