@@ -2,7 +2,9 @@
 
 import json
 
+from frontline.areas.models import Household
 from frontline.core.models import AuditLog
+from frontline.core.services import work_orders_create_bulk
 from tests.access import api_client, assert_access, assert_listed
 
 
@@ -47,3 +49,17 @@ def test_refusals_say_why_and_change_nothing(city, order):
     order.refresh_from_db()
     assert order.status == "open"
     assert post(api_client("grid"), f"/api/v1/work-orders/{order.pk}/delete").status_code == 422
+
+
+def test_work_order_lists_cost_the_same_queries_for_few_or_many_orders(city, django_assert_max_num_queries):
+    households = Household.objects.filter(building__area__path__startswith=city.community.path).order_by("id")[:60]
+    work_orders_create_bulk(actor=city.users["secretary"], kind="revisit", assignee_role="grid_worker",
+                            items=[(h, h.building.area, f"复访 {h}") for h in households.select_related("building__area")])
+    client = api_client("secretary")
+    for limit in (5, 50):
+        with django_assert_max_num_queries(8):
+            assert len(client.get(f"/api/v1/work-orders?limit={limit}").json()["items"]) == limit
+    grid_client = api_client("grid")
+    for limit in (2, 20):
+        with django_assert_max_num_queries(8):
+            assert len(grid_client.get(f"/api/v1/inbox?limit={limit}").json()["items"]) == limit

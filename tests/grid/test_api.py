@@ -5,6 +5,7 @@ import json
 from frontline.core.models import WorkOrder
 from frontline.grid.models import HouseholdVisit
 from frontline.grid.questions import STANDARD_QUESTIONS
+from frontline.grid.services import screening_campaign_create
 from tests.access import api_client, assert_access, assert_listed
 
 SEES = ["grid", "secretary", "street", "commander"]
@@ -78,3 +79,15 @@ def test_a_grid_worker_cannot_record_a_visit_in_another_grid(city, campaign, hou
     response = post(api_client("grid2"), visit_url(campaign, household) + "s", {"outcome": "nobody_home"})
     assert response.status_code == 404
     assert not HouseholdVisit.objects.filter(household=household).exists()
+
+
+def test_door_to_door_lists_cost_the_same_queries_for_few_or_many_rows(city, campaign, django_assert_max_num_queries):
+    for n in range(12):
+        screening_campaign_create(actor=city.users["secretary"], name=f"第{n}轮", areas=[city.community],
+                                  starts_on=campaign.starts_on, ends_on=campaign.ends_on, form=STANDARD_QUESTIONS)
+    client = api_client("secretary")
+    for limit in (2, 10):
+        with django_assert_max_num_queries(8):
+            assert len(client.get(f"/api/v1/campaigns?limit={limit}").json()["items"]) == limit
+        with django_assert_max_num_queries(8):
+            assert len(client.get(f"/api/v1/campaigns/{campaign.pk}/to-visit?limit={limit}").json()["items"]) == limit
