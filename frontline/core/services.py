@@ -132,15 +132,19 @@ def work_orders_escalate_overdue(*, now: datetime.datetime | None = None) -> int
 
     now = now or timezone.now()
     grace = datetime.timedelta(hours=settings.FRONTLINE_ESCALATION_GRACE_HOURS)
-    due = (WorkOrder.objects.select_for_update(of=("self",)).select_related("area", "escalated_to")
-           .filter(status__in=ACTIVE_STATUSES, due_at__lt=now)
-           .filter(Q(next_escalation_at__isnull=True) | Q(next_escalation_at__lte=now)))
+    due = list(WorkOrder.objects.select_for_update(of=("self",)).select_related("area", "escalated_to")
+               .filter(status__in=ACTIVE_STATUSES, due_at__lt=now)
+               .filter(Q(next_escalation_at__isnull=True) | Q(next_escalation_at__lte=now)))
+    # The next level up of every order's current place, in one query (a parent's path is its child's
+    # without the last step).
+    parent_paths = {(o.escalated_to or o.area).path[:-Area.steplen] for o in due}
+    parents = {a.path: a for a in Area.objects.filter(path__in=parent_paths - {""})}
     count = 0
     for order in due:
         current = order.escalated_to or order.area
         if current.depth == 1:
             continue  # already at the city
-        parent = Area.objects.get_parent(current)
+        parent = parents[current.path[:-Area.steplen]]
         before = snapshot(order)
         order.escalated_to, order.escalation_level, order.next_escalation_at = parent, order.escalation_level + 1, now + grace
         order.save(update_fields=["escalated_to", "escalation_level", "next_escalation_at"])

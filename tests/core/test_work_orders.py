@@ -128,3 +128,13 @@ def test_acting_on_an_order_out_of_scope_answers_404_and_changes_nothing(city, c
         assert client_for("grid2").post(f"/work-orders/{order.pk}/{action}/", {"note": "x"}).status_code == 404
     order.refresh_from_db()
     assert order.status == "open" and order.events.count() == 1
+
+
+def test_escalation_looks_up_the_next_levels_in_one_query(city, django_assert_max_num_queries):
+    households = list(Household.objects.filter(building__area__path__startswith=city.community.path)
+                      .select_related("building__area").order_by("id")[:10])
+    work_orders_create_bulk(actor=city.users["secretary"], kind="revisit", assignee_role="grid_worker", due_at=T0,
+                            items=[(h, h.building.area, f"复访 {h}") for h in households])
+    # Per order: its update, its history event, its audit entry; the rest does not grow with the orders.
+    with django_assert_max_num_queries(3 * len(households) + 4):
+        assert work_orders_escalate_overdue(now=T0 + datetime.timedelta(minutes=1)) == len(households)
