@@ -222,14 +222,16 @@ def grid_message_publish(*, actor, kind: str, title: str, body: str, areas: list
         Q(*[Q(path__prefix=a.path) for a in areas], _connector=Q.OR) if areas else Q(pk__in=[])))
     if not grids:
         raise ValidationError({"areas": _("Choose at least one area with grids in your scope.")})
+    # Every file is checked before anything is written: stored files are not rolled back with the transaction.
+    for upload in files:
+        if upload.size > settings.FRONTLINE_ATTACHMENT_MAX_BYTES:
+            raise ValidationError({"files": _("%(name)s is larger than %(limit)d MB.") % {
+                "name": upload.name, "limit": settings.FRONTLINE_ATTACHMENT_MAX_BYTES // 2**20}})
     message = GridMessage(kind=kind, title=title.strip(), body=body.strip(), published_by=actor)
     message.full_clean()
     message.save()
     message.grids.set(grids)
     for upload in files:
-        if upload.size > settings.FRONTLINE_ATTACHMENT_MAX_BYTES:
-            raise ValidationError({"files": _("%(name)s is larger than %(limit)d MB.") % {
-                "name": upload.name, "limit": settings.FRONTLINE_ATTACHMENT_MAX_BYTES // 2**20}})
         GridMessageAttachment.objects.create(message=message, file=upload, name=upload.name[:255], size=upload.size)
     audit_create(actor, message)
     return message

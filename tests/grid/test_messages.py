@@ -53,3 +53,14 @@ def test_publishing_reaches_only_grids_in_scope(city, client_for):
     response = client_for("secretary").post("/messages/new/", {"kind": "message", "title": "通知", "body": "今晚核酸",
                                                               "areas": [city.community.pk]})
     assert response.status_code == 302 and GridMessage.objects.filter(title="通知").exists()
+
+
+def test_an_oversized_attachment_refuses_the_message_and_stores_no_file(city, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.FRONTLINE_ATTACHMENT_MAX_BYTES = 2**20
+    files = [SimpleUploadedFile("明白卡.txt", "一米线".encode()), SimpleUploadedFile("视频.mp4", b"0" * (2**20 + 1))]
+    with pytest.raises(ValidationError, match="视频.mp4"):
+        grid_message_publish(actor=city.users["secretary"], kind="guide", title="大文件", body="", areas=[city.community],
+                             files=files)
+    assert not GridMessage.objects.filter(title="大文件").exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
