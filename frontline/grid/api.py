@@ -14,8 +14,15 @@ from frontline.core.scoping import get_for
 from frontline.people.api import PersonOut
 
 from .models import ScreeningCampaign, VisitOutcome
-from .selectors import campaign_area, campaign_progress, campaigns_active, household_residents_with_history, households_to_visit
-from .services import campaign_covers, household_visit_record
+from .selectors import (
+    campaign_area,
+    campaign_covers,
+    campaign_progress,
+    campaigns_active,
+    household_residents_with_history,
+    households_to_visit,
+)
+from .services import household_visit_record
 
 router = Router(tags=["door to door"])
 

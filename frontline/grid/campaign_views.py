@@ -21,12 +21,13 @@ from .forms import CampaignForm
 from .models import ScreeningCampaign, VisitOutcome
 from .selectors import (
     campaign_area,
+    campaign_covers,
     campaign_progress,
     household_residents_with_history,
     households_to_visit,
     special_needs_priority,
 )
-from .services import campaign_covers, household_visit_record, screening_campaign_create
+from .services import household_visit_record, screening_campaign_create
 
 
 def _campaign_for(request, pk) -> ScreeningCampaign:

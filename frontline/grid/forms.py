@@ -5,7 +5,7 @@ from frontline.areas.models import Area, Building
 
 from .models import GridMessage, GridRoleKind
 from .questions import STANDARD_QUESTIONS, parse_custom_questions, standard_question
-from .services import eligible_members
+from .selectors import eligible_members
 
 
 class GridRoleForm(forms.Form):

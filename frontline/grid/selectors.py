@@ -1,4 +1,5 @@
-"""Reads for the grid: the chain and its gaps, contact coverage, the proposed assignment."""
+"""Reads for the grid: the chain and its gaps, who may take contact households, contact coverage, the proposed
+assignment, campaign progress and the households still to visit, special needs, message coverage."""
 
 from dataclasses import dataclass, field
 
@@ -21,7 +22,24 @@ from .models import (
     SpecialNeed,
     VisitOutcome,
 )
-from .services import campaign_covers, current_loads, eligible_members
+
+
+def eligible_members(grid: Area):
+    """Current, non-floating party members who live in the grid or belong to its branch."""
+    return PartyMember.objects.filter(left_on__isnull=True, floating=False).filter(
+        Q(org__area=grid) | Q(person__residences__moved_out__isnull=True, person__residences__household__building__area=grid)
+    ).distinct()
+
+
+def current_loads(member_ids) -> dict[int, int]:
+    return dict(ContactHousehold.objects.filter(member_id__in=member_ids, ended_on__isnull=True)
+                .values("member").annotate(n=Count("id")).values_list("member", "n"))
+
+
+def campaign_covers(campaign: ScreeningCampaign, household: Household) -> bool:
+    """Does the campaign run where the household is? (Uses the campaign's prefetched areas when there.)"""
+    path = household.building.area.path
+    return any(path.startswith(area.path) for area in campaign.areas.all())
 
 
 def _has_contact():

@@ -1,11 +1,12 @@
-"""Writes for the grid: roles of the "two heads and one member", contact households."""
+"""Writes for the grid: roles of the "two heads and one member", contact households, campaigns and visits,
+special needs, messages to grids."""
 
 import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from .models import (
     VisitOutcome,
 )
 from .questions import clean_answer
+from .selectors import campaign_covers, current_loads, eligible_members
 
 
 @transaction.atomic
@@ -103,18 +105,6 @@ def contact_households_assign(*, actor, grid: Area, pairs: list[tuple[int, int]]
     return rows
 
 
-def eligible_members(grid: Area):
-    """Current, non-floating party members who live in the grid or belong to its branch."""
-    return PartyMember.objects.filter(left_on__isnull=True, floating=False).filter(
-        Q(org__area=grid) | Q(person__residences__moved_out__isnull=True, person__residences__household__building__area=grid)
-    ).distinct()
-
-
-def current_loads(member_ids) -> dict[int, int]:
-    return dict(ContactHousehold.objects.filter(member_id__in=member_ids, ended_on__isnull=True)
-                .values("member").annotate(n=Count("id")).values_list("member", "n"))
-
-
 @transaction.atomic
 def screening_campaign_create(*, actor, name: str, areas: list[Area], starts_on: datetime.date, ends_on: datetime.date,
                               form: list[dict]) -> ScreeningCampaign:
@@ -129,12 +119,6 @@ def screening_campaign_create(*, actor, name: str, areas: list[Area], starts_on:
     campaign.areas.set(areas)
     audit_create(actor, campaign)
     return campaign
-
-
-def campaign_covers(campaign: ScreeningCampaign, household: Household) -> bool:
-    """Does the campaign run where the household is? (Uses the campaign's prefetched areas when there.)"""
-    path = household.building.area.path
-    return any(path.startswith(area.path) for area in campaign.areas.all())
 
 
 @transaction.atomic

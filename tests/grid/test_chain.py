@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from frontline.areas.models import Building, Household
 from frontline.core.models import AuditLog
 from frontline.grid.models import ContactHousehold, GridRole
-from frontline.grid.selectors import contact_assignment_propose, grid_chain
-from frontline.grid.services import contact_households_assign, eligible_members, grid_role_assign
+from frontline.grid.selectors import contact_assignment_propose, eligible_members, grid_chain
+from frontline.grid.services import contact_households_assign, grid_role_assign
 from tests.access import assert_access
 
 AT_GRID = ["grid", "volunteer", "secretary", "street", "commander"]
