@@ -73,7 +73,7 @@ def import_remap(request, pk):
 @require_POST
 def import_apply(request, pk):
     record = _record_for(request, pk)
-    if record.status != RosterImport.Status.CHECKED or record.error_count:
+    if not record.ready_to_import:
         messages.error(request, _("Only a checked file without problems can be imported."))
     else:
         roster_import_apply_task.delay(record.pk)

@@ -228,6 +228,11 @@ class RosterImport(models.Model):
         verbose_name = _("roster import")
         verbose_name_plural = _("roster imports")
 
+    @property
+    def ready_to_import(self) -> bool:
+        """Checked and without problems: the one state an import may start from."""
+        return self.status == self.Status.CHECKED and not self.error_count
+
     def __str__(self):
         return self.filename
 

@@ -7,12 +7,15 @@ nothing and a corrected file updates the people it names.
 """
 
 import datetime
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -27,7 +30,7 @@ from frontline.core.validators import normalize_phone, normalize_text, parse_id_
 from frontline.people.models import PartyMember, PartyOrg, PartyOrgKind, Person, Resident
 from frontline.people.pinyin import pinyin_keys
 
-from .models import GridRole
+from .models import GridRole, RosterImport
 
 SYNONYMS = {
     "grid_code": ["网格编码", "网格代码"],
@@ -250,9 +253,8 @@ def mapping_problems(mapping: dict[str, int], headers: list[str]) -> list[Proble
     return []
 
 
-def roster_check(*, actor, area: Area, path: Path, filename: str, mapping: dict[str, int] | None = None,
-                 progress: Callable[[int], None] | None = None) -> tuple[CheckResult, Table, dict[str, int]]:
-    """The dry run: every problem of the file, nothing written."""
+def _start(path: Path, filename: str, mapping: dict[str, int] | None) -> tuple[Table, dict[str, int], CheckResult]:
+    """Open the file, settle the column mapping, and note what is wrong with the file as a whole."""
     table, detected = open_roster(path, filename)
     mapping = mapping or detected
     result = CheckResult()
@@ -260,16 +262,19 @@ def roster_check(*, actor, area: Area, path: Path, filename: str, mapping: dict[
         result.add(Problem(1, "", note, "warning"))
     for problem in mapping_problems(mapping, table.headers):
         result.add(problem)
+    return table, mapping, result
+
+
+def roster_check(*, actor, area: Area, path: Path, filename: str, mapping: dict[str, int] | None = None,
+                 progress: Callable[[int], None] | None = None) -> tuple[CheckResult, Table, dict[str, int]]:
+    """The dry run: every problem of the file, nothing written."""
+    table, mapping, result = _start(path, filename, mapping)
     if result.error_count:
         return result, table, mapping
     checker = RosterChecker(actor=actor, area=area, mapping=mapping)
     try:
-        for number, cells in table.rows:
-            result.total_rows += 1
-            _row, problems = checker.check(number, cells)
-            for problem in problems:
-                result.add(problem)
-            if progress and result.total_rows % CHUNK == 0:
+        for _chunk in _rows(checker, table.rows, result):
+            if progress:
                 progress(result.total_rows)
     finally:
         checker.seen.close()
@@ -277,6 +282,7 @@ def roster_check(*, actor, area: Area, path: Path, filename: str, mapping: dict[
 
 
 def _rows(checker: RosterChecker, rows: Iterator[tuple[int, list[str]]], result: CheckResult) -> Iterator[list[RosterRow]]:
+    """Check the rows, collecting problems in `result`; yield the good ones every CHUNK rows read."""
     chunk = []
     for number, cells in rows:
         result.total_rows += 1
@@ -285,7 +291,7 @@ def _rows(checker: RosterChecker, rows: Iterator[tuple[int, list[str]]], result:
             result.add(problem)
         if row is not None:
             chunk.append(row)
-        if len(chunk) >= CHUNK:
+        if result.total_rows % CHUNK == 0:
             yield chunk
             chunk = []
     if chunk:
@@ -302,11 +308,7 @@ class RosterProblems(Exception):
 def roster_apply(*, actor, area: Area, path: Path, filename: str, mapping: dict[str, int] | None = None,
                  progress: Callable[[int], None] | None = None) -> tuple[dict, CheckResult]:
     """Check again and write, chunk by chunk, in one transaction: the whole file or nothing."""
-    table, detected = open_roster(path, filename)
-    mapping = mapping or detected
-    result = CheckResult()
-    for problem in mapping_problems(mapping, table.headers):
-        result.add(problem)
+    table, mapping, result = _start(path, filename, mapping)
     if result.error_count:
         raise RosterProblems(result)
     checker = RosterChecker(actor=actor, area=area, mapping=mapping)
@@ -319,9 +321,8 @@ def roster_apply(*, actor, area: Area, path: Path, filename: str, mapping: dict[
         chunks = _rows(checker, table.rows, result)
         with closing(read_ahead(chunks) if connection.vendor == "postgresql" else chunks) as stream:
             for chunk in stream:
-                if result.error_count:
-                    continue  # keep reading to report every problem, write nothing more
-                _write_chunk(actor, chunk, checker.branch_of, counts, today)
+                if chunk and not result.error_count:  # after a problem: keep reading to report all, write nothing
+                    _write_chunk(actor, chunk, checker.branch_of, counts, today)
                 if progress:
                     progress(result.total_rows)
     finally:
@@ -461,12 +462,6 @@ ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
 def roster_import_upload(*, actor, area: Area, upload):
     """Keep an uploaded roster for checking; returns the new record and an earlier import of the same
     file into the same area, if any. Refuses missing, oversized and foreign files with a message."""
-    import hashlib
-
-    from django.conf import settings
-
-    from .models import RosterImport
-
     if upload is None:
         raise ValidationError(_("Choose a file."))
     limit = settings.FRONTLINE_IMPORT_MAX_BYTES
@@ -490,8 +485,6 @@ def roster_import_upload(*, actor, area: Area, upload):
 def roster_import_remap(*, actor, record, columns: dict[str, str]):
     """Map fields to the file's columns as the secretary chose (field → column index as text) and
     make the record ready to be checked again. Returns False when it is not in a state to remap."""
-    from .models import RosterImport
-
     if record.status not in (RosterImport.Status.CHECKED, RosterImport.Status.FAILED):
         return False
     before = snapshot(record)
@@ -502,20 +495,17 @@ def roster_import_remap(*, actor, record, columns: dict[str, str]):
     audit_update(actor, record, before)
     return True
 
+
 def _progress_key(pk: int) -> str:
     return f"roster-import-{pk}-progress"
 
 
 def roster_import_progress(record) -> int:
     """Rows processed so far (kept in the cache: the import's own transaction hides its row counts)."""
-    from django.core.cache import cache
-
     return cache.get(_progress_key(record.pk), record.processed_rows)
 
 
 def _progress_to_cache(pk: int):
-    from django.core.cache import cache
-
     return lambda n: cache.set(_progress_key(pk), n, 3600)
 
 
@@ -526,8 +516,6 @@ def _keep(record, result: CheckResult) -> None:
 
 
 def roster_import_check(record) -> None:
-    from .models import RosterImport
-
     record.status = RosterImport.Status.CHECKING
     record.save(update_fields=["status"])
     try:
@@ -546,9 +534,7 @@ def roster_import_check(record) -> None:
 
 
 def roster_import_apply(record) -> None:
-    from .models import RosterImport
-
-    if record.status != RosterImport.Status.CHECKED or record.error_count:
+    if not record.ready_to_import:
         raise ValidationError(_("Only a checked file without problems can be imported."))
     record.status = RosterImport.Status.IMPORTING
     record.save(update_fields=["status"])

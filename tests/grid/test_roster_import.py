@@ -193,6 +193,8 @@ def test_a_workbook_with_several_sheets_says_which_one_is_read(city, tmp_path, b
     result, _t, _m = roster_check(actor=None, area=city.grid, path=tmp_path / "two.xlsx", filename="two.xlsx")
     assert result.error_count == 0 and result.total_rows == 1
     assert any("花名册" in p.message and p.severity == "warning" for p in result.problems)
+    _counts, applied = roster_apply(actor=None, area=city.grid, path=tmp_path / "two.xlsx", filename="two.xlsx")
+    assert [str(p) for p in applied.problems] == [str(p) for p in result.problems]  # the import keeps the note too
 
 
 def test_import_pages_follow_the_access_matrix(city, client_for):
