@@ -20,9 +20,9 @@ SQLITE_MAX_VARIABLES = 32766  # SQLite ≥ 3.32
 
 
 def _converter(field, connection):
-    """How one field's value goes to the driver: plain values as they are (the per-value
-    `get_db_prep_save` call through Django's connection proxy was a third of the time). Dates need
-    nothing either: Django registers sqlite3's adapter for them."""
+    """How one field's value goes to the driver: plain values as they are, without a `get_db_prep_save`
+    call per value through Django's connection proxy. Dates need nothing either: Django registers
+    sqlite3's adapter for them."""
     if isinstance(field, (models.DateTimeField, models.DecimalField, models.JSONField, models.UUIDField)):
         return lambda value: field.get_db_prep_save(value, connection)
     return None
