@@ -16,5 +16,5 @@ def roster_import_check_task(pk: int) -> None:
 @shared_task
 def roster_import_apply_task(pk: int) -> None:
     record = RosterImport.objects.select_related("area", "uploaded_by").get(pk=pk)
-    if record.status == RosterImport.Status.CHECKED:
+    if record.ready_to_import:
         roster_import_apply(record)
