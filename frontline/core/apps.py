@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.utils.module_loading import autodiscover_modules
 
         from . import lookups  # noqa: F401  registers __prefix
         from .audit import audit_record
@@ -16,3 +17,5 @@ class CoreConfig(AppConfig):
             audit_record(actor=user, action=AuditAction.LOGIN)
 
         user_logged_in.connect(audit_login, dispatch_uid="frontline_audit_login", weak=False)
+        # Every installed app's plugin.py registers what it adds (frontline.core.plugins).
+        autodiscover_modules("plugin")

@@ -1,0 +1,20 @@
+"""What the core adds to the platform: the general work-order kind, the inbox and work-order pages,
+the audit log, the work-order API and the escalation schedule."""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from . import plugins
+from .roles import DESK_ROLES, can_read_audit
+from .work_order_api import router as work_order_router
+
+plugins.work_order_kinds.register(plugins.WorkOrderKindSpec("general", _("General task"), app="core"))
+plugins.scheduled_tasks.register(plugins.ScheduledTask(
+    "escalate-overdue-work-orders", "frontline.core.tasks.escalate_overdue_work_orders", datetime.timedelta(minutes=10)))
+plugins.navigation.register(plugins.NavEntry("inbox", _("Inbox"), "inbox", order=10))
+plugins.navigation.register(plugins.NavEntry(
+    "work_orders", _("Work orders"), "work_order_list", order=50,
+    allowed=lambda user: user.is_superuser or user.role in DESK_ROLES))
+plugins.navigation.register(plugins.NavEntry("audit", _("Audit log"), "audit_list", order=90, allowed=can_read_audit))
+plugins.api_routers.register(plugins.ApiRouter("work_orders", work_order_router))

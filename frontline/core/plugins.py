@@ -1,0 +1,113 @@
+"""The platform's plug-in points: what a domain app adds, declared in its own `plugin.py`.
+
+Each app's `plugin.py` (found by `CoreConfig.ready()` through Django's `autodiscover_modules`, as
+Django's admin finds `admin.py` and Wagtail finds `wagtail_hooks.py`) registers its work-order kinds,
+scheduled tasks, navigation entries, API routers, figures and importers here. `core` never imports a
+domain app; the project level (`frontline/urls.py`, the API root, the home page) reads these
+registries. Registering the same code twice is an error, so two apps cannot silently collide.
+"""
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Items keyed by their `code`, in registration order (then by `order` where items have one)."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self._items: dict[str, T] = {}
+
+    def register(self, item: T) -> T:
+        code = item.code
+        if code in self._items and self._items[code] != item:
+            raise ImproperlyConfigured(f"{self.what} {code!r} is registered twice")
+        self._items[code] = item
+        return item
+
+    def unregister(self, code: str) -> None:
+        """For tests that add an item of their own."""
+        self._items.pop(code, None)
+
+    def get(self, code: str) -> T | None:
+        return self._items.get(code)
+
+    def __getitem__(self, code: str) -> T:
+        try:
+            return self._items[code]
+        except KeyError:
+            raise KeyError(f"no {self.what} {code!r}") from None
+
+    def __contains__(self, code: str) -> bool:
+        return code in self._items
+
+    def __iter__(self) -> Iterator[T]:
+        items = list(self._items.values())
+        return iter(sorted(items, key=lambda i: getattr(i, "order", 0)))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def codes(self) -> list[str]:
+        return [i.code for i in self]
+
+
+@dataclass(frozen=True)
+class WorkOrderKindSpec:
+    """A kind of work order. `due` is the default deadline after creation; an overdue order escalates
+    one level up the area tree at a time, never above `escalate_until` (an area level)."""
+
+    code: str
+    label: Any
+    app: str
+    due: datetime.timedelta | None = None
+    escalate_until: str = "city"
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class ScheduledTask:
+    """A Celery task run every `every` (Celery beat in production; the embedded runner otherwise)."""
+
+    code: str
+    task: str  # dotted name of a Celery task
+    every: datetime.timedelta
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A navigation entry. `allowed(user)` says who sees it; `order` places it (lower first)."""
+
+    code: str
+    label: Any
+    url_name: str
+    order: int = 100
+    allowed: Callable[[Any], bool] = field(default=lambda user: True, compare=False)
+
+
+@dataclass(frozen=True)
+class ApiRouter:
+    """A django-ninja router, mounted under /api/v1/`prefix`."""
+
+    code: str
+    router: Any = field(compare=False)
+    prefix: str = "/"
+
+
+work_order_kinds: Registry[WorkOrderKindSpec] = Registry("work-order kind")
+scheduled_tasks: Registry[ScheduledTask] = Registry("scheduled task")
+navigation: Registry[NavEntry] = Registry("navigation entry")
+api_routers: Registry[ApiRouter] = Registry("API router")
+# Figures and importers have richer types of their own (`frontline.core.figures`, `frontline.core.imports`).
+figures: Registry = Registry("figure")
+importers: Registry = Registry("importer")
+
+
+def work_order_kind_choices() -> list[tuple[str, Any]]:
+    return [(k.code, k.label) for k in work_order_kinds]
