@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from frontline import views
 from frontline.areas import views as area_views
 from frontline.core import views as core_views
 from frontline.core import workorder_views
-from frontline.core.api import api
+from frontline.core.api import api_with_routers
 from frontline.people import views as people_views
 
 
@@ -19,7 +20,7 @@ class SuperuserAdminSite(admin.AdminSite):
 admin.site.__class__ = SuperuserAdminSite
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -27,7 +28,7 @@ urlpatterns = [
     path("areas/", area_views.area_root, name="area_root"),
     path("areas/<int:pk>/", area_views.area_detail, name="area_detail"),
     path("buildings/<int:pk>/", area_views.building_detail, name="building_detail"),
-    path("households/<int:pk>/", area_views.household_detail, name="household_detail"),
+    path("households/<int:pk>/", people_views.household_detail, name="household_detail"),
     path("people/search/", people_views.search, name="person_search"),
     path("people/<int:pk>/", people_views.person_detail, name="person_detail"),
     path("people/<int:pk>/reveal/<str:field>/", people_views.person_reveal, name="person_reveal"),
@@ -39,6 +40,6 @@ urlpatterns = [
     path("work-orders/<int:pk>/", workorder_views.work_order_detail, name="work_order_detail"),
     path("work-orders/<int:pk>/<str:action>/", workorder_views.work_order_act, name="work_order_act"),
     path("", include("frontline.grid.urls")),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_with_routers().urls),
     path("admin/", admin.site.urls),
 ]

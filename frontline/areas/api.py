@@ -1,14 +1,20 @@
-"""API: areas and households."""
+"""API: areas, their figures, and households."""
+
+import datetime
+from typing import Literal
 
 from django.db.models import Count, Q
-from ninja import Field, Router, Schema
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from frontline.core import plugins
 from frontline.core.scoping import get_for
-from frontline.people.api import ResidentOut
 
+from .figures import FLOW, STOCK, Period, figure_list, figure_series, figure_table
 from .models import Area, Household
-from .selectors import area_counts, area_get_for, areas_with_parent_id, household_get_for, household_residents
+from .selectors import area_get_for, areas_with_parent_id
 
 router = Router(tags=["areas"])
 
@@ -21,14 +27,8 @@ class AreaOut(Schema):
     parent_id: int | None = None
 
 
-class CountsOut(Schema):
-    households: int
-    residents: int
-    party_members: int
-
-
 class AreaDetailOut(AreaOut):
-    counts: CountsOut
+    counts: dict[str, int]  # the current value of every registered stock figure, by code
 
 
 class HouseholdRef(Schema):
@@ -54,10 +54,6 @@ class HouseholdOut(HouseholdRef):
     resident_count: int
 
 
-class HouseholdDetailOut(HouseholdOut):
-    residents: list[ResidentOut] = Field(..., alias="current_residents")
-
-
 @router.get("/areas", response=list[AreaOut])
 @paginate
 def area_list(request, parent: int | None = None, level: str | None = None):
@@ -73,7 +69,7 @@ def area_list(request, parent: int | None = None, level: str | None = None):
 @router.get("/areas/{area_id}", response=AreaDetailOut)
 def area_detail(request, area_id: int):
     area = get_for(areas_with_parent_id(Area.objects.all()), request.auth, area_id)
-    area.counts = area_counts(actor=request.auth, area=area).total
+    area.counts = figure_table(actor=request.auth, area=area, codes=[f.code for f in figure_list(STOCK)]).total
     return area
 
 
@@ -91,9 +87,82 @@ def household_list(request, area: int | None = None):
     return households
 
 
-@router.get("/households/{household_id}", response=HouseholdDetailOut)
-def household_detail(request, household_id: int):
-    household = household_get_for(request.auth, household_id)
-    household.current_residents = list(household_residents(actor=request.auth, household=household))
-    household.resident_count = len(household.current_residents)
-    return household
+class FigureOut(Schema):
+    code: str
+    label: str
+    unit: str
+    kind: str
+    app: str
+    history: bool
+
+    @staticmethod
+    def resolve_label(obj):
+        return str(obj.label)
+
+    @staticmethod
+    def resolve_unit(obj):
+        return str(obj.unit)
+
+
+class ChildFiguresOut(Schema):
+    id: int
+    name: str
+    values: dict[str, int]
+
+
+class FigureTableOut(Schema):
+    area_id: int
+    at: datetime.date | None
+    start: datetime.date | None
+    end: datetime.date | None
+    total: dict[str, int]
+    children: list[ChildFiguresOut]
+
+
+class SeriesPointOut(Schema):
+    t: datetime.datetime | datetime.date
+    value: int
+
+
+def _codes(codes: str) -> list[str] | None:
+    wanted = [c for c in codes.split(",") if c] if codes else None
+    unknown = [c for c in wanted or [] if c not in plugins.figures]
+    if unknown:
+        raise HttpError(422, f"unknown figures: {', '.join(unknown)}")
+    return wanted
+
+
+def _period(start, end) -> Period | None:
+    if start is None and end is None:
+        return None
+    return Period(start or datetime.date(2000, 1, 1), end or timezone.localdate())
+
+
+@router.get("/figures", response=list[FigureOut], tags=["figures"])
+def figure_catalog(request):
+    """Every registered figure: its code, label, unit, and whether it is a stock or a flow."""
+    return figure_list()
+
+
+@router.get("/areas/{area_id}/figures", response=FigureTableOut, tags=["figures"])
+def area_figures(request, area_id: int, codes: str = "", at: datetime.date | None = None,
+                 start: datetime.date | None = None, end: datetime.date | None = None):
+    """Figures for an area in the caller's scope and each child's: stocks as of `at` (default now), flows
+    over `start`–`end` (dates, both included; default all time)."""
+    area = area_get_for(request.auth, area_id)
+    period = _period(start, end)
+    table = figure_table(actor=request.auth, area=area, codes=_codes(codes), at=at, period=period)
+    return {"area_id": area.pk, "at": table.at, "start": period and period.start, "end": period and period.end,
+            "total": table.total,
+            "children": [{"id": c.pk, "name": c.name, "values": v} for c, v in table.children]}
+
+
+@router.get("/areas/{area_id}/figures/{code}/series", response=list[SeriesPointOut], tags=["figures"])
+def area_figure_series(request, area_id: int, code: str, start: datetime.date, end: datetime.date,
+                       by: Literal["day", "hour"] = "day"):
+    """A flow figure under an area, by day or hour over a period."""
+    area = area_get_for(request.auth, area_id)
+    figure = plugins.figures.get(code)
+    if figure is None or figure.kind != FLOW:
+        raise HttpError(422, f"{code} is not a figure counted over time")
+    return [{"t": t, "value": n} for t, n in figure_series(area=area, code=code, period=Period(start, end), by=by)]

@@ -144,3 +144,25 @@ class Site(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AreaFigure(models.Model):
+    """The current value of a registered stock figure for the rows anchored at one area (mostly a grid).
+
+    Kept so that a city's page sums a few thousand of these rather than counting a million rows; never
+    read without first recomputing the areas marked dirty (`frontline.areas.figures`)."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=64)
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["area", "code"], name="area_figure_one_per_code")]
+
+
+class AreaFigureDirty(models.Model):
+    """An area whose figures changed since they were last kept; `version` grows with each change, so a
+    refresh clears only the marks it has seen."""
+
+    area = models.OneToOneField(Area, on_delete=models.CASCADE, related_name="+")
+    version = models.BigIntegerField(default=1)

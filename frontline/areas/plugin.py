@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from frontline.core import plugins
 
+from . import figures
 from .api import router
+from .models import Household
 
 plugins.navigation.register(plugins.NavEntry("areas", _("Areas"), "area_root", order=20))
 plugins.api_routers.register(plugins.ApiRouter("areas", router))
+
+figures.register(figures.Figure(
+    "households", _("Households"), _("households"), app="areas", rows=lambda at: Household.objects.all(),
+    area="building__area", building="building", history=False, watch=(("areas.Household", "building__area"),),
+    order=10))

@@ -1,20 +1,11 @@
-"""The area browser: drill down from the user's scope to a household and its residents."""
+"""The area browser: drill down from the user's scope to a building's households."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from frontline.grid.selectors import campaign_progress, campaigns_active, contact_coverage, household_campaigns
-
+from .figures import STOCK, figure_list, figure_table
 from .models import Area
-from .selectors import (
-    area_breadcrumb,
-    area_counts,
-    area_get_for,
-    building_get_for,
-    building_households,
-    household_get_for,
-    household_residents,
-)
+from .selectors import area_breadcrumb, area_get_for, building_get_for, building_households
 
 
 @login_required
@@ -27,17 +18,11 @@ def area_root(request):
 
 @login_required
 def area_detail(request, pk):
+    """The area's registered stock figures, each child's, and what the apps add (panels)."""
     area = area_get_for(request.user, pk)
-    counts = area_counts(actor=request.user, area=area)
-    coverage = contact_coverage(area=area)
-    campaigns = [(c, *campaign_progress(campaign=c, area=area)) for c in campaigns_active(actor=request.user)]
-    rows = []
-    for child, c in counts.children:
-        key = child.pk if area.level == "grid" else child.path
-        rows.append((child, c, coverage.get(key, 0), [(campaign, by_child.get(key)) for campaign, _t, by_child in campaigns]))
+    table = figure_table(actor=request.user, area=area, codes=[f.code for f in figure_list(STOCK)])
     return render(request, "areas/area_detail.html", {
-        "area": area, "counts": counts, "rows": rows, "contacted": sum(coverage.values()), "campaigns": campaigns,
-        "breadcrumb": area_breadcrumb(actor=request.user, area=area),
+        "area": area, "table": table, "breadcrumb": area_breadcrumb(actor=request.user, area=area),
         "sites": area.sites.order_by("kind", "name") if area.level in ("community", "grid", "street") else None,
     })
 
@@ -48,14 +33,4 @@ def building_detail(request, pk):
     return render(request, "areas/building_detail.html", {
         "building": building, "households": building_households(actor=request.user, building=building),
         "breadcrumb": area_breadcrumb(actor=request.user, area=building.area),
-    })
-
-
-@login_required
-def household_detail(request, pk):
-    household = household_get_for(request.user, pk)
-    return render(request, "areas/household_detail.html", {
-        "household": household, "residents": household_residents(actor=request.user, household=household),
-        "campaigns": household_campaigns(actor=request.user, household=household),
-        "breadcrumb": area_breadcrumb(actor=request.user, area=household.building.area),
     })

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
+from . import plugins
 from .models import ApiToken
 
 
@@ -40,17 +41,10 @@ def validation_error(request, exc):
     return api.create_response(request, {"detail": exc.messages}, status=422)
 
 
-def register_routers():
-    from frontline.areas.api import router as areas_router
-    from frontline.grid.api import router as grid_router
-    from frontline.people.api import router as people_router
-
-    from .work_order_api import router as work_order_router
-
-    api.add_router("/", areas_router)
-    api.add_router("/", people_router)
-    api.add_router("/", work_order_router)
-    api.add_router("/", grid_router)
-
-
-register_routers()
+def api_with_routers() -> NinjaAPI:
+    """The API with every router the apps registered (frontline.core.plugins), mounted once."""
+    if not getattr(api, "_frontline_routers_added", False):
+        for entry in plugins.api_routers:
+            api.add_router(entry.prefix, entry.router)
+        api._frontline_routers_added = True
+    return api

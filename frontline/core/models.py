@@ -6,6 +6,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.timezone import now as now_field
 from django.utils.translation import gettext_lazy as _
@@ -108,12 +109,12 @@ class AuditLog(models.Model):
         raise PermissionError("the audit log is append-only")
 
 
-class WorkOrderKind(models.TextChoices):
-    """Every kind of frontline work; later capabilities add theirs here."""
+def validate_work_order_kind(value: str) -> None:
+    """A kind some app registered (frontline.core.plugins.work_order_kinds): new kinds need no migration here."""
+    from .plugins import work_order_kinds
 
-    GENERAL = "general", _("General task")
-    REVISIT = "revisit", _("Revisit a household")
-    SPECIAL_NEED_FOLLOWUP = "special_need_followup", _("Special-need follow-up")
+    if value not in work_order_kinds:
+        raise ValidationError(_("%(kind)s is not a kind of work order.") % {"kind": value})
 
 
 class WorkOrderStatus(models.TextChoices):
@@ -136,7 +137,7 @@ class Priority(models.IntegerChoices):
 class WorkOrder(models.Model):
     """One unit of frontline work: whom it concerns, where, who does it, by when, and its history."""
 
-    kind = models.CharField(_("kind"), max_length=32, choices=WorkOrderKind.choices)
+    kind = models.CharField(_("kind"), max_length=32, validators=[validate_work_order_kind])
     title = models.CharField(_("title"), max_length=200)
     area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="work_orders")
     subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -178,6 +179,18 @@ class WorkOrder(models.Model):
         return self.title
 
     @property
+    def kind_label(self) -> str:
+        from .plugins import work_order_kinds
+
+        spec = work_order_kinds.get(self.kind)
+        return spec.label if spec else self.kind
+
+    @property
+    def subject_label(self) -> str | None:
+        """The subject's type as app and model ("areas.household"), never a bare model name."""
+        return f"{self.subject_type.app_label}.{self.subject_type.model}" if self.subject_type_id else None
+
+    @property
     def active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
@@ -205,3 +218,4 @@ class WorkOrderEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+

@@ -100,13 +100,30 @@ class ApiRouter:
     prefix: str = "/"
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A block an app adds to a page of another (`page`: "home", "area", "household"): `context(request,
+    obj)` returns the template's context, or None to show nothing there."""
+
+    code: str
+    page: str
+    template: str
+    context: Callable[[Any, Any], dict | None] = field(compare=False)
+    order: int = 100
+
+
 work_order_kinds: Registry[WorkOrderKindSpec] = Registry("work-order kind")
 scheduled_tasks: Registry[ScheduledTask] = Registry("scheduled task")
 navigation: Registry[NavEntry] = Registry("navigation entry")
 api_routers: Registry[ApiRouter] = Registry("API router")
+panels: Registry[Panel] = Registry("panel")
 # Figures and importers have richer types of their own (`frontline.core.figures`, `frontline.core.imports`).
 figures: Registry = Registry("figure")
 importers: Registry = Registry("importer")
+
+
+def panels_for(page: str) -> list[Panel]:
+    return [p for p in panels if p.page == page]
 
 
 def work_order_kind_choices() -> list[tuple[str, Any]]:

@@ -11,9 +11,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import plugins
 from .audit import audit_bulk_create, audit_create, audit_update, snapshot
 from .models import ACTIVE_STATUSES, ApiToken, Priority, WorkOrder, WorkOrderEvent, WorkOrderStatus
 from .roles import DESK_ROLES
+
+
+def _default_due(kind: str) -> datetime.datetime | None:
+    """The kind's default deadline (frontline.core.plugins.WorkOrderKindSpec.due) from now, if it has one."""
+    spec = plugins.work_order_kinds.get(kind)
+    return timezone.now() + spec.due if spec and spec.due else None
 
 
 def _subject_fields(subject) -> dict:
@@ -25,7 +32,8 @@ def _subject_fields(subject) -> dict:
 @transaction.atomic
 def work_order_create(*, actor, kind: str, title: str, area, subject=None, assignee=None, assignee_role: str = "",
                       due_at: datetime.datetime | None = None, priority: int = Priority.NORMAL) -> WorkOrder:
-    order = WorkOrder(kind=kind, title=title, area=area, assignee=assignee, assignee_role=assignee_role, due_at=due_at,
+    order = WorkOrder(kind=kind, title=title, area=area, assignee=assignee, assignee_role=assignee_role,
+                      due_at=due_at or _default_due(kind),
                       priority=priority, created_by=actor if actor and actor.is_authenticated else None,
                       **_subject_fields(subject))
     order.full_clean()
@@ -46,6 +54,9 @@ def work_orders_create_bulk(*, actor, kind: str, items: list[tuple[object, objec
     of this kind: running the same bulk action twice creates nothing the second time."""
     if not items:
         return []
+    if kind not in plugins.work_order_kinds:
+        raise ValidationError(_("%(kind)s is not a kind of work order.") % {"kind": kind})
+    due_at = due_at or _default_due(kind)
     subject_type = ContentType.objects.get_for_model(items[0][0])
     busy = set(WorkOrder.objects.filter(kind=kind, subject_type=subject_type, status__in=ACTIVE_STATUSES,
                                         subject_id__in=[s.pk for s, _a, _t in items]).values_list("subject_id", flat=True))
@@ -126,10 +137,10 @@ def work_order_comment(*, actor, order: WorkOrder, note: str) -> WorkOrderEvent:
 @transaction.atomic
 def work_orders_escalate_overdue(*, now: datetime.datetime | None = None) -> int:
     """Overdue active orders move one level up the area tree, to the users responsible there; an order
-    still overdue a grace period later (FRONTLINE_ESCALATION_GRACE_HOURS) moves up again. Idempotent:
-    running it twice at the same moment escalates nothing the second time."""
-    from frontline.areas.models import Area
-
+    still overdue a grace period later (FRONTLINE_ESCALATION_GRACE_HOURS) moves up again, never above the
+    level its kind escalates to (`WorkOrderKindSpec.escalate_until`). Idempotent: running it twice at the
+    same moment escalates nothing the second time."""
+    Area = WorkOrder._meta.get_field("area").related_model  # core does not import the areas app
     now = now or timezone.now()
     grace = datetime.timedelta(hours=settings.FRONTLINE_ESCALATION_GRACE_HOURS)
     due = list(WorkOrder.objects.select_for_update(of=("self",)).select_related("area", "escalated_to")
@@ -142,8 +153,9 @@ def work_orders_escalate_overdue(*, now: datetime.datetime | None = None) -> int
     count = 0
     for order in due:
         current = order.escalated_to or order.area
-        if current.depth == 1:
-            continue  # already at the city
+        spec = plugins.work_order_kinds.get(order.kind)
+        if current.depth == 1 or (spec and current.level == spec.escalate_until):
+            continue  # as high as this kind of work goes
         parent = parents[current.path[:-Area.steplen]]
         before = snapshot(order)
         order.escalated_to, order.escalation_level, order.next_escalation_at = parent, order.escalation_level + 1, now + grace

@@ -1,34 +1,17 @@
-"""Home page by role, the audit log browser, one's own API tokens."""
+"""The audit log browser and one's own API tokens."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from frontline.areas.selectors import area_counts
-
 from .models import ApiToken, AuditLog
 from .roles import can_read_audit
-from .selectors import inbox
 from .services import api_token_issue, api_token_revoke
-
-
-@login_required
-def home(request):
-    user = request.user
-    context = {"area": user.area}
-    if user.area_id:
-        context["counts"] = area_counts(actor=user, area=user.area).total
-    now = timezone.now()
-    waiting = inbox(actor=user, now=now)
-    context["inbox_count"] = waiting.count()
-    context["overdue_count"] = waiting.filter(due_at__lt=now).count()
-    return render(request, "core/home.html", context)
 
 
 @login_required

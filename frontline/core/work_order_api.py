@@ -20,7 +20,8 @@ class WorkOrderOut(Schema):
     title: str
     area_id: int
     area_name: str
-    subject_type: str | None
+    kind_label: str
+    subject_type: str | None  # app and model, e.g. "areas.household"
     subject_id: int | None
     assignee_id: int | None
     assignee_role: str
@@ -34,12 +35,16 @@ class WorkOrderOut(Schema):
     closed_at: datetime.datetime | None
 
     @staticmethod
+    def resolve_kind_label(obj):
+        return str(obj.kind_label)
+
+    @staticmethod
     def resolve_area_name(obj):
         return obj.area.name
 
     @staticmethod
     def resolve_subject_type(obj):
-        return obj.subject_type.model if obj.subject_type_id else None
+        return obj.subject_label
 
 
 class EventOut(Schema):

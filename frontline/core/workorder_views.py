@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .models import WorkOrderKind, WorkOrderStatus
+from .models import WorkOrderStatus
+from .plugins import work_order_kind_choices
 from .selectors import inbox, work_order_get_for, work_order_list
 from .services import (
     can_act,
@@ -72,4 +73,4 @@ def work_order_list_view(request):
                              overdue=f.get("overdue") == "1")
     return render(request, "core/work_order_list.html", {
         "page": Paginator(orders, 50).get_page(f.get("page")), "filters": f, "statuses": WorkOrderStatus.choices,
-        "kinds": WorkOrderKind.choices, "active": "work_orders"})
+        "kinds": work_order_kind_choices(), "active": "work_orders"})

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from frontline.areas.figures import figures_rebuild
 from frontline.areas.models import Area, AreaLevel, Building, Household, Site, SiteKind
 from frontline.core.bulk import allocate_ids, bulk_insert, insert_rows
 from frontline.grid.assignment import balanced_assignment
@@ -93,6 +94,7 @@ class CityWriter:
                     bar.update(self._flush())
             bar.update(self._flush())
             bar.close()
+            figures_rebuild()  # the rows went in around the ORM's signals: count them once, at the end
         if connection.vendor in ("sqlite", "postgresql"):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

@@ -12,13 +12,12 @@ from django.views.decorators.http import require_POST
 
 from frontline.areas.models import Area
 from frontline.areas.selectors import area_breadcrumb, area_get_for, household_get_for
-from frontline.core.models import WorkOrderKind
 from frontline.core.roles import Role, can_manage_grid
 from frontline.core.scoping import get_for
 from frontline.core.services import work_orders_create_bulk
 
 from .forms import CampaignForm
-from .models import ScreeningCampaign, VisitOutcome
+from .models import REVISIT, ScreeningCampaign, VisitOutcome
 from .selectors import (
     campaign_area,
     campaign_covers,
@@ -98,7 +97,7 @@ def campaign_revisit_orders(request, pk):
     items = [(h, h.building.area, _("Visit %(household)s (%(campaign)s)") % {"household": h, "campaign": campaign})
              for h in households]
     due = timezone.make_aware(timezone.datetime.combine(campaign.ends_on, timezone.datetime.max.time()))
-    created = work_orders_create_bulk(actor=request.user, kind=WorkOrderKind.REVISIT, items=items,
+    created = work_orders_create_bulk(actor=request.user, kind=REVISIT, items=items,
                                       assignee_role=Role.GRID_WORKER, due_at=due)
     messages.success(request, _("%(n)d work orders created; households that already had one were skipped.")
                      % {"n": len(created)})

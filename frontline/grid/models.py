@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from frontline.core.scoping import ScopedQuerySet
 
+# The grid's kinds of work order (registered with their deadlines and escalation in plugin.py).
+REVISIT = "revisit"
+SPECIAL_NEED_FOLLOWUP = "special_need_followup"
+
 
 class GridRoleKind(models.TextChoices):
     BUILDING_HEAD = "building_head", _("Party building head")

@@ -3,17 +3,78 @@ pages, its API."""
 
 import datetime
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from frontline.areas import figures
 from frontline.core import plugins
+from frontline.people.models import Resident
 
 from .api import router
+from .models import (
+    REVISIT,
+    SPECIAL_NEED_FOLLOWUP,
+    ContactHousehold,
+    HouseholdVisit,
+    MessageDelivery,
+    ResidentScreening,
+    SpecialNeed,
+    VisitOutcome,
+)
+from .selectors import campaign_progress, campaigns_active, household_campaigns
 
 plugins.work_order_kinds.register(plugins.WorkOrderKindSpec(
-    "revisit", _("Revisit a household"), app="grid", due=datetime.timedelta(days=1), escalate_until="street"))
+    REVISIT, _("Revisit a household"), app="grid", due=datetime.timedelta(days=1), escalate_until="street"))
 plugins.work_order_kinds.register(plugins.WorkOrderKindSpec(
-    "special_need_followup", _("Special-need follow-up"), app="grid", due=datetime.timedelta(days=1),
+    SPECIAL_NEED_FOLLOWUP, _("Special-need follow-up"), app="grid", due=datetime.timedelta(days=1),
     escalate_until="district"))
 plugins.navigation.register(plugins.NavEntry("campaigns", _("Door to door"), "campaign_list", order=30))
 plugins.navigation.register(plugins.NavEntry("messages", _("Publicity"), "grid_message_list", order=60))
 plugins.api_routers.register(plugins.ApiRouter("grid", router))
+
+
+def _contacted(at):
+    return figures.stock_rows_at(ContactHousehold.objects.all(), at, "started_on", "ended_on")
+
+
+def _special_needs(at):
+    """Residents living here with at least one special need (each counted once)."""
+    needs = figures.stock_rows_at(SpecialNeed.objects.filter(person=OuterRef("person")), at, "recorded_on", "resolved_on")
+    return figures.stock_rows_at(Resident.objects.all(), at, "moved_in", "moved_out").filter(Exists(needs))
+
+
+figures.register(figures.Figure(
+    "contacted_households", _("Households with a contact party member"), _("households"), app="grid", rows=_contacted,
+    area="household__building__area", building="household__building",
+    watch=(("grid.ContactHousehold", "household__building__area"),), order=40))
+figures.register(figures.Figure(
+    "special_need_residents", _("Residents with special needs"), _("people"), app="grid", rows=_special_needs,
+    area="household__building__area", building="household__building",
+    watch=(("people.Resident", "household__building__area"),
+           ("grid.SpecialNeed", "person__residences__household__building__area")), order=50))
+figures.register(figures.Figure(
+    "households_visited", _("Door-to-door visits"), _("households"), app="grid", kind=figures.FLOW,
+    rows=lambda at: HouseholdVisit.objects.filter(outcome=VisitOutcome.VISITED), when="visited_at",
+    area="household__building__area", building="household__building", order=60))
+figures.register(figures.Figure(
+    "residents_screened", _("Residents screened"), _("people"), app="grid", kind=figures.FLOW,
+    rows=lambda at: ResidentScreening.objects.filter(visit__outcome=VisitOutcome.VISITED), when="visit__visited_at",
+    area="visit__household__building__area", building="visit__household__building", order=70))
+figures.register(figures.Figure(
+    "messages_delivered", _("Messages passed on by grids"), _("times"), app="grid", kind=figures.FLOW,
+    rows=lambda at: MessageDelivery.objects.all(), when="delivered_at", area="grid", order=80))
+
+
+def _area_campaigns(request, area):
+    campaigns = [(c, campaign_progress(campaign=c, area=area)[0]) for c in campaigns_active(actor=request.user)]
+    return {"campaigns": campaigns} if campaigns else None
+
+
+def _household_campaigns(request, household):
+    campaigns = household_campaigns(actor=request.user, household=household)
+    return {"campaigns": campaigns} if campaigns else None
+
+
+plugins.panels.register(plugins.Panel("grid_campaigns", "area", "grid/panels/area_campaigns.html", _area_campaigns))
+plugins.panels.register(plugins.Panel("grid_household_campaigns", "household", "grid/panels/household_campaigns.html",
+                                      _household_campaigns))

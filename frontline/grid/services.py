@@ -4,6 +4,7 @@ special needs, messages to grids."""
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -12,12 +13,14 @@ from django.utils.translation import gettext as _
 
 from frontline.areas.models import Area, Building, Household
 from frontline.core.audit import audit_bulk_create, audit_create, audit_update, snapshot
-from frontline.core.models import ACTIVE_STATUSES, WorkOrder, WorkOrderKind
+from frontline.core.models import ACTIVE_STATUSES, WorkOrder
 from frontline.core.roles import Role
 from frontline.core.services import work_order_complete, work_order_create
 from frontline.people.models import PartyMember
 
 from .models import (
+    REVISIT,
+    SPECIAL_NEED_FOLLOWUP,
     ContactHousehold,
     GridMessage,
     GridMessageAttachment,
@@ -166,11 +169,11 @@ def household_visit_record(*, actor, campaign: ScreeningCampaign, household: Hou
     audit_create(actor, visit)
 
     grid = household.building.area
-    open_revisit = WorkOrder.objects.filter(kind=WorkOrderKind.REVISIT, subject_type__model="household",
+    open_revisit = WorkOrder.objects.filter(kind=REVISIT, subject_type=ContentType.objects.get_for_model(Household),
                                             subject_id=household.pk, status__in=ACTIVE_STATUSES).first()
     if outcome == VisitOutcome.NOBODY_HOME and open_revisit is None:
         evening = timezone.localtime(now).replace(hour=20, minute=0, second=0, microsecond=0)
-        work_order_create(actor=actor, kind=WorkOrderKind.REVISIT, title=_("Revisit %(household)s") % {"household": household},
+        work_order_create(actor=actor, kind=REVISIT, title=_("Revisit %(household)s") % {"household": household},
                           area=grid, subject=household, assignee_role=Role.GRID_WORKER,
                           due_at=evening + datetime.timedelta(days=1))
     elif outcome == VisitOutcome.VISITED and open_revisit is not None:
@@ -192,9 +195,9 @@ def _special_needs_sync(*, actor, person, kinds: list[str], visit: HouseholdVisi
     for kind in set(kinds) - set(active):
         need = SpecialNeed.objects.create(person=person, kind=kind, recorded_on=today, source_visit=visit)
         audit_create(actor, need, person=person)
-        if not WorkOrder.objects.filter(kind=WorkOrderKind.SPECIAL_NEED_FOLLOWUP, subject_type__model="person",
+        if not WorkOrder.objects.filter(kind=SPECIAL_NEED_FOLLOWUP, subject_type=ContentType.objects.get_for_model(person),
                                         subject_id=person.pk, status__in=ACTIVE_STATUSES).exists():
-            work_order_create(actor=actor, kind=WorkOrderKind.SPECIAL_NEED_FOLLOWUP,
+            work_order_create(actor=actor, kind=SPECIAL_NEED_FOLLOWUP,
                               title=_("Follow up %(need)s") % {"need": need}, area=grid, subject=person,
                               assignee_role=Role.GRID_WORKER, due_at=visit.visited_at + datetime.timedelta(days=1))
 

@@ -1,13 +1,15 @@
-"""API: persons (masked identifiers; reveal is a page action, not an API)."""
+"""API: persons and a household's residents (masked identifiers; reveal is a page action, not an API)."""
 
 import datetime
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from frontline.areas.api import HouseholdOut
+from frontline.areas.selectors import household_get_for
 from frontline.core.validators import mask_id_number, mask_phone
 
-from .selectors import person_get_for, person_search
+from .selectors import household_residents, person_get_for, person_search
 
 router = Router(tags=["persons"])
 
@@ -45,3 +47,15 @@ def person_list(request, q: str):
 @router.get("/persons/{person_id}", response=PersonOut)
 def person_detail(request, person_id: int):
     return person_get_for(request.auth, person_id)
+
+
+class HouseholdDetailOut(HouseholdOut):
+    residents: list[ResidentOut] = Field(..., alias="current_residents")
+
+
+@router.get("/households/{household_id}", response=HouseholdDetailOut, tags=["areas"])
+def household_detail(request, household_id: int):
+    household = household_get_for(request.auth, household_id)
+    household.current_residents = list(household_residents(actor=request.auth, household=household))
+    household.resident_count = len(household.current_residents)
+    return household

@@ -2,9 +2,27 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from frontline.areas import figures
 from frontline.core import plugins
 
 from .api import router
+from .models import PartyMember, Resident
 
 plugins.navigation.register(plugins.NavEntry("search", _("Search"), "person_search", order=40))
 plugins.api_routers.register(plugins.ApiRouter("people", router))
+
+
+def _residents(at):
+    return figures.stock_rows_at(Resident.objects.all(), at, "moved_in", "moved_out")
+
+
+def _party_members(at):
+    return figures.stock_rows_at(PartyMember.objects.all(), at, "joined_on", "left_on", start_may_be_null=True)
+
+
+figures.register(figures.Figure(
+    "residents", _("Residents"), _("people"), app="people", rows=_residents, area="household__building__area",
+    building="household__building", watch=(("people.Resident", "household__building__area"),), order=20))
+figures.register(figures.Figure(
+    "party_members", _("Party members"), _("people"), app="people", rows=_party_members, area="org__area",
+    watch=(("people.PartyMember", "org__area"),), order=30))

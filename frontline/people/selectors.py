@@ -39,3 +39,8 @@ def person_profile(*, actor, person: Person) -> dict:
         "memberships": PartyMember.objects.visible_to(actor).filter(person=person).select_related("org"),
         "cadre": Cadre.objects.visible_to(actor).filter(person=person).first(),
     }
+
+
+def household_residents(*, actor, household):
+    return (Resident.objects.visible_to(actor).filter(household=household, moved_out__isnull=True)
+            .select_related("person").order_by("relation", "person__birth_date"))

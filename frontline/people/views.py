@@ -1,4 +1,4 @@
-"""Person search, a person's page, and revealing a masked identifier (audited)."""
+"""Person search, a person's page, a household's residents, and revealing a masked identifier (audited)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -6,11 +6,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from frontline.areas.selectors import area_breadcrumb, household_get_for
 from frontline.core.audit import audit_record
 from frontline.core.models import AuditAction
 from frontline.core.roles import can_reveal
 
-from .selectors import person_get_for, person_profile, person_search
+from .selectors import household_residents, person_get_for, person_profile, person_search
 
 REVEALABLE = {"id_number", "phone", "doc_number"}
 
@@ -41,3 +42,12 @@ def person_reveal(request, pk, field):
         raise PermissionDenied
     audit_record(actor=request.user, action=AuditAction.REVEAL, obj=person, note=field)
     return render(request, "people/partials/revealed.html", {"value": getattr(person, field)})
+
+
+@login_required
+def household_detail(request, pk):
+    household = household_get_for(request.user, pk)
+    return render(request, "people/household_detail.html", {
+        "household": household, "residents": household_residents(actor=request.user, household=household),
+        "breadcrumb": area_breadcrumb(actor=request.user, area=household.building.area),
+    })

@@ -1,26 +1,11 @@
 import re
 
-from django.db.models import Q
-
 from frontline.areas.models import Area, Building, Household
-from frontline.areas.selectors import area_counts
-from frontline.people.models import PartyMember, Resident
+from frontline.people.models import Resident
 
 
 def _count(page: str, testid: str) -> int:
     return int(re.search(rf'data-testid="{testid}">(\d+)<', page).group(1))
-
-
-def test_area_counts_are_computed_from_the_rows(city):
-    counts = area_counts(actor=city.users["commander"], area=city.community)
-    in_community = Q(building__area__path__startswith=city.community.path)
-    assert counts.total.households == Household.objects.filter(in_community).count()
-    assert counts.total.residents == Resident.objects.filter(
-        moved_out__isnull=True, household__building__area__path__startswith=city.community.path).count()
-    assert counts.total.party_members == PartyMember.objects.filter(org__area__path__startswith=city.community.path).count()
-    grid_counts = dict((a.pk, c) for a, c in counts.children)
-    assert grid_counts[city.grid.pk].households == Household.objects.filter(building__area=city.grid).count()
-    assert sum(c.households for c in grid_counts.values()) == counts.total.households
 
 
 def test_counts_move_when_a_resident_moves_out(city, client_for):

@@ -24,7 +24,7 @@ def test_work_order_endpoints_follow_the_access_matrix(city, client_for, order):
 def test_inbox_shows_the_order_overdue_with_its_subject(city, order):
     [item] = [o for o in api_client("grid").get("/api/v1/inbox").json()["items"] if o["id"] == order.pk]
     assert (item["status"], item["overdue"], item["subject_type"], item["subject_id"], item["area_name"]) == (
-        "open", True, "household", order.subject_id, city.grid.name)
+        "open", True, "areas.household", order.subject_id, city.grid.name)
 
 
 def test_accept_then_done_through_the_api_keeps_the_history_and_the_audit(city, order):

@@ -78,7 +78,7 @@ def test_accepting_the_proposal_covers_the_households_and_audits(city, client_fo
     assert covered == Household.objects.filter(building__area=city.grid).count() - (uncovered - len(pairs))
     assert AuditLog.objects.filter(content_type__model="contacthousehold", actor_name="secretary").count() == len(pairs)
     area_page = client.get(f"/areas/{city.grid.pk}/").content.decode()
-    assert f">{covered} / " in area_page
+    assert f'data-testid="total-contacted_households">{covered}<' in area_page
 
 
 def test_a_stale_proposal_is_refused_whole(city, client_for):

@@ -1,0 +1,267 @@
+"""One registry of figures for any area and time.
+
+A figure has a code name, a label, a unit and one way to count it: the rows it counts (`rows(at)`),
+and where each row sits (`area`, a lookup to an `Area`; `building` for a grid's children). A *stock*
+counts what exists at a moment (as of a date from the history its model keeps, "now" otherwise); a
+*flow* counts events in a period (`when`, the event's time), in total or by day or hour. Apps
+register theirs in their `plugin.py`; the area pages, the API, and later dashboards, exports and the
+work report read them here, so the same number appears wherever it is shown.
+
+Speed: the current value of every stock figure is kept per anchoring area (`AreaFigure`, mostly one
+row per grid and figure), so a city page sums a few thousand rows instead of counting millions.
+It is never stale when read: every write through the ORM marks the area of the row it touched dirty
+(signals on the figures' `watch` models), bulk paths mark the areas they touched
+(`figures_mark_dirty`), and a read first recomputes the dirty areas — a constant number of queries
+whatever their number.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db import connection, models, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr, TruncDate, TruncHour
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
+
+from frontline.core import plugins
+
+from .models import Area, AreaFigure, AreaFigureDirty, AreaLevel, Building
+
+STOCK, FLOW = "stock", "flow"
+# Beyond this many dirty areas a refresh recounts everything in one pass (after a generator run).
+REBUILD_ABOVE = 2000
+
+
+@dataclass(frozen=True)
+class Figure:
+    code: str
+    label: Any
+    unit: Any
+    app: str
+    rows: Callable[[datetime.date | None], models.QuerySet] = field(compare=False)
+    area: str  # lookup from a counted row to the Area it sits in
+    building: str | None = None  # lookup to its Building, for the children of a grid
+    kind: str = STOCK
+    when: str | None = None  # a flow's event time (a DateTimeField or DateField lookup)
+    history: bool = True  # a stock that can answer "as of a date" (its model keeps the history)
+    watch: tuple[tuple[str, str], ...] = ()  # ("app.Model", lookup to an Area): writes that change it
+    order: int = 100
+
+    def __post_init__(self):
+        if self.kind == FLOW and not self.when:
+            raise ValueError(f"flow figure {self.code} needs `when`")
+
+
+def register(figure: Figure) -> Figure:
+    plugins.figures.register(figure)
+    _watch(figure)
+    return figure
+
+
+def figure_list(kind: str | None = None) -> list[Figure]:
+    return [f for f in plugins.figures if kind is None or f.kind == kind]
+
+
+# --- keeping the stock figures -------------------------------------------------------------------------
+
+def figures_mark_dirty(area_ids: Iterable[int]) -> None:
+    """Mark areas whose rows changed (bulk writers call this; ORM writes are caught by signals)."""
+    ids = sorted({int(a) for a in area_ids if a is not None})
+    if not ids:
+        return
+    table = AreaFigureDirty._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            cursor.execute(
+                f"INSERT INTO {table} (area_id, version) VALUES {', '.join(['(%s, 1)'] * len(part))} "
+                f"ON CONFLICT (area_id) DO UPDATE SET version = {table}.version + 1", part)
+
+
+def _stock_counts(area_ids: list[int] | None) -> dict[tuple[int, str], int]:
+    """Current value of every stock figure per anchoring area: one grouped query per figure."""
+    values = {}
+    for figure in figure_list(STOCK):
+        rows = figure.rows(None)
+        if area_ids is not None:
+            rows = rows.filter(**{f"{figure.area}__in": area_ids})
+        for area_id, n in rows.values_list(figure.area).annotate(n=Count("pk")).order_by():
+            if area_id is not None:
+                values[area_id, figure.code] = n
+    return values
+
+
+@transaction.atomic
+def figures_rebuild() -> None:
+    """Recount every stock figure of every area (after a generator run or a restore)."""
+    values = _stock_counts(None)
+    AreaFigure.objects.all().delete()
+    AreaFigure.objects.bulk_create([AreaFigure(area_id=a, code=c, value=v) for (a, c), v in values.items()],
+                                   batch_size=5000)
+    AreaFigureDirty.objects.all().delete()
+
+
+def figures_refresh() -> int:
+    """Recompute the areas marked dirty; returns how many. Only the marks seen are cleared, so a write
+    that lands meanwhile stays marked for the next read."""
+    seen = list(AreaFigureDirty.objects.values_list("area_id", "version"))
+    if not seen:
+        return 0
+    if not AreaFigure.objects.exists() or len(seen) > REBUILD_ABOVE:
+        figures_rebuild()
+        return len(seen)
+    ids = [a for a, _v in seen]
+    with transaction.atomic():
+        values = _stock_counts(ids)
+        AreaFigure.objects.filter(area_id__in=ids).delete()
+        AreaFigure.objects.bulk_create([AreaFigure(area_id=a, code=c, value=v) for (a, c), v in values.items()])
+        seen_q = Q()
+        for area_id, version in seen:
+            seen_q |= Q(area_id=area_id, version=version)
+        AreaFigureDirty.objects.filter(seen_q).delete()
+    return len(seen)
+
+
+def _area_ids_of(model, pk, lookup: str) -> set[int]:
+    return set(model._base_manager.filter(pk=pk).exclude(**{f"{lookup}__isnull": True})
+               .values_list(lookup, flat=True))
+
+
+def _watch(figure: Figure) -> None:
+    """Mark the areas of rows written through the ORM, before and after the write (a row may move)."""
+    for label, lookup in figure.watch:
+        model = apps.get_model(label)
+        uid = f"figures:{label}:{lookup}"
+
+        def before(sender, instance, lookup=lookup, **kwargs):
+            if instance.pk is not None:
+                instance._figure_areas = getattr(instance, "_figure_areas", set()) | _area_ids_of(sender, instance.pk, lookup)
+
+        def after_save(sender, instance, lookup=lookup, **kwargs):
+            figures_mark_dirty(getattr(instance, "_figure_areas", set()) | _area_ids_of(sender, instance.pk, lookup))
+
+        def after_delete(sender, instance, **kwargs):
+            figures_mark_dirty(getattr(instance, "_figure_areas", set()))
+
+        pre_save.connect(before, sender=model, dispatch_uid=uid + ":pre_save", weak=False)
+        pre_delete.connect(before, sender=model, dispatch_uid=uid + ":pre_delete", weak=False)
+        post_save.connect(after_save, sender=model, dispatch_uid=uid + ":post_save", weak=False)
+        post_delete.connect(after_delete, sender=model, dispatch_uid=uid + ":post_delete", weak=False)
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Period:
+    """Local dates, both included."""
+
+    start: datetime.date
+    end: datetime.date
+
+    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
+        tz = timezone.get_current_timezone()
+        return (datetime.datetime.combine(self.start, datetime.time(), tz),
+                datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time(), tz))
+
+
+@dataclass
+class FigureTable:
+    """Registered figures for one area: its total and each child's (child areas, or a grid's buildings)."""
+
+    area: Area
+    figures: list[Figure]
+    total: dict[str, int]
+    children: list[tuple[Any, dict[str, int]]]
+    at: datetime.date | None = None
+    period: Period | None = None
+
+    def column(self, code: str) -> list[int]:
+        return [values.get(code, 0) for _child, values in self.children]
+
+
+def _children(actor, area: Area) -> tuple[list, Callable[[Figure], str | None], int | None]:
+    """The children shown under an area, the lookup that groups a figure's rows by child, and the
+    path length that makes a child's key (None: keyed by building id)."""
+    if area.level == AreaLevel.GRID:
+        return (list(Building.objects.visible_to(actor).filter(area=area).order_by("name")),
+                lambda f: f.building, None)
+    return (list(Area.objects.get_children(area).visible_to(actor).order_by("code")),
+            lambda f: f"{f.area}__path", (area.depth + 1) * Area.steplen)
+
+
+def _in_time(figure: Figure, rows, at, period):
+    if figure.kind == FLOW and period is not None:
+        start, end = period.bounds()
+        return rows.filter(**{f"{figure.when}__gte": start, f"{figure.when}__lt": end})
+    return rows
+
+
+def _count_rows(figure: Figure, area: Area, group: str | None, length: int | None, at, period) -> dict:
+    rows = _in_time(figure, figure.rows(at if figure.kind == STOCK else None), at, period)
+    if area.level == AreaLevel.GRID:
+        rows = rows.filter(**{figure.area: area.pk})
+        if group is None:
+            return {None: rows.aggregate(n=Count("pk"))["n"]}
+        return dict(rows.values_list(group).annotate(n=Count("pk")).order_by())
+    rows = rows.filter(**{f"{figure.area}__path__prefix": area.path})
+    keyed = rows.annotate(k=Substr(f"{figure.area}__path", 1, length)).values_list("k")
+    return dict(keyed.annotate(n=Count("pk")).order_by())
+
+
+def _kept_counts(codes: list[str], area: Area, length: int) -> dict[str, dict]:
+    """Sums of the kept stock values under each child: one query for every figure."""
+    by_code: dict[str, dict] = {c: {} for c in codes}
+    kept = (AreaFigure.objects.filter(code__in=codes, area__path__prefix=area.path)
+            .annotate(k=Substr("area__path", 1, length)).values_list("code", "k").annotate(n=Sum("value")).order_by())
+    for code, key, n in kept:
+        by_code[code][key] = n
+    return by_code
+
+
+def figure_table(*, actor, area: Area, codes: list[str] | None = None, at: datetime.date | None = None,
+                 period: Period | None = None) -> FigureTable:
+    """The registered figures (all, or `codes`) for an area the actor may see (the caller fetched it
+    through the scope), with each visible child's values. Stocks count as of `at` (today when None),
+    flows over `period` (all time when None). A constant number of queries whatever the children."""
+    figures = [plugins.figures[c] for c in codes] if codes else figure_list()
+    if at is not None and at >= timezone.localdate():
+        at = None
+    children, group_of, length = _children(actor, area)
+    key_of = (lambda child: child.pk) if length is None else (lambda child: child.path)
+    by_code: dict[str, dict] = {}
+    kept = [f.code for f in figures if f.kind == STOCK and at is None and length is not None]
+    if kept:
+        figures_refresh()
+        by_code.update(_kept_counts(kept, area, length))
+    for figure in figures:
+        if figure.code not in by_code:
+            if figure.kind == STOCK and at is not None and not figure.history:
+                by_code[figure.code] = {}  # no history kept: nothing to say about an earlier day
+                continue
+            by_code[figure.code] = _count_rows(figure, area, group_of(figure), length, at, period)
+    total = {code: sum(values.values()) for code, values in by_code.items()}
+    rows = [(child, {code: by_code[code].get(key_of(child), 0) for code in by_code}) for child in children]
+    return FigureTable(area=area, figures=figures, total=total, children=rows, at=at, period=period)
+
+
+def figure_series(*, area: Area, code: str, period: Period, by: str = "day") -> list[tuple[Any, int]]:
+    """A flow figure under an area, split by day or hour over the period (local time): one query."""
+    figure = plugins.figures[code]
+    if figure.kind != FLOW:
+        raise ValueError(f"{code} is not counted over time")
+    rows = _in_time(figure, figure.rows(None), None, period).filter(**{f"{figure.area}__path__prefix": area.path})
+    trunc = (TruncHour if by == "hour" else TruncDate)(figure.when, tzinfo=timezone.get_current_timezone())
+    return list(rows.annotate(t=trunc).values_list("t").annotate(n=Count("pk")).order_by("t"))
+
+
+def stock_rows_at(rows, at: datetime.date | None, start: str, end: str, *, start_may_be_null: bool = False):
+    """Rows that existed on date `at` by their start and end date fields (current ones when None)."""
+    if at is None:
+        return rows.filter(**{f"{end}__isnull": True})
+    began = Q(**{f"{start}__lte": at}) | (Q(**{f"{start}__isnull": True}) if start_may_be_null else Q(pk__in=[]))
+    return rows.filter(began).filter(Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": at}))
+

@@ -1,0 +1,191 @@
+"""The registry of figures: each figure against an independent count in plain SQL, totals that add up,
+values as of a date and over a period, figures that move after every kind of write, scope."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from frontline.areas.figures import Period, figure_list, figure_series, figure_table, figures_mark_dirty
+from frontline.areas.models import Area, Building, Household
+from frontline.core import plugins
+from frontline.people.models import Person, Resident
+from frontline.people.services import person_create, resident_move_in, resident_move_out
+from tests.access import api_client
+
+# The same numbers, counted in plain SQL straight from the base tables (grouped by each row's area).
+RAW = {
+    "households": "SELECT b.area_id, count(*) FROM areas_household h JOIN areas_building b ON b.id = h.building_id "
+                  "GROUP BY b.area_id",
+    "residents": "SELECT b.area_id, count(*) FROM people_resident r JOIN areas_household h ON h.id = r.household_id "
+                 "JOIN areas_building b ON b.id = h.building_id WHERE r.moved_out IS NULL GROUP BY b.area_id",
+    "party_members": "SELECT o.area_id, count(*) FROM people_partymember m JOIN people_partyorg o ON o.id = m.org_id "
+                     "WHERE m.left_on IS NULL AND o.area_id IS NOT NULL GROUP BY o.area_id",
+    "contacted_households": "SELECT b.area_id, count(*) FROM grid_contacthousehold c JOIN areas_household h "
+                            "ON h.id = c.household_id JOIN areas_building b ON b.id = h.building_id "
+                            "WHERE c.ended_on IS NULL GROUP BY b.area_id",
+    "special_need_residents": "SELECT b.area_id, count(*) FROM people_resident r JOIN areas_household h "
+                              "ON h.id = r.household_id JOIN areas_building b ON b.id = h.building_id "
+                              "WHERE r.moved_out IS NULL AND EXISTS (SELECT 1 FROM grid_specialneed n WHERE "
+                              "n.person_id = r.person_id AND n.resolved_on IS NULL) GROUP BY b.area_id",
+}
+
+
+def raw_under(code: str, area: Area) -> int:
+    """The independent count of a stock figure under an area."""
+    paths = dict(Area.objects.values_list("id", "path"))
+    with connection.cursor() as cursor:
+        cursor.execute(RAW[code])
+        return sum(n for area_id, n in cursor.fetchall() if paths[area_id].startswith(area.path))
+
+
+@pytest.fixture
+def special_need(city):
+    from frontline.grid.models import SpecialNeed
+
+    resident = Resident.objects.filter(household__building__area=city.grid, moved_out__isnull=True).first()
+    return SpecialNeed.objects.create(person=resident.person, kind="dialysis", recorded_on=datetime.date(2022, 4, 1))
+
+
+def test_every_stock_figure_has_an_independent_count():
+    assert {f.code for f in figure_list("stock")} == set(RAW)
+
+
+@pytest.mark.parametrize("level", ["city", "district", "community", "grid"])
+def test_each_figure_equals_an_independent_count(city, special_need, level):
+    area = getattr(city, level)
+    table = figure_table(actor=city.users["commander"], area=area)
+    for code in RAW:
+        assert table.total[code] == raw_under(code, area), (code, level)
+    assert table.total["special_need_residents"] >= 1
+
+
+@pytest.mark.parametrize("level", ["city", "district", "community", "grid"])
+def test_a_parents_total_is_the_sum_of_its_children(city, level):
+    area = getattr(city, level)
+    table = figure_table(actor=city.users["commander"], area=area)
+    assert table.children
+    for figure in table.figures:
+        if level == "grid":  # a grid's children are its buildings; figures not kept by building stay whole
+            anchored_here = table.total[figure.code] if figure.building is None else 0
+        elif figure.code in RAW:  # e.g. members of a community's own party committee
+            anchored_here = raw_under(figure.code, area) - sum(raw_under(figure.code, c) for c, _v in table.children)
+        else:
+            anchored_here = 0
+        assert table.total[figure.code] == sum(table.column(figure.code)) + anchored_here, figure.code
+
+
+def test_children_match_their_own_tables(city):
+    table = figure_table(actor=city.users["commander"], area=city.community)
+    for child, values in table.children:
+        assert values == figure_table(actor=city.users["commander"], area=child).total
+
+
+def test_a_stock_as_of_a_date_uses_the_history(city):
+    resident = Resident.objects.filter(household__building__area=city.grid, moved_out__isnull=True).first()
+    today = timezone.localdate()
+    resident_move_out(actor=city.users["secretary"], resident=resident, moved_out=today - datetime.timedelta(days=3))
+    now = figure_table(actor=city.users["secretary"], area=city.grid, codes=["residents"]).total["residents"]
+    before = figure_table(actor=city.users["secretary"], area=city.grid, codes=["residents"],
+                          at=today - datetime.timedelta(days=5)).total["residents"]
+    after = figure_table(actor=city.users["secretary"], area=city.grid, codes=["residents"],
+                         at=today - datetime.timedelta(days=2)).total["residents"]
+    assert before == after + 1 and after == now
+
+
+def test_figures_move_after_every_kind_of_write(city):
+    """Resident, household, visit: the kept city figures move with them."""
+    from frontline.grid.models import HouseholdVisit
+    from frontline.grid.questions import STANDARD_QUESTIONS
+    from frontline.grid.services import household_visit_record, screening_campaign_create
+
+    commander = city.users["commander"]
+
+    def now():
+        return figure_table(actor=commander, area=city.city).total
+
+    before = now()
+    building = Building.objects.filter(area=city.grid).first()
+    household = Household.objects.create(building=building, unit="9", room="909")
+    person = person_create(actor=commander, name="新住户")
+    resident_move_in(actor=commander, person=person, household=household, moved_in=datetime.date(2022, 4, 1))
+    after = now()
+    assert after["households"] == before["households"] + 1
+    assert after["residents"] == before["residents"] + 1
+
+    # A move between two grids of the community: the community keeps its count, the two grids change.
+    community = figure_table(actor=commander, area=city.community)
+    moving = Resident.objects.filter(household__building__area=city.sibling_grid, moved_out__isnull=True).first()
+    resident_move_in(actor=commander, person=moving.person, household=household, moved_in=datetime.date(2022, 4, 2))
+    moved = figure_table(actor=commander, area=city.community)
+    assert moved.total["residents"] == community.total["residents"]
+    by_grid = {c.pk: v["residents"] for c, v in community.children}
+    assert {c.pk: v["residents"] for c, v in moved.children if c.pk in (city.grid.pk, city.sibling_grid.pk)} == {
+        city.grid.pk: by_grid[city.grid.pk] + 1, city.sibling_grid.pk: by_grid[city.sibling_grid.pk] - 1}
+
+    today = timezone.localdate()
+    campaign = screening_campaign_create(actor=commander, name="排查", areas=[city.city], starts_on=today, ends_on=today,
+                                         form=STANDARD_QUESTIONS)
+    period = Period(today, today)
+    visits = figure_table(actor=commander, area=city.city, codes=["households_visited"], period=period).total
+    household_visit_record(actor=city.users["grid"], campaign=campaign, household=household, outcome="visited",
+                           answers={person.pk: {"present": True}})
+    assert HouseholdVisit.objects.filter(household=household).exists()
+    assert figure_table(actor=commander, area=city.city, codes=["households_visited"],
+                        period=period).total["households_visited"] == visits["households_visited"] + 1
+
+
+def test_bulk_writers_mark_what_they_touched(city):
+    """Rows written around the ORM (the import's plain-row path) move the figures once marked."""
+    commander = city.users["commander"]
+    before = figure_table(actor=commander, area=city.city, codes=["households"]).total["households"]
+    building = Building.objects.filter(area=city.grid).first()
+    Household.objects.bulk_create([Household(building=building, unit="8", room=f"80{i}") for i in range(3)])
+    figures_mark_dirty([city.grid.pk])
+    assert figure_table(actor=commander, area=city.city, codes=["households"]).total["households"] == before + 3
+
+
+def test_flows_by_period_and_by_day(city):
+    from frontline.grid.models import MessageDelivery
+    from frontline.grid.services import grid_message_deliver, grid_message_publish
+
+    message = grid_message_publish(actor=city.users["secretary"], kind="message", title="通知", body="请配合",
+                                   areas=[city.community])
+    grid_message_deliver(actor=city.users["grid"], message=message, grid=city.grid)
+    delivered = MessageDelivery.objects.get(message=message, grid=city.grid).delivered_at
+    day = timezone.localdate(delivered)
+    table = figure_table(actor=city.users["secretary"], area=city.community, codes=["messages_delivered"],
+                         period=Period(day, day))
+    assert table.total["messages_delivered"] == MessageDelivery.objects.filter(
+        grid__path__startswith=city.community.path, delivered_at__date=delivered.date()).count() >= 1
+    yesterday = day - datetime.timedelta(days=1)
+    assert figure_table(actor=city.users["secretary"], area=city.community, codes=["messages_delivered"],
+                        period=Period(yesterday, yesterday)).total["messages_delivered"] == 0
+    series = figure_series(area=city.community, code="messages_delivered", period=Period(yesterday, day))
+    assert sum(n for _t, n in series) == table.total["messages_delivered"]
+
+
+def test_figure_table_queries_do_not_grow_with_children_or_dirty_areas(city, django_assert_max_num_queries):
+    figures_mark_dirty(Area.objects.filter(level="grid").values_list("pk", flat=True)[:50])
+    for area in [city.city, city.district, city.community, city.grid]:
+        with django_assert_max_num_queries(20):
+            figure_table(actor=city.users["commander"], area=area)
+
+
+def test_figures_api_answers_within_scope_only(city):
+    url = f"/api/v1/areas/{city.community.pk}/figures?codes=households,residents"
+    data = api_client("secretary").get(url).json()
+    assert data["total"]["households"] == raw_under("households", city.community)
+    assert {c["id"] for c in data["children"]} >= {city.grid.pk, city.sibling_grid.pk}
+    assert api_client("secretary2").get(url).status_code == 404
+    assert api_client("grid").get(url).status_code == 404
+    assert api_client("secretary").get(f"/api/v1/areas/{city.community.pk}/figures?codes=nope").status_code == 422
+    catalog = api_client("grid").get("/api/v1/figures").json()
+    assert {f["code"] for f in catalog} == set(plugins.figures.codes())
+
+
+def test_a_grid_workers_children_are_only_what_they_may_see(city):
+    table = figure_table(actor=city.users["grid"], area=city.grid)
+    assert {b.pk for b, _v in table.children} == set(Building.objects.filter(area=city.grid).values_list("pk", flat=True))
+    assert not Person.objects.none().exists()
