@@ -25,23 +25,11 @@ def _gunicorn(bind: str, workers: int, threads: int) -> None:
 
 def cmd_demo(args) -> int:
     call_command = _django()
-    from frontline.areas.models import Area
-    from frontline.demo.accounts import DEMO_PASSWORD, demo_accounts_create, demo_activity_create
-    from frontline.demo.generator import generate_city
-
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    if not Area.objects.exists():
-        print(f"Generating the demo city ({args.residents} residents, seed {args.seed})...")
-        generate_city(residents=args.residents, seed=args.seed)
-    accounts = demo_accounts_create()
-    demo_activity_create()
     url = f"http://127.0.0.1:{args.port}/"
+    call_command("demo_setup", residents=args.residents, seed=args.seed)  # the demo app's own command
     print(f"\nFrontline 一线指挥平台 is running at {url}\n")
-    print(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-    for user, where in accounts:
-        print(f"  {user.username:<11} {user.role or 'superuser':<20} {where}")
-    print()
     sys.stdout.flush()
     _gunicorn(f"127.0.0.1:{args.port}", workers=1, threads=8)
     return 0

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from frontline.areas.models import Area
+from frontline.demo.accounts import DEMO_PASSWORD, demo_accounts_create, demo_activity_create
+from frontline.demo.generator import generate_city
+
+
+class Command(BaseCommand):
+    help = "Generate the demo city if the database is empty, create (or reset) the demo accounts and print them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--residents", type=int, default=20000)
+        parser.add_argument("--seed", type=int, default=2022)
+
+    def handle(self, *args, residents, seed, **options):
+        if not Area.objects.exists():
+            self.stdout.write(f"Generating the demo city ({residents} residents, seed {seed})...")
+            generate_city(residents=residents, seed=seed)
+        accounts = demo_accounts_create()
+        demo_activity_create()
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for user, where in accounts:
+            self.stdout.write(f"  {user.username:<11} {user.role or 'superuser':<20} {where}")
