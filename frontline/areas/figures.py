@@ -106,16 +106,19 @@ def figures_rebuild() -> None:
 
 
 def figures_refresh() -> int:
-    """Recompute the areas marked dirty; returns how many. Only the marks seen are cleared, so a write
-    that lands meanwhile stays marked for the next read."""
-    seen = list(AreaFigureDirty.objects.values_list("area_id", "version"))
-    if not seen:
+    """Recompute the areas marked dirty; returns how many. The marks are locked while they are recomputed
+    (a second reader waits, then finds them gone), and only the versions seen are cleared, so a write that
+    lands meanwhile stays marked for the next read."""
+    if not AreaFigureDirty.objects.exists():
         return 0
-    if not AreaFigure.objects.exists() or len(seen) > REBUILD_ABOVE:
-        figures_rebuild()
-        return len(seen)
-    ids = [a for a, _v in seen]
     with transaction.atomic():
+        seen = list(AreaFigureDirty.objects.select_for_update().values_list("area_id", "version"))
+        if not seen:
+            return 0
+        if len(seen) > REBUILD_ABOVE or not AreaFigure.objects.exists():
+            figures_rebuild()
+            return len(seen)
+        ids = [a for a, _v in seen]
         values = _stock_counts(ids)
         AreaFigure.objects.filter(area_id__in=ids).delete()
         AreaFigure.objects.bulk_create([AreaFigure(area_id=a, code=c, value=v) for (a, c), v in values.items()])
