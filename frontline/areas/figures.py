@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from frontline.core import plugins
 
-from .models import Area, AreaFigure, AreaFigureDirty, AreaLevel, Building
+from .models import Area, AreaFigure, AreaFigureDirty, AreaLevel, Building, KeptFigure
 
 STOCK, FLOW = "stock", "flow"
 # Beyond this many dirty areas a refresh recounts everything in one pass (after a generator run).
@@ -82,10 +82,10 @@ def figures_mark_dirty(area_ids: Iterable[int]) -> None:
                 f"ON CONFLICT (area_id) DO UPDATE SET version = {table}.version + 1", part)
 
 
-def _stock_counts(area_ids: list[int] | None) -> dict[tuple[int, str], int]:
-    """Current value of every stock figure per anchoring area: one grouped query per figure."""
+def _stock_counts(area_ids: list[int] | None, figures: list[Figure] | None = None) -> dict[tuple[int, str], int]:
+    """Current value of every stock figure (or of `figures`) per anchoring area: one grouped query each."""
     values = {}
-    for figure in figure_list(STOCK):
+    for figure in figures or figure_list(STOCK):
         rows = figure.rows(None)
         if area_ids is not None:
             rows = rows.filter(**{f"{figure.area}__in": area_ids})
@@ -96,13 +96,18 @@ def _stock_counts(area_ids: list[int] | None) -> dict[tuple[int, str], int]:
 
 
 @transaction.atomic
-def figures_rebuild() -> None:
-    """Recount every stock figure of every area (after a generator run or a restore)."""
-    values = _stock_counts(None)
-    AreaFigure.objects.all().delete()
+def figures_rebuild(codes: list[str] | None = None) -> None:
+    """Recount every stock figure (or those of `codes`) of every area: after a generator run or a
+    restore, or the first time a newly registered figure is read."""
+    figures = [plugins.figures[c] for c in codes] if codes else figure_list(STOCK)
+    values = _stock_counts(None, figures)
+    AreaFigure.objects.filter(code__in=[f.code for f in figures]).delete()
     AreaFigure.objects.bulk_create([AreaFigure(area_id=a, code=c, value=v) for (a, c), v in values.items()],
                                    batch_size=5000)
-    AreaFigureDirty.objects.all().delete()
+    for figure in figures:
+        KeptFigure.objects.update_or_create(code=figure.code)
+    if codes is None:
+        AreaFigureDirty.objects.all().delete()
 
 
 def figures_refresh() -> int:
@@ -115,7 +120,7 @@ def figures_refresh() -> int:
         seen = list(AreaFigureDirty.objects.select_for_update().values_list("area_id", "version"))
         if not seen:
             return 0
-        if len(seen) > REBUILD_ABOVE or not AreaFigure.objects.exists():
+        if len(seen) > REBUILD_ABOVE:
             figures_rebuild()
             return len(seen)
         ids = [a for a, _v in seen]
@@ -239,6 +244,9 @@ def figure_table(*, actor, area: Area, codes: list[str] | None = None, at: datet
     kept = [f.code for f in figures if f.kind == STOCK and at is None and length is not None]
     if kept:
         figures_refresh()
+        known = set(KeptFigure.objects.filter(code__in=kept).values_list("code", flat=True))
+        if len(known) < len(kept):
+            figures_rebuild([c for c in kept if c not in known])
         by_code.update(_kept_counts(kept, area, length))
     for figure in figures:
         if figure.code not in by_code:

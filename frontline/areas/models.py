@@ -166,3 +166,11 @@ class AreaFigureDirty(models.Model):
 
     area = models.OneToOneField(Area, on_delete=models.CASCADE, related_name="+")
     version = models.BigIntegerField(default=1)
+
+
+class KeptFigure(models.Model):
+    """A stock figure whose values `AreaFigure` holds for every area (zeros are not stored, so a figure
+    registered later is counted once in full before its kept values are read)."""
+
+    code = models.CharField(max_length=64, unique=True)
+    kept_at = models.DateTimeField(auto_now=True)

@@ -25,8 +25,11 @@ def audit_list(request):
         entries = entries.filter(actor_name=f["actor"].strip())
     if f.get("action"):
         entries = entries.filter(action=f["action"])
-    if f.get("object_type"):
-        entries = entries.filter(content_type__model=f["object_type"].strip().lower())
+    if f.get("object_type"):  # "areas.household", as the API names subjects, or just "household"
+        app_label, _dot, model = f["object_type"].strip().lower().rpartition(".")
+        entries = entries.filter(content_type__model=model)
+        if app_label:
+            entries = entries.filter(content_type__app_label=app_label)
     if f.get("object_id"):
         entries = entries.filter(object_id=f["object_id"].strip())
     if f.get("person"):

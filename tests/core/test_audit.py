@@ -77,3 +77,11 @@ def test_logging_in_is_recorded(city):
     Client().post("/login/", {"username": "grid", "password": DEMO_PASSWORD}, REMOTE_ADDR="10.9.8.7")
     entry = AuditLog.objects.filter(action="login").latest("id")
     assert (entry.actor_name, entry.ip) == ("grid", "10.9.8.7")
+
+
+def test_audit_log_filters_by_app_and_model_as_the_api_names_subjects(city, client_for, person):
+    client_for("grid").post(f"/people/{person.pk}/reveal/phone/")
+    page = client_for("commander").get(f"/audit/?object_type=people.person&object_id={person.pk}").content.decode()
+    assert "<td>grid</td>" in page
+    other_app = client_for("commander").get(f"/audit/?object_type=areas.person&object_id={person.pk}").content.decode()
+    assert "<td>grid</td>" not in other_app
