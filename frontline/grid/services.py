@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from frontline.areas.figures import figures_mark_dirty
 from frontline.areas.models import Area, Building, Household
 from frontline.core.audit import audit_bulk_create, audit_create, audit_update, snapshot
 from frontline.core.models import ACTIVE_STATUSES, WorkOrder
@@ -105,6 +106,7 @@ def contact_households_assign(*, actor, grid: Area, pairs: list[tuple[int, int]]
     rows = ContactHousehold.objects.bulk_create(
         [ContactHousehold(member=members[m], household=households[h], started_on=today) for h, m in pairs])
     audit_bulk_create(actor, rows, person_of=lambda row: row.member.person)
+    figures_mark_dirty([grid.pk])  # bulk_create sends no signals
     return rows
 
 

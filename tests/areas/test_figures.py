@@ -189,3 +189,19 @@ def test_a_grid_workers_children_are_only_what_they_may_see(city):
     table = figure_table(actor=city.users["grid"], area=city.grid)
     assert {b.pk for b, _v in table.children} == set(Building.objects.filter(area=city.grid).values_list("pk", flat=True))
     assert not Person.objects.none().exists()
+
+
+def test_contact_households_assigned_in_bulk_move_the_kept_figures(city):
+    from frontline.grid.models import ContactHousehold
+    from frontline.grid.selectors import contact_assignment_propose
+    from frontline.grid.services import contact_households_assign
+
+    ContactHousehold.objects.filter(household__building__area=city.grid).delete()
+    before = figure_table(actor=city.users["commander"], area=city.city, codes=["contacted_households"]).total
+    proposal = contact_assignment_propose(actor=city.users["secretary"], grid=city.grid)
+    assert proposal.pairs
+    contact_households_assign(actor=city.users["secretary"], grid=city.grid,
+                              pairs=[(h.pk, m.pk) for h, m in proposal.pairs], max_per_member=10)
+    after = figure_table(actor=city.users["commander"], area=city.city, codes=["contacted_households"]).total
+    assert after["contacted_households"] == before["contacted_households"] + len(proposal.pairs)
+    assert after["contacted_households"] == raw_under("contacted_households", city.city)
