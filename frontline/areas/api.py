@@ -12,8 +12,8 @@ from ninja.pagination import paginate
 from frontline.core import plugins
 from frontline.core.scoping import get_for
 
-from .figures import FLOW, STOCK, Period, figure_list, figure_series, figure_table
-from .models import Area, Household
+from .figures import FLOW, STOCK, Period, figure_list, figure_series, figure_table, site_figures
+from .models import Area, Household, Site
 from .selectors import area_get_for, areas_with_parent_id
 
 router = Router(tags=["areas"])
@@ -155,6 +155,18 @@ def area_figures(request, area_id: int, codes: str = "", at: datetime.date | Non
     return {"area_id": area.pk, "at": table.at, "start": period and period.start, "end": period and period.end,
             "total": table.total,
             "children": [{"id": c.pk, "name": c.name, "values": v} for c, v in table.children]}
+
+
+@router.get("/sites/{site_id}/figures", response=dict[str, int], tags=["figures"])
+def site_figures_api(request, site_id: int, codes: str, at: datetime.date | None = None,
+                     start: datetime.date | None = None, end: datetime.date | None = None):
+    """Figures counted at one site in the caller's scope (those registered with a site)."""
+    site = get_for(Site, request.auth, site_id)
+    wanted = _codes(codes) or []
+    not_at_sites = [c for c in wanted if plugins.figures[c].site is None]
+    if not_at_sites:
+        raise HttpError(422, f"not counted at sites: {', '.join(not_at_sites)}")
+    return site_figures(actor=request.auth, site=site, codes=wanted, at=at, period=_period(start, end))
 
 
 @router.get("/areas/{area_id}/figures/{code}/series", response=list[SeriesPointOut], tags=["figures"])

@@ -1,7 +1,8 @@
 """One registry of figures for any area and time.
 
 A figure has a code name, a label, a unit and one way to count it: the rows it counts (`rows(at)`),
-and where each row sits (`area`, a lookup to an `Area`; `building` for a grid's children). A *stock*
+and where each row sits (`area`, a lookup to an `Area`; `building` for a grid's children; `site` where
+the work happens at sites). A *stock*
 counts what exists at a moment (as of a date from the history its model keeps, "now" otherwise); a
 *flow* counts events in a period (`when`, the event's time), in total or by day or hour. Apps
 register theirs in their `plugin.py`; the area pages, the API, and later dashboards, exports and the
@@ -29,7 +30,7 @@ from django.utils import timezone
 
 from frontline.core import plugins
 
-from .models import Area, AreaFigure, AreaFigureDirty, AreaLevel, Building, KeptFigure
+from .models import Area, AreaFigure, AreaFigureDirty, AreaLevel, Building, KeptFigure, Site
 
 STOCK, FLOW = "stock", "flow"
 # Beyond this many dirty areas a refresh recounts everything in one pass (after a generator run).
@@ -45,6 +46,7 @@ class Figure:
     rows: Callable[[datetime.date | None], models.QuerySet] = field(compare=False)
     area: str  # lookup from a counted row to the Area it sits in
     building: str | None = None  # lookup to its Building, for the children of a grid
+    site: str | None = None  # lookup to its Site, for figures of work done at sites
     kind: str = STOCK
     when: str | None = None  # a flow's event time (a DateTimeField or DateField lookup)
     history: bool = True  # a stock that can answer "as of a date" (its model keeps the history)
@@ -257,6 +259,20 @@ def figure_table(*, actor, area: Area, codes: list[str] | None = None, at: datet
     total = {code: sum(values.values()) for code, values in by_code.items()}
     rows = [(child, {code: by_code[code].get(key_of(child), 0) for code in by_code}) for child in children]
     return FigureTable(area=area, figures=figures, total=total, children=rows, at=at, period=period)
+
+
+def site_figures(*, actor, site: Site, codes: list[str], at: datetime.date | None = None,
+                 period: Period | None = None) -> dict[str, int]:
+    """Figures counted at one site the actor may see (the caller fetched it through the scope): those of
+    `codes` that say where their rows' site is. One query a figure."""
+    values = {}
+    for code in codes:
+        figure = plugins.figures[code]
+        if figure.site is None:
+            raise ValueError(f"{code} is not counted at sites")
+        rows = _in_time(figure, figure.rows(at if figure.kind == STOCK else None), at, period)
+        values[code] = rows.filter(**{figure.site: site.pk}).count()
+    return values
 
 
 def figure_series(*, area: Area, code: str, period: Period, by: str = "day") -> list[tuple[Any, int]]:

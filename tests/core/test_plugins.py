@@ -98,3 +98,31 @@ def test_a_panel_from_an_app_shows_on_the_area_page(city, client_for):
         assert "测试面板" not in client_for("secretary").get(f"/areas/{city.community.pk}/").content.decode()
     finally:
         plugins.panels.unregister(panel.code)
+
+
+def test_a_figure_counted_at_sites(city, client_for):
+    """Work done at a site (a temporary branch's members at a testing site) is counted there, as of a date."""
+    from frontline.people.models import PartyMember, Resident
+    from frontline.people.services import party_org_create
+
+    figure = figures.register(figures.Figure(
+        "site_members", "点位党员", "人", app="test", site="org__site",
+        rows=lambda at: figures.stock_rows_at(PartyMember.objects.all(), at, "joined_on", "left_on"),
+        area="org__site__area"))
+    try:
+        site = Site.objects.create(kind="testing", name="核酸采样点", area=city.grid)
+        org = party_org_create(actor=city.users["secretary"], parent=None, name="临时党支部", kind="branch",
+                               temporary=True, site=site)
+        people = [r.person for r in Resident.objects.filter(household__building__area=city.grid,
+                                                            person__party_memberships__isnull=True)[:3]]
+        for person in people:
+            PartyMember.objects.create(person=person, org=org, joined_on=datetime.date(2022, 4, 10))
+        assert figures.site_figures(actor=city.users["grid"], site=site, codes=["site_members"]) == {"site_members": 3}
+        assert figures.site_figures(actor=city.users["grid"], site=site, codes=["site_members"],
+                                    at=datetime.date(2022, 4, 1)) == {"site_members": 0}
+        url = f"/api/v1/sites/{site.pk}/figures?codes=site_members"
+        assert client_for("secretary").get(url).json() == {"site_members": 3}
+        assert client_for("grid2").get(url).status_code == 404
+        assert client_for("secretary").get(f"/api/v1/sites/{site.pk}/figures?codes=households").status_code == 422
+    finally:
+        plugins.figures.unregister(figure.code)
