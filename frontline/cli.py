@@ -56,14 +56,14 @@ def cmd_generate_city(args) -> int:
 
 def cmd_import(args) -> int:
     call_command = _django()
-    argv = [args.file]
+    argv = [args.kind, args.file]
     if args.dry_run:
         argv.append("--dry-run")
     if args.area:
         argv += ["--area", args.area]
     if args.user:
         argv += ["--user", args.user]
-    call_command({"roster": "import_roster"}[args.kind], *argv)
+    call_command("import_file", *argv)
     return 0
 
 
@@ -102,8 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--no-progress", action="store_true", help="no progress bar")
     gen.set_defaults(func=cmd_generate_city)
 
-    imp = sub.add_parser("import", help="import a file: `frontline import roster FILE [--dry-run]`")
-    imp.add_argument("kind", choices=["roster"], help="what the file holds")
+    imp = sub.add_parser("import", help="import a file: `frontline import KIND FILE [--dry-run]`, e.g. KIND roster")
+    imp.add_argument("kind", help="what the file holds: a kind an app registered (roster, ...); an unknown one lists them")
     imp.add_argument("file", help=".xlsx, or CSV in UTF-8 or GB18030/GBK")
     imp.add_argument("--dry-run", action="store_true", help="list every problem, write nothing")
     imp.add_argument("--area", help="division code of the area the file is for (default: the whole city)")

@@ -144,6 +144,10 @@ USE_TZ = True
 
 MEDIA_ROOT = Path(os.environ.get("FRONTLINE_MEDIA_DIR", DATA_DIR / "media"))
 FRONTLINE_IMPORT_MAX_BYTES = envint("FRONTLINE_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# A check or import with no sign of life (progress) for this long is stale: its process was killed.
+FRONTLINE_IMPORT_STALE_SECONDS = envint("FRONTLINE_IMPORT_STALE_SECONDS", 300)
+# Uploaded files of finished and failed imports are deleted after this many days (the records stay).
+FRONTLINE_IMPORT_KEEP_DAYS = envint("FRONTLINE_IMPORT_KEEP_DAYS", 7)
 FRONTLINE_ATTACHMENT_MAX_BYTES = envint("FRONTLINE_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads go to a temporary file, not memory
 
@@ -156,10 +160,17 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CELERY_TASK_ALWAYS_EAGER = True
+# Where background work runs (frontline/core/background.py): Celery workers and beat with Redis; without
+# it, one worker thread of the web process, which also runs the scheduled tasks; "eager" runs a task in
+# its caller (tests).
+FRONTLINE_TASK_RUNNER = os.environ.get("FRONTLINE_TASK_RUNNER") or ("celery" if REDIS_URL else "thread")
+if FRONTLINE_TASK_RUNNER not in ("celery", "thread", "eager"):
+    raise ImproperlyConfigured(f"FRONTLINE_TASK_RUNNER must be celery, thread or eager, got {FRONTLINE_TASK_RUNNER!r}")
+if FRONTLINE_TASK_RUNNER == "celery" and not REDIS_URL:
+    raise ImproperlyConfigured("FRONTLINE_TASK_RUNNER=celery needs REDIS_URL (the broker)")
+CELERY_TASK_ALWAYS_EAGER = FRONTLINE_TASK_RUNNER == "eager"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 
@@ -177,9 +188,6 @@ FRONTLINE_REVEAL_ROLES = envlist("FRONTLINE_REVEAL_ROLES", ["commander", "street
 FRONTLINE_PAGE_SIZE = envint("FRONTLINE_PAGE_SIZE", 50)
 # An overdue work order moves one level up the area tree, then again after each grace period.
 FRONTLINE_ESCALATION_GRACE_HOURS = envint("FRONTLINE_ESCALATION_GRACE_HOURS", 24)
-CELERY_BEAT_SCHEDULE = {
-    "escalate-overdue-work-orders": {"task": "frontline.core.tasks.escalate_overdue_work_orders", "schedule": 600.0},
-}
 
 LOGGING = {
     "version": 1,

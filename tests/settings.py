@@ -14,6 +14,7 @@ from frontline.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = True
+FRONTLINE_TASK_RUNNER = "eager"
 ALLOWED_HOSTS = ["*"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 — whitenoise warns about a missing folder (assets come from the app dirs)

@@ -59,7 +59,7 @@ def test_import_roster_on_the_command_line(tmp_path):
                                  ["418002001001001", "李四", good, "1栋", "999"]])
     imported = subprocess.run([*cli, "import", "roster", str(path)], env=env, capture_output=True, text=True, timeout=120)
     assert imported.returncode == 0, imported.stdout + imported.stderr
-    assert "'people_created': 1" in imported.stdout
+    assert "新增人员 1" in imported.stdout and "people_created" not in imported.stdout
 
 
 def test_demo_activity_shows_work_in_progress(city):

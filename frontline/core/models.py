@@ -219,3 +219,66 @@ class WorkOrderEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+
+class ImportRecord(models.Model):
+    """One uploaded file of any registered kind (`plugins.importers`): checked (a dry run listing every
+    problem), then imported whole or not at all, in the background (`frontline.core.imports`)."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=32)  # a code of `plugins.importers`, validated there
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="imports")
+    uploaded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)  # emptied when the file is purged
+    filename = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UPLOADED)
+    encoding = models.CharField(max_length=16, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    headers = models.JSONField(default=list, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)  # the first 1,000, as [row, column, message, severity]
+    notes = models.JSONField(default=list, blank=True)  # what the import will create, the columns it ignores
+    result = models.JSONField(default=dict, blank=True)  # counts created / updated / unchanged
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # the running task's last sign of life
+    finished_at = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True)  # the file was deleted; the record stays
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "area"
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [models.Index(fields=["status", "finished_at"])]
+
+    @property
+    def ready_to_import(self) -> bool:
+        """Checked and without problems: the one state an import may start from."""
+        return self.status == self.Status.CHECKED and not self.error_count
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
+
+    def clean(self):
+        from . import plugins
+
+        if self.kind not in plugins.importers:
+            raise ValidationError({"kind": _("%(kind)s is not a kind of import (known: %(known)s).")
+                                   % {"kind": self.kind, "known": ", ".join(plugins.importers.codes())}})
+
+    def __str__(self):
+        return self.filename

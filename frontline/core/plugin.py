@@ -12,6 +12,8 @@ from .work_order_api import router as work_order_router
 plugins.work_order_kinds.register(plugins.WorkOrderKindSpec("general", _("General task"), app="core"))
 plugins.scheduled_tasks.register(plugins.ScheduledTask(
     "escalate-overdue-work-orders", "frontline.core.tasks.escalate_overdue_work_orders", datetime.timedelta(minutes=10)))
+plugins.scheduled_tasks.register(plugins.ScheduledTask(
+    "purge-import-files", "frontline.core.tasks.purge_import_files", datetime.timedelta(hours=1)))
 plugins.navigation.register(plugins.NavEntry("inbox", _("Inbox"), "inbox", order=10))
 plugins.navigation.register(plugins.NavEntry(
     "work_orders", _("Work orders"), "work_order_list", order=50,

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from .selectors import inbox, work_order_get_for, work_order_list
 from .services import can_act
-from .workorder_views import ACTIONS, escalate_when_embedded
+from .workorder_views import ACTIONS
 
 router = Router(tags=["work orders"])
 
@@ -73,7 +73,6 @@ def _detail(actor, order):
 @paginate
 def inbox_list(request):
     """The caller's inbox: assigned to them, to their role at their place, or escalated there; overdue first."""
-    escalate_when_embedded()
     return inbox(actor=request.auth).select_related("subject_type")
 
 

@@ -1,9 +1,7 @@
 """Pages of the work-order engine: the phone inbox, one order with its history, an area's list."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -19,19 +17,11 @@ from .services import (
     work_order_cannot_do,
     work_order_comment,
     work_order_complete,
-    work_orders_escalate_overdue,
 )
-
-
-def escalate_when_embedded() -> None:
-    """Without a Celery beat (the embedded default), escalate on the way into an inbox, at most once a minute."""
-    if settings.CELERY_TASK_ALWAYS_EAGER and cache.add("work-orders-escalated-recently", True, 60):
-        work_orders_escalate_overdue()
 
 
 @login_required
 def inbox_view(request):
-    escalate_when_embedded()
     orders = list(inbox(actor=request.user)[:200])
     return render(request, "core/inbox.html", {"orders": orders, "active": "inbox"})
 

@@ -195,52 +195,6 @@ class ResidentScreening(models.Model):
         constraints = [models.UniqueConstraint(fields=["visit", "person"], name="screening_one_per_person_per_visit")]
 
 
-class RosterImport(models.Model):
-    """One roster file: checked (a dry run listing every problem), then imported whole or not at all."""
-
-    class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Uploaded")
-        CHECKING = "checking", _("Checking")
-        CHECKED = "checked", _("Checked")
-        IMPORTING = "importing", _("Importing")
-        DONE = "done", _("Imported")
-        FAILED = "failed", _("Failed")
-
-    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="roster_imports")
-    uploaded_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    file = models.FileField(upload_to="imports/%Y/%m/")
-    filename = models.CharField(_("file"), max_length=255)
-    sha256 = models.CharField(max_length=64, db_index=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UPLOADED)
-    encoding = models.CharField(max_length=16, blank=True)
-    mapping = models.JSONField(default=dict, blank=True)
-    headers = models.JSONField(default=list, blank=True)
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
-    error_count = models.PositiveIntegerField(default=0)
-    warning_count = models.PositiveIntegerField(default=0)
-    problems = models.JSONField(default=list, blank=True)  # the first 1,000, as [row, column, message, severity]
-    result = models.JSONField(default=dict, blank=True)  # counts created / updated / unchanged
-    failure = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_area_field = "area"
-
-    class Meta:
-        verbose_name = _("roster import")
-        verbose_name_plural = _("roster imports")
-
-    @property
-    def ready_to_import(self) -> bool:
-        """Checked and without problems: the one state an import may start from."""
-        return self.status == self.Status.CHECKED and not self.error_count
-
-    def __str__(self):
-        return self.filename
-
-
 class GridMessage(models.Model):
     """Publicity through the grid (宣讲防控知识): a message or guide sent to grids, which each grid's party
     branch passes on to its residents' group and marks delivered."""

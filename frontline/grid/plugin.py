@@ -21,6 +21,7 @@ from .models import (
     SpecialNeed,
     VisitOutcome,
 )
+from .roster import RosterImporter
 from .selectors import campaign_progress, campaigns_active, household_campaigns
 
 plugins.work_order_kinds.register(plugins.WorkOrderKindSpec(
@@ -31,6 +32,7 @@ plugins.work_order_kinds.register(plugins.WorkOrderKindSpec(
 plugins.navigation.register(plugins.NavEntry("campaigns", _("Door to door"), "campaign_list", order=30))
 plugins.navigation.register(plugins.NavEntry("messages", _("Publicity"), "grid_message_list", order=60))
 plugins.api_routers.register(plugins.ApiRouter("grid", router))
+plugins.importers.register(RosterImporter())
 
 
 def _contacted(at):

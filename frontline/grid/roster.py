@@ -1,36 +1,43 @@
-"""The roster import: residents and households, party members and grid roles from one .xlsx or CSV.
+"""The roster importer: residents and households, party members and grid roles from one .xlsx or CSV.
 
-Two passes over the file, streamed: `check` (the dry run) lists every problem by row and column
-without writing; `apply` checks again and writes everything in one transaction, in chunks, or
-nothing. Rows are matched to people by ID number, so importing the same file twice changes
-nothing and a corrected file updates the people it names.
+The import framework (`frontline.core.imports`) reads the file, maps its headers, runs the dry run and
+the all-or-nothing import and keeps the record; this module says what a roster's columns are, checks a
+row against what the database knows (`RosterChecker`) and writes a chunk of checked rows through the
+people rules (`frontline.people.rules`: identity, moving home, one current membership). Rows are
+matched to people by ID number, or, for a person without one (a child, a foreigner), by name, birth
+date and household, so importing the same file twice changes nothing and a corrected file updates the
+people it names. Buildings the file names that the grid does not have yet are created.
 """
 
 import datetime
-import hashlib
-from collections.abc import Callable, Iterator
-from contextlib import closing
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from frontline.areas.models import Area, Building, Household
-from frontline.core.audit import audit_bulk, audit_record, audit_update, diff, snapshot
-from frontline.core.bulk import allocate_ids, bulk_insert, insert_rows, read_ahead, select_by_keys
+from frontline.areas.services import building_create
+from frontline.core.audit import audit_bulk, diff, snapshot
+from frontline.core.bulk import allocate_ids, bulk_insert, insert_rows, select_by_keys
+from frontline.core.imports import CheckResult, Column, Importer, ImportProblems, ImportRun, import_apply, import_check
 from frontline.core.models import AuditAction
-from frontline.core.tabular import FirstSeen, Problem, Table, TableError, detect_mapping, parse_date, read_table
-from frontline.core.validators import normalize_phone, normalize_text, parse_id_number
+from frontline.core.tabular import FirstSeen, Problem, Table, parse_date
+from frontline.core.validators import normalize_text
 from frontline.people.models import PartyMember, PartyOrg, PartyOrgKind, Person, Resident
-from frontline.people.pinyin import pinyin_keys
+from frontline.people.rules import (
+    PERSON_COLUMNS,
+    Identity,
+    current_homes,
+    current_memberships,
+    identity_clean,
+    move_home,
+    person_values,
+)
 
-from .models import GridRole, RosterImport
+from .models import GridRole
 
 SYNONYMS = {
     "grid_code": ["网格编码", "网格代码"],
@@ -45,11 +52,13 @@ SYNONYMS = {
     "party": ["政治面貌"],
     "grid_role": ["两长一员", "网格职务"],
     "moved_in": ["入住日期", "迁入日期"],
+    "birth_date": ["出生日期", "出生年月日", "出生年月", "生日"],
 }
 LABELS = {"grid_code": "网格编码", "grid": "网格", "building": "楼栋", "unit": "单元", "room": "房号", "name": "姓名",
           "id_number": "身份证号", "phone": "联系电话", "relation": "与户主关系", "party": "政治面貌",
-          "grid_role": "两长一员", "moved_in": "入住日期"}
-REQUIRED = ("name", "id_number", "building", "room")
+          "grid_role": "两长一员", "moved_in": "入住日期", "birth_date": "出生日期"}
+REQUIRED = ("name", "id_number", "building", "room")  # columns; a row may leave the ID number blank
+ROW_REQUIRED = ("name", "building", "room")
 RELATIONS = {"户主": "head", "本人": "head", "配偶": "spouse", "妻子": "spouse", "丈夫": "spouse", "子女": "child",
              "子": "child", "女": "child", "儿子": "child", "女儿": "child", "父母": "parent", "父亲": "parent",
              "母亲": "parent", "孙子女": "grandchild", "孙子": "grandchild", "孙女": "grandchild", "其他": "other", "": "other"}
@@ -57,40 +66,20 @@ PARTY = {"中共党员": "formal", "党员": "formal", "中共预备党员": "pr
          "共青团员": "", "团员": "", "民主党派": "", "无党派人士": "", "": ""}
 ROLES = {"楼栋长": "building_head", "党员楼栋长": "building_head", "网格员": "grid_member", "红色网格员": "grid_member"}
 CHUNK = 5000
-MAX_PROBLEMS_KEPT = 1000
 
 
 class RosterRow(NamedTuple):  # a tuple: one is made for every row of the file
     number: int
     grid_id: int
-    building_id: int
+    building_id: int | None  # None: a building the import creates (named `building`)
+    building: str
     unit: str
     room: str
-    name: str
-    id_number: str
-    phone: str
+    person: Identity
     relation: str
     party: str
     roles: list[str]
     moved_in: datetime.date
-    birth_date: datetime.date
-    sex: str
-
-
-@dataclass
-class CheckResult:
-    total_rows: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    error_count: int = 0
-    warning_count: int = 0
-
-    def add(self, problem: Problem) -> None:
-        if problem.severity == "error":
-            self.error_count += 1
-        else:
-            self.warning_count += 1
-        if len(self.problems) < MAX_PROBLEMS_KEPT:
-            self.problems.append(problem)
 
 
 class RosterChecker:
@@ -101,9 +90,10 @@ class RosterChecker:
         grids = Area.objects.filter(level="grid", path__prefix=area.path)
         if actor is not None:
             grids = grids.visible_to(actor)
-        self.grid_by_code, self.grids_by_name = {}, {}
+        self.grid_by_code, self.grids_by_name, self.grid_names = {}, {}, {}
         for grid_id, code, name in grids.values_list("id", "code", "name"):
             self.grid_by_code[code] = grid_id
+            self.grid_names[grid_id] = name
             self.grids_by_name.setdefault(name, []).append(grid_id)
         # One query for all of them: a city-wide file would otherwise ask once per grid.
         self.buildings: dict[int, dict[str, int]] = {grid_id: {} for grid_id in self.grid_by_code.values()}
@@ -113,6 +103,10 @@ class RosterChecker:
                                                       temporary=False, dissolved_on__isnull=True)
                               .values_list("area_id", "id"))
         self.seen = FirstSeen()
+        # People without an ID number, by name, birth date and home: few, kept in memory.
+        self.seen_without_id: dict[tuple, int] = {}
+        # Buildings the file names that their grid does not have: (grid id, name) → {(unit, room)}.
+        self.new_buildings: dict[tuple[int, str], set[tuple[str, str]]] = {}
         self._blank = dict.fromkeys(SYNONYMS, "")
         self._mapped = [(key, index) for key, index in mapping.items() if key in SYNONYMS]
 
@@ -154,35 +148,11 @@ class RosterChecker:
     def check(self, number: int, cells: list[str]) -> tuple[RosterRow | None, list[Problem]]:
         problems: list[Problem] = []
         raw = self._raw(cells)
-        for key in REQUIRED:
+        for key in ROW_REQUIRED:
             if not raw[key].strip():
                 problems.append(Problem(number, LABELS[key], _("missing")))
-        id_number = phone = sex = ""
-        birth = None
-        if raw["id_number"].strip():
-            try:
-                info = parse_id_number(raw["id_number"], today=self.today)
-            except ValidationError as e:
-                problems.append(Problem(number, LABELS["id_number"], e.messages[0]))
-            else:
-                id_number, birth, sex = info.number, info.birth_date, info.sex
-                if id_number != raw["id_number"]:
-                    _warn_if_cleaned(problems, number, "id_number", raw["id_number"], id_number)
-                earlier = self.seen.first(int(id_number[:17]), number)  # the 17 digits determine the 18th
-                if earlier is not None:
-                    problems.append(Problem(number, LABELS["id_number"], _("the same person as row %(row)d")
-                                            % {"row": earlier}))
-        if raw["phone"].strip():
-            try:
-                phone = normalize_phone(raw["phone"])
-            except ValidationError as e:
-                problems.append(Problem(number, LABELS["phone"], e.messages[0]))
-            else:
-                if phone != raw["phone"]:
-                    _warn_if_cleaned(problems, number, "phone", raw["phone"], phone)
-        name = " ".join(raw["name"].split())
-        if name != raw["name"] and name:
-            problems.append(Problem(number, LABELS["name"], _("spaces removed"), "warning"))
+        person = self._identity(number, raw, problems)
+        birth = person.birth_date if person else None
         relation = RELATIONS.get(raw["relation"].strip())
         if relation is None:
             problems.append(Problem(number, LABELS["relation"], _("%(value)s is not one of %(choices)s.") % {
@@ -216,17 +186,67 @@ class RosterChecker:
         grid_id = self._grid(raw, problems, number)
         building_id = None
         building = normalize_text(raw["building"]) if raw["building"] else ""
-        if grid_id is not None and building:
-            building_id = self._building(grid_id, building)
-            if building_id is None:
-                problems.append(Problem(number, LABELS["building"], _("no building %(name)s in this grid")
-                                        % {"name": raw["building"]}))
+        unit, room = normalize_text(raw["unit"]), normalize_text(raw["room"])
         if grid_id is not None and party and grid_id not in self.branch_of:
             problems.append(Problem(number, LABELS["party"], _("this grid has no party branch to join")))
+        if person is not None and not person.id_number and grid_id is not None:
+            earlier = self.seen_without_id.setdefault((person.name, birth, grid_id, building, unit, room), number)
+            if earlier != number:
+                problems.append(Problem(number, LABELS["name"], _("the same name and birth date in the same household "
+                                                                  "as row %(row)d") % {"row": earlier}))
         if problems and any(p.severity == "error" for p in problems):
             return None, problems
-        return RosterRow(number, grid_id, building_id, normalize_text(raw["unit"]), normalize_text(raw["room"]), name,
-                         id_number, phone, relation, party, roles, moved_in, birth, sex), problems
+        if grid_id is not None and building:
+            building_id = self._building(grid_id, building)
+            if building_id is None:  # created by the import (listed in the dry run)
+                self.new_buildings.setdefault((grid_id, building), set()).add((unit, room))
+        return RosterRow(number, grid_id, building_id, building, unit, room, person, relation, party, roles,
+                         moved_in), problems
+
+    def _identity(self, number: int, raw: dict[str, str], problems: list[Problem]) -> Identity | None:
+        """Name, ID number, birth date and phone through the people rule (`identity_clean`), each problem
+        under its column; a row without an ID number needs a birth date."""
+        id_raw, phone_raw, birth_raw = raw["id_number"].strip(), raw["phone"].strip(), raw["birth_date"].strip()
+        birth = None
+        if not id_raw:
+            if not birth_raw:
+                problems.append(Problem(number, LABELS["birth_date"], _("without an ID number, the birth date is needed")))
+            else:
+                try:
+                    birth = parse_date(birth_raw)
+                except ValueError as e:
+                    problems.append(Problem(number, LABELS["birth_date"], str(e)))
+                else:
+                    if birth > self.today:
+                        problems.append(Problem(number, LABELS["birth_date"], _("%(value)s is impossible for this person.")
+                                                % {"value": birth_raw}))
+        try:
+            person = identity_clean(name=raw["name"], id_number=id_raw, phone=phone_raw, birth_date=birth, today=self.today)
+        except ValidationError as e:
+            errors = e.message_dict
+            for key, messages in errors.items():
+                if key != "name":  # a missing name is already said
+                    problems.append(Problem(number, LABELS[key], messages[0]))
+            if id_raw and "id_number" not in errors:  # a good ID number in a bad row still counts for duplicates
+                self._first(number, normalize_text(id_raw).upper(), problems)
+            return None
+        if person.id_number:
+            if person.id_number != raw["id_number"]:
+                _warn_if_cleaned(problems, number, "id_number", raw["id_number"], person.id_number)
+            self._first(number, person.id_number, problems)
+        if person.phone and person.phone != raw["phone"]:
+            _warn_if_cleaned(problems, number, "phone", raw["phone"], person.phone)
+        if person.name != raw["name"]:
+            problems.append(Problem(number, LABELS["name"], _("spaces removed"), "warning"))
+        return person
+
+    def _first(self, number: int, id_number: str, problems: list[Problem]) -> None:
+        earlier = self.seen.first(int(id_number[:17]), number)  # the 17 digits determine the 18th
+        if earlier is not None:
+            problems.append(Problem(number, LABELS["id_number"], _("the same person as row %(row)d") % {"row": earlier}))
+
+    def close(self) -> None:
+        self.seen.close()
 
 
 def _warn_if_cleaned(problems: list[Problem], number: int, key: str, raw: str, clean: str) -> None:
@@ -237,181 +257,185 @@ def _warn_if_cleaned(problems: list[Problem], number: int, key: str, raw: str, c
         problems.append(Problem(number, LABELS[key], _("spaces removed"), "warning"))
 
 
-def open_roster(path: Path, filename: str) -> tuple[Table, dict[str, int]]:
-    table = read_table(path, filename)
-    return table, detect_mapping(table.headers, SYNONYMS)
+class RosterImporter(Importer):
+    code = "roster"
+    label = gettext_lazy("Roster")
+    description = gettext_lazy("One row per resident: households, residents, party members and grid roles.")
+    columns = {key: Column(LABELS[key], tuple(names)) for key, names in SYNONYMS.items()}
+    required = REQUIRED
+    counts = {
+        "people_created": pgettext_lazy("import count", "people added"),
+        "people_updated": pgettext_lazy("import count", "people updated"),
+        "buildings_created": pgettext_lazy("import count", "buildings added"),
+        "households_created": pgettext_lazy("import count", "households added"),
+        "moved_in": pgettext_lazy("import count", "moved in"),
+        "unchanged": pgettext_lazy("import count", "unchanged"),
+        "members_created": pgettext_lazy("import count", "party members added"),
+        "members_updated": pgettext_lazy("import count", "party members updated"),
+        "roles_created": pgettext_lazy("import count", "grid roles added"),
+    }
+
+    @property
+    def chunk_size(self):  # read at each import, so that a test can make chunks small
+        return CHUNK
+
+    def checker(self, run: ImportRun) -> RosterChecker:
+        return RosterChecker(actor=run.actor, area=run.area, mapping=run.mapping, today=run.today)
+
+    def plan(self, run: ImportRun) -> list[str]:
+        """The buildings the import will create, with their units and households."""
+        checker = run.checker
+        return [_("Will create building %(name)s in %(grid)s: %(units)d units, %(rooms)d households.") % {
+                    "name": name, "grid": checker.grid_names[grid_id], "units": len({unit for unit, _room in rooms}),
+                    "rooms": len(rooms)}
+                for (grid_id, name), rooms in sorted(checker.new_buildings.items())]
+
+    def write_chunk(self, run: ImportRun, chunk: list[RosterRow]) -> None:
+        _write_chunk(run, chunk)
 
 
-def mapping_problems(mapping: dict[str, int], headers: list[str]) -> list[Problem]:
-    missing = [LABELS[k] for k in REQUIRED if k not in mapping]
-    if missing:
-        return [Problem(1, "、".join(missing), _("no such column: map it to one of the file's columns (%(headers)s)")
-                        % {"headers": "、".join(h for h in headers if h)})]
-    used = [i for i in mapping.values()]
-    if len(used) != len(set(used)):
-        return [Problem(1, "", _("two fields are mapped to the same column"))]
-    return []
-
-
-def _start(path: Path, filename: str, mapping: dict[str, int] | None) -> tuple[Table, dict[str, int], CheckResult]:
-    """Open the file, settle the column mapping, and note what is wrong with the file as a whole."""
-    table, detected = open_roster(path, filename)
-    mapping = mapping or detected
-    result = CheckResult()
-    for note in table.notes:
-        result.add(Problem(1, "", note, "warning"))
-    for problem in mapping_problems(mapping, table.headers):
-        result.add(problem)
-    return table, mapping, result
+ROSTER = RosterImporter()
+# Kept for callers that know only rosters (the benchmark, tests).
+RosterProblems = ImportProblems
 
 
 def roster_check(*, actor, area: Area, path: Path, filename: str, mapping: dict[str, int] | None = None,
-                 progress: Callable[[int], None] | None = None) -> tuple[CheckResult, Table, dict[str, int]]:
-    """The dry run: every problem of the file, nothing written."""
-    table, mapping, result = _start(path, filename, mapping)
-    if result.error_count:
-        return result, table, mapping
-    checker = RosterChecker(actor=actor, area=area, mapping=mapping)
-    try:
-        for _chunk in _rows(checker, table.rows, result):
-            if progress:
-                progress(result.total_rows)
-    finally:
-        checker.seen.close()
-    return result, table, mapping
+                 progress=None) -> tuple[CheckResult, Table, dict[str, int]]:
+    """The dry run of a roster: every problem of the file, nothing written."""
+    return import_check(importer=ROSTER, actor=actor, area=area, path=path, filename=filename, mapping=mapping,
+                        progress=progress)
 
 
-def _rows(checker: RosterChecker, rows: Iterator[tuple[int, list[str]]], result: CheckResult) -> Iterator[list[RosterRow]]:
-    """Check the rows, collecting problems in `result`; yield the good ones every CHUNK rows read."""
-    chunk = []
-    for number, cells in rows:
-        result.total_rows += 1
-        row, problems = checker.check(number, cells)
-        for problem in problems:
-            result.add(problem)
-        if row is not None:
-            chunk.append(row)
-        if result.total_rows % CHUNK == 0:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-class RosterProblems(Exception):
-    def __init__(self, result: CheckResult):
-        super().__init__(f"{result.error_count} problems")
-        self.result = result
-
-
-@transaction.atomic
 def roster_apply(*, actor, area: Area, path: Path, filename: str, mapping: dict[str, int] | None = None,
-                 progress: Callable[[int], None] | None = None) -> tuple[dict, CheckResult]:
-    """Check again and write, chunk by chunk, in one transaction: the whole file or nothing."""
-    table, mapping, result = _start(path, filename, mapping)
-    if result.error_count:
-        raise RosterProblems(result)
-    checker = RosterChecker(actor=actor, area=area, mapping=mapping)
-    counts = dict.fromkeys(["people_created", "people_updated", "households_created", "moved_in", "unchanged",
-                            "members_created", "members_updated", "roles_created"], 0)
-    today = timezone.localdate()
-    try:
-        # On PostgreSQL the database works in a process of its own while this one waits: check the next
-        # chunk meanwhile. SQLite works inside this process, under the same lock (GIL): no gain there.
-        chunks = _rows(checker, table.rows, result)
-        with closing(read_ahead(chunks) if connection.vendor == "postgresql" else chunks) as stream:
-            for chunk in stream:
-                if chunk and not result.error_count:  # after a problem: keep reading to report all, write nothing
-                    _write_chunk(actor, chunk, checker.branch_of, counts, today)
-                if progress:
-                    progress(result.total_rows)
-    finally:
-        checker.seen.close()
-    if result.error_count:
-        transaction.set_rollback(True)
-        raise RosterProblems(result)
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=area, note=f"roster import {filename}: {counts}")
-    return counts, result
+                 progress=None) -> tuple[dict, CheckResult]:
+    """Check again and write in one transaction: the whole file or nothing."""
+    return import_apply(importer=ROSTER, actor=actor, area=area, path=path, filename=filename, mapping=mapping,
+                        progress=progress)
 
 
-PERSON_COLUMNS = ("id", "name", "pinyin_full", "pinyin_initials", "id_number", "birth_date", "sex", "phone")
+def _buildings(run: ImportRun, chunk: list[RosterRow]) -> list[RosterRow]:
+    """Rows with the ids of the buildings they name, creating those the grid does not have yet (through
+    the areas service: validated and audited, once per building; the checker kept them to the actor's grids)."""
+    if all(r.building_id is not None for r in chunk):
+        return chunk
+    created = run.state.setdefault("buildings", {})
+    rows = []
+    for r in chunk:
+        if r.building_id is None:
+            key = (r.grid_id, r.building)
+            if key not in created:
+                created[key] = building_create(actor=run.actor, grid=Area.objects.get(pk=r.grid_id), name=r.building).pk
+                run.counts["buildings_created"] += 1
+            r = r._replace(building_id=created[key])
+        rows.append(r)
+    return rows
 
 
-def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], counts: dict, today: datetime.date) -> None:
+def _write_chunk(run: ImportRun, chunk: list[RosterRow]) -> None:
     """Write one chunk of checked rows. What exists is read as plain rows, one query a table; new people,
     households, residences and memberships go in as plain rows (COPY / executemany); only rows that
-    change are loaded as models, changed and audited."""
-    known = select_by_keys(Person, ["id_number"], ((r.id_number,) for r in chunk), ["id", "name", "phone"])
-    person_id, person_changes = {}, {}
-    for r in chunk:
-        if (r.id_number,) in known:
-            pk, name, phone = known[r.id_number,]
-            person_id[r.id_number] = pk
-            if name != r.name or (r.phone and phone != r.phone):
-                full, initials = pinyin_keys(r.name)
-                person_changes[pk] = {"name": r.name, "pinyin_full": full, "pinyin_initials": initials,
-                                      "phone": r.phone or phone}
-    new_people = [r for r in chunk if (r.id_number,) not in known]
-    people = []
-    for pk, r in zip(allocate_ids(Person, len(new_people)), new_people):
-        person_id[r.id_number] = pk
-        people.append((pk, r.name, *pinyin_keys(r.name), r.id_number, r.birth_date, r.sex, r.phone))
-    insert_rows(Person, PERSON_COLUMNS, people)
-    counts["people_created"] += len(people)
-    counts["people_updated"] += _update_audited(actor, Person, person_changes)
+    change are loaded as models, changed and audited. Identity, moves and memberships follow the people
+    rules, as the services do."""
+    actor, counts = run.actor, run.counts
+    chunk = _buildings(run, chunk)
 
     keys = {(r.building_id, r.unit, r.room) for r in chunk}
     household_id = {key: row[0] for key, row in select_by_keys(Household, ["building", "unit", "room"], keys).items()}
+    existing_households = set(household_id.values())
     missing = [key for key in keys if key not in household_id]
     for pk, key in zip(allocate_ids(Household, len(missing)), missing):
         household_id[key] = pk
     insert_rows(Household, ("id", "building_id", "unit", "room"), ((household_id[k], *k) for k in missing))
     counts["households_created"] += len(missing)
+    home_of = [household_id[r.building_id, r.unit, r.room] for r in chunk]
+
+    # Who each row is: by ID number; else (no ID number, or one Frontline does not know) by name, birth
+    # date and household, where the household existed before.
+    known = select_by_keys(Person, ["id_number"], ((r.person.id_number,) for r in chunk if r.person.id_number),
+                           ["id", "name", "phone"])
+    person_of: list[int | None] = [None] * len(chunk)
+    person_changes: dict[int, dict] = {}
+    unmatched = []
+    for i, r in enumerate(chunk):
+        p = r.person
+        if p.id_number and (p.id_number,) in known:
+            pk, name, phone = known[p.id_number,]
+            person_of[i] = pk
+            if name != p.name or (p.phone and phone != p.phone):
+                full, initials = person_values(p)[1:3]
+                person_changes[pk] = {"name": p.name, "pinyin_full": full, "pinyin_initials": initials,
+                                      "phone": p.phone or phone}
+        elif home_of[i] in existing_households:
+            unmatched.append(i)
+    if unmatched:
+        found = {}
+        for pk, home, name, birth, number, phone in (
+                Resident.objects.filter(moved_out__isnull=True, household_id__in={home_of[i] for i in unmatched},
+                                        person__name__in={chunk[i].person.name for i in unmatched})
+                .values_list("person_id", "household_id", "person__name", "person__birth_date", "person__id_number",
+                             "person__phone")):
+            found.setdefault((home, name, birth), (pk, number, phone))
+        for i in unmatched:
+            p = chunk[i].person
+            pk, number, phone = found.get((home_of[i], p.name, p.birth_date), (None, None, None))
+            if pk is None or (p.id_number and number):  # someone else, who has an ID number of their own
+                continue
+            person_of[i] = pk
+            change = {}
+            if p.id_number:  # an ID number given later attaches to the person (birth date and sex from it)
+                change.update(id_number=p.id_number, birth_date=p.birth_date, sex=p.sex)
+            if p.phone and phone != p.phone:
+                change["phone"] = p.phone
+            if change:
+                person_changes[pk] = change
+    existed = [pk is not None for pk in person_of]
+    new = [i for i, pk in enumerate(person_of) if pk is None]
+    people = []
+    for pk, i in zip(allocate_ids(Person, len(new)), new):
+        person_of[i] = pk
+        people.append((pk, *person_values(chunk[i].person)))
+    insert_rows(Person, ("id", *PERSON_COLUMNS), people)
+    counts["people_created"] += len(people)
+    counts["people_updated"] += _update_audited(actor, Person, person_changes)
 
     # Only people who were already known can have a home or a membership already.
-    known_ids = [(person_id[r.id_number],) for r in chunk if (r.id_number,) in known]
-    homes = select_by_keys(Resident, ["person"], known_ids, ["id", "household_id", "relation", "moved_in"],
-                           where='"moved_out" IS NULL')
+    homes = current_homes(pk for pk, old in zip(person_of, existed) if old)
     home_changes, arriving = {}, []
-    for r in chunk:
-        pk, household = person_id[r.id_number], household_id[r.building_id, r.unit, r.room]
-        home_id, home_household, relation, moved_in = homes.get((pk,), (None, None, None, None))
-        if home_household == household:
-            if relation != r.relation:
-                home_changes[home_id] = {"relation": r.relation}
+    for r, pk, household in zip(chunk, person_of, home_of):
+        home = homes.get(pk)
+        if home is not None and home.household_id == household:
+            if home.relation != r.relation:
+                home_changes[home.id] = {"relation": r.relation}
             else:
                 counts["unchanged"] += 1
             continue
-        arrives = r.moved_in
-        if home_id is not None:  # a move: the old home ends the day before, never before it began
-            moved_out = max(moved_in, r.moved_in - datetime.timedelta(days=1))
-            home_changes[home_id] = {"moved_out": moved_out}
-            arrives = max(r.moved_in, moved_out)
-        arriving.append((pk, household, r.relation, arrives))
+        move = move_home(home.moved_in if home else None, r.moved_in)
+        if home is not None:
+            home_changes[home.id] = {"moved_out": move.moved_out}
+        arriving.append((pk, household, r.relation, move.moved_in))
     _update_audited(actor, Resident, home_changes)
     insert_rows(Resident, ("id", "person_id", "household_id", "relation", "moved_in"),
                 ((pk, *row) for pk, row in zip(allocate_ids(Resident, len(arriving)), arriving)))
     counts["moved_in"] += len(arriving)
 
-    party = [r for r in chunk if r.party]
-    members = select_by_keys(PartyMember, ["person"], [(person_id[r.id_number],) for r in party if (r.id_number,) in known],
-                             ["id", "status"], where='"left_on" IS NULL')
-    member_id = {person_pk: member_pk for (person_pk,), (member_pk, _status) in members.items()}
+    party = [(r, pk, old) for r, pk, old in zip(chunk, person_of, existed) if r.party]
+    members = current_memberships(pk for _r, pk, old in party if old)
+    member_id = {pk: m.id for pk, m in members.items()}
     new_members, status_changes = [], {}
-    for r in party:
-        pk = person_id[r.id_number]
-        if (pk,) not in members:
-            new_members.append((pk, branch_of[r.grid_id], r.party))
-        elif members[pk,][1] != r.party:
-            status_changes[members[pk,][0]] = {"status": r.party}
-    for member_pk, (pk, _org, _status) in zip(allocate_ids(PartyMember, len(new_members)), new_members):
+    for r, pk, _old in party:
+        if pk not in members:
+            new_members.append((pk, r.grid_id, r.party))
+        elif members[pk].status != r.party:
+            status_changes[members[pk].id] = {"status": r.party}
+    branch_of = run.checker.branch_of
+    for member_pk, (pk, _grid, _status) in zip(allocate_ids(PartyMember, len(new_members)), new_members):
         member_id[pk] = member_pk
     insert_rows(PartyMember, ("id", "person_id", "org_id", "status"),
-                ((member_id[pk], pk, org, status) for pk, org, status in new_members))
+                ((member_id[pk], pk, branch_of[grid], status) for pk, grid, status in new_members))
     counts["members_created"] += len(new_members)
     counts["members_updated"] += _update_audited(actor, PartyMember, status_changes)
 
-    wanted = [(r, member_id[person_id[r.id_number]]) for r in chunk if r.roles]
+    wanted = [(r, member_id[pk]) for r, pk in zip(chunk, person_of) if r.roles]
     if wanted:
         held = set(GridRole.objects.filter(member_id__in=[m for _r, m in wanted], ended_on__isnull=True)
                    .values_list("member_id", "kind", "building_id", "area_id"))
@@ -421,11 +445,12 @@ def _write_chunk(actor, chunk: list[RosterRow], branch_of: dict[int, int], count
                 building_id = r.building_id if kind == "building_head" else None
                 if (member, kind, building_id, r.grid_id) not in held:
                     roles.append(GridRole(kind=kind, member_id=member, area_id=r.grid_id, building_id=building_id,
-                                          started_on=today))
+                                          started_on=run.today))
         # A building has one head: the previous head of a building that gets a new one steps down today.
         stepping_down = GridRole.objects.filter(kind="building_head", ended_on__isnull=True,
                                                 building_id__in={r.building_id for r in roles if r.building_id})
-        _update_audited(actor, GridRole, {pk: {"ended_on": today} for pk in stepping_down.values_list("pk", flat=True)})
+        _update_audited(actor, GridRole, {pk: {"ended_on": run.today}
+                                          for pk in stepping_down.values_list("pk", flat=True)})
         bulk_insert(GridRole, roles)
         counts["roles_created"] += len(roles)
 
@@ -451,104 +476,3 @@ def _update_audited(actor, model, changes: dict[int, dict]) -> int:
     audit_bulk(actor, AuditAction.UPDATE, [(o, diff(before, snapshot(o)), person_of(o)) for o, before in pairs],
                note="roster import")
     return len(pairs)
-
-
-# --- the RosterImport record: uploads through the web, checked and applied in the background ---------
-
-ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
-
-
-@transaction.atomic
-def roster_import_upload(*, actor, area: Area, upload):
-    """Keep an uploaded roster for checking; returns the new record and an earlier import of the same
-    file into the same area, if any. Refuses missing, oversized and foreign files with a message."""
-    if upload is None:
-        raise ValidationError(_("Choose a file."))
-    limit = settings.FRONTLINE_IMPORT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(_("%(name)s is %(size)d MB; the limit is %(limit)d MB. Split it by community.") % {
-            "name": upload.name, "size": upload.size // 2**20, "limit": limit // 2**20})
-    if not upload.name.lower().endswith(ALLOWED_SUFFIXES):
-        raise ValidationError(_("%(name)s is not an .xlsx or .csv file.") % {"name": upload.name})
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    earlier = RosterImport.objects.filter(area=area, sha256=digest.hexdigest(), status=RosterImport.Status.DONE).first()
-    record = RosterImport.objects.create(area=area, uploaded_by=actor, file=upload, filename=upload.name[:255],
-                                         sha256=digest.hexdigest())
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=record, note=f"roster upload {upload.name}"[:255])
-    return record, earlier
-
-
-@transaction.atomic
-def roster_import_remap(*, actor, record, columns: dict[str, str]):
-    """Map fields to the file's columns as the secretary chose (field → column index as text) and
-    make the record ready to be checked again. Returns False when it is not in a state to remap."""
-    if record.status not in (RosterImport.Status.CHECKED, RosterImport.Status.FAILED):
-        return False
-    before = snapshot(record)
-    record.mapping = {key: int(value) for key, value in columns.items()
-                      if key in SYNONYMS and value.isdigit() and int(value) < len(record.headers)}
-    record.status, record.failure = RosterImport.Status.UPLOADED, ""
-    record.save(update_fields=["mapping", "status", "failure"])
-    audit_update(actor, record, before)
-    return True
-
-
-def _progress_key(pk: int) -> str:
-    return f"roster-import-{pk}-progress"
-
-
-def roster_import_progress(record) -> int:
-    """Rows processed so far (kept in the cache: the import's own transaction hides its row counts)."""
-    return cache.get(_progress_key(record.pk), record.processed_rows)
-
-
-def _progress_to_cache(pk: int):
-    return lambda n: cache.set(_progress_key(pk), n, 3600)
-
-
-def _keep(record, result: CheckResult) -> None:
-    record.total_rows = record.processed_rows = result.total_rows
-    record.error_count, record.warning_count = result.error_count, result.warning_count
-    record.problems = [[p.row, p.column, p.message, p.severity] for p in result.problems]
-
-
-def roster_import_check(record) -> None:
-    record.status = RosterImport.Status.CHECKING
-    record.save(update_fields=["status"])
-    try:
-        result, table, mapping = roster_check(actor=record.uploaded_by, area=record.area, path=Path(record.file.path),
-                                              filename=record.filename, mapping=record.mapping or None,
-                                              progress=_progress_to_cache(record.pk))
-    except TableError as e:
-        record.status, record.failure = RosterImport.Status.FAILED, str(e)
-        record.finished_at = timezone.now()
-        record.save()
-        return
-    _keep(record, result)
-    record.headers, record.mapping, record.encoding = table.headers, mapping, table.encoding
-    record.status = RosterImport.Status.CHECKED
-    record.save()
-
-
-def roster_import_apply(record) -> None:
-    if not record.ready_to_import:
-        raise ValidationError(_("Only a checked file without problems can be imported."))
-    record.status = RosterImport.Status.IMPORTING
-    record.save(update_fields=["status"])
-    try:
-        counts, result = roster_apply(actor=record.uploaded_by, area=record.area, path=Path(record.file.path),
-                                      filename=record.filename, mapping=record.mapping,
-                                      progress=_progress_to_cache(record.pk))
-    except RosterProblems as e:
-        _keep(record, e.result)
-        record.status, record.failure = RosterImport.Status.FAILED, _("The data changed since the check; nothing was imported.")
-    except TableError as e:
-        record.status, record.failure = RosterImport.Status.FAILED, str(e)
-    else:
-        _keep(record, result)
-        record.status, record.result = RosterImport.Status.DONE, counts
-    record.finished_at = timezone.now()
-    record.save()

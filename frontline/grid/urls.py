@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaign_views, exports, import_views, message_views, views
+from . import campaign_views, exports, message_views, views
 
 urlpatterns = [
     path("areas/<int:pk>/chain/", views.chain, name="grid_chain"),
@@ -18,13 +18,9 @@ urlpatterns += [
     path("campaigns/<int:pk>/visit/<int:household_pk>/", campaign_views.visit_form, name="visit_form"),
     path("areas/<int:pk>/special-needs/", campaign_views.special_needs, name="special_needs"),
     path("areas/<int:pk>/roster.xlsx", exports.roster_export, name="roster_export"),
-    path("areas/<int:pk>/imports/new/", import_views.import_new, name="roster_import_new"),
-    path("imports/<int:pk>/", import_views.import_detail, name="roster_import"),
     path("messages/", message_views.message_list, name="grid_message_list"),
     path("messages/new/", message_views.message_new, name="grid_message_new"),
     path("messages/<int:pk>/", message_views.message_detail, name="grid_message"),
     path("messages/<int:pk>/deliver/", message_views.message_deliver, name="grid_message_deliver"),
     path("messages/<int:pk>/files/<int:attachment_pk>/", message_views.message_attachment, name="grid_message_file"),
-    path("imports/<int:pk>/remap/", import_views.import_remap, name="roster_import_remap"),
-    path("imports/<int:pk>/apply/", import_views.import_apply, name="roster_import_apply"),
 ]

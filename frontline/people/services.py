@@ -7,35 +7,22 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from frontline.core.audit import audit_create, audit_update, snapshot
-from frontline.core.validators import normalize_phone, parse_id_number
 
 from .models import Cadre, PartyMember, PartyOrg, Person, Resident
-from .pinyin import pinyin_keys
+from .rules import PERSON_COLUMNS, current_memberships, identity_clean, move_home, person_values
 
 
 def _apply_identity(person: Person, *, name: str, id_number: str | None, phone: str | None) -> None:
-    """Normalize and check the identity fields, deriving birth date and sex from the ID number."""
+    """Normalize and check the identity fields (`rules.identity_clean`: the import's rule too)."""
     errors = {}
-    person.name = (name or "").strip()
-    if not person.name:
-        errors["name"] = [_("The name is required.")]
-    person.pinyin_full, person.pinyin_initials = pinyin_keys(person.name)
-    if id_number:
-        try:
-            info = parse_id_number(id_number)
-        except ValidationError as e:
-            errors["id_number"] = e.messages
-        else:
-            person.id_number, person.birth_date, person.sex = info.number, info.birth_date, info.sex
+    try:
+        identity = identity_clean(name=name, id_number=id_number, phone=phone, birth_date=person.birth_date,
+                                  sex=person.sex)
+    except ValidationError as e:
+        errors = e.message_dict
     else:
-        person.id_number = None
-    if phone:
-        try:
-            person.phone = normalize_phone(phone)
-        except ValidationError as e:
-            errors["phone"] = e.messages
-    else:
-        person.phone = ""
+        for column, value in zip(PERSON_COLUMNS, person_values(identity)):
+            setattr(person, column, value)
     if person.doc_number and not person.doc_type:
         errors["doc_type"] = [_("Say which document this number belongs to.")]
     if errors:
@@ -72,11 +59,12 @@ def person_update(*, actor, person: Person, **fields) -> Person:
 def resident_move_in(*, actor, person: Person, household, moved_in: datetime.date, relation: str = "other") -> Resident:
     """Move a person into a household; their current home, if any, ends the day before."""
     current = Resident.objects.select_for_update().filter(person=person, moved_out__isnull=True).first()
+    move = move_home(current.moved_in if current else None, moved_in)
     if current is not None:
         if current.household_id == household.pk:
             raise ValidationError({"household": _("%(person)s already lives here.") % {"person": person}})
-        resident_move_out(actor=actor, resident=current, moved_out=max(current.moved_in, moved_in - datetime.timedelta(days=1)))
-    resident = Resident(person=person, household=household, moved_in=moved_in, relation=relation)
+        resident_move_out(actor=actor, resident=current, moved_out=move.moved_out)
+    resident = Resident(person=person, household=household, moved_in=move.moved_in, relation=relation)
     resident.full_clean()
     resident.save()
     audit_create(actor, resident, person=person)
@@ -106,7 +94,7 @@ def party_org_create(*, actor, parent: PartyOrg | None, name: str, kind: str, ar
 @transaction.atomic
 def party_member_add(*, actor, person: Person, org: PartyOrg, status: str = "formal", floating: bool = False,
                      joined_on=None) -> PartyMember:
-    if PartyMember.objects.filter(person=person, left_on__isnull=True).exists():
+    if person.pk in current_memberships([person.pk]):
         raise ValidationError({"person": _("%(person)s is already a member of a party organization; "
                                            "transfer the membership instead.") % {"person": person}})
     member = PartyMember(person=person, org=org, status=status, floating=floating, joined_on=joined_on)

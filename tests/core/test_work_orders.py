@@ -114,13 +114,18 @@ def test_home_page_says_how_much_is_waiting(city, client_for, order):
     assert "1项待办" in page and "1项超期" in page
 
 
-def test_without_a_beat_the_inbox_escalates_on_the_way_in(city, client_for, order):
-    from django.core.cache import cache
+def test_without_a_broker_the_web_process_runs_the_escalation_on_its_schedule(monkeypatch):
+    """The embedded runner (a worker thread of the web process) queues escalation every 10 minutes, as
+    Celery beat would; nothing escalates on the way into a page any more."""
+    from frontline.core import background
 
-    cache.clear()
-    client_for("secretary").get("/inbox/")
-    order.refresh_from_db()
-    assert order.escalated_to == city.community
+    queued = []
+    monkeypatch.setattr(background, "submit", lambda task, args=(), kwargs=None: queued.append(task.name))
+    last_run = {}
+    assert "escalate-overdue-work-orders" in background.run_due(last_run, now=1000.0)
+    assert "frontline.core.tasks.escalate_overdue_work_orders" in queued
+    assert "escalate-overdue-work-orders" not in background.run_due(last_run, now=1000.0 + 599)
+    assert "escalate-overdue-work-orders" in background.run_due(last_run, now=1000.0 + 600)
 
 
 def test_acting_on_an_order_out_of_scope_answers_404_and_changes_nothing(city, client_for, order):

@@ -4,10 +4,11 @@ import pytest
 from openpyxl import Workbook
 
 from frontline.areas.models import Building, Household
+from frontline.core.models import ImportRecord
 from frontline.core.tabular import TableError
 from frontline.core.validators import id_check_char
 from frontline.grid import roster
-from frontline.grid.models import GridRole, RosterImport
+from frontline.grid.models import GridRole
 from frontline.grid.roster import RosterProblems, roster_apply, roster_check
 from frontline.people.models import PartyMember, Person, Resident
 
@@ -55,7 +56,8 @@ def test_dry_run_lists_every_problem_by_row_and_column_and_writes_nothing(city, 
     assert (2, "身份证号", "error") in found  # check digit
     assert (3, "联系电话", "error") in found
     assert (4, "身份证号", "error") in found  # duplicate of row 3
-    assert (5, "楼栋", "error") in found
+    assert (5, "楼栋", "error") not in found  # a new building: created by the import, listed in the plan
+    assert any("99栋" in note for note in result.notes)
     assert (6, "身份证号", "warning") in found  # full-width digits
     assert (6, "联系电话", "warning") in found  # stray space
     assert (6, "与户主关系", "error") in found
@@ -118,7 +120,7 @@ def test_gbk_csv_is_read(city, tmp_path, building):
 
 def test_nothing_is_half_imported(city, tmp_path, building, monkeypatch):
     monkeypatch.setattr(roster, "CHUNK", 2)
-    rows = good_rows(building) + [["庚", make_id(41), "13900000041", "99栋", "1", "909", "户主", "", ""]]
+    rows = good_rows(building) + [["庚", make_id(41), "13900000041", building.name, "1", "909", "表亲", "", ""]]
     before = Person.objects.count(), Resident.objects.count()
     with pytest.raises(RosterProblems) as e:
         roster_apply(actor=None, area=city.grid, path=write_csv(tmp_path / "r.csv", rows), filename="r.csv")
@@ -143,7 +145,7 @@ def test_web_upload_check_and_import(city, client_for, tmp_path, building):
     path = write_csv(tmp_path / "web.csv", good_rows(building))
     with open(path, "rb") as f:
         response = client.post(f"/areas/{city.grid.pk}/imports/new/", {"file": f})
-    record = RosterImport.objects.get()
+    record = ImportRecord.objects.get()
     assert response.url == f"/imports/{record.pk}/" and record.status == "checked" and record.total_rows == 3
     assert client_for("grid").get(f"/imports/{record.pk}/").status_code == 403
     assert client_for("secretary2").get(f"/imports/{record.pk}/").status_code == 404
@@ -164,7 +166,7 @@ def test_web_upload_refuses_oversized_and_foreign_files(city, client_for, tmp_pa
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8")
     with open(tmp_path / "photo.jpg", "rb") as f:
         response = client.post(f"/areas/{city.grid.pk}/imports/new/", {"file": f})
-    assert response.status_code == 400 and not RosterImport.objects.exists()
+    assert response.status_code == 400 and not ImportRecord.objects.exists()
 
 
 def test_remapping_columns(city, client_for, tmp_path, building):
@@ -175,7 +177,7 @@ def test_remapping_columns(city, client_for, tmp_path, building):
     client = client_for("secretary")
     with open(path, "rb") as f:
         client.post(f"/areas/{city.grid.pk}/imports/new/", {"file": f})
-    record = RosterImport.objects.get()
+    record = ImportRecord.objects.get()
     assert record.error_count == 1 and "姓名" in record.problems[0][1]
     client.post(f"/imports/{record.pk}/remap/", {"map-name": "0", "map-id_number": "1", "map-phone": "2",
                                                  "map-building": "3", "map-unit": "4", "map-room": "5"})
@@ -239,3 +241,84 @@ def test_a_new_relation_and_a_new_party_status_change_the_rows_people_had(city, 
     assert Resident.objects.get(person=person, moved_out=None).relation == "other"
     changed = AuditLog.objects.filter(action="update", note="roster import", person=person)
     assert sorted(changed.values_list("content_type__model", flat=True)) == ["partymember", "resident"]
+
+
+def test_a_child_without_an_id_number_is_matched_by_name_birth_date_and_household_on_the_next_import(city, tmp_path, building):
+    header = [*HEADER, "出生日期"]
+    rows = [r + [""] for r in good_rows(building)] + [["周小", "", "", building.name, "1", "901", "子女", "", "", "2021-05-06"]]
+
+    def write(name, rows):
+        with open(tmp_path / name, "w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([header, *rows])
+        return tmp_path / name
+
+    counts, result = roster_apply(actor=city.users["secretary"], area=city.grid, path=write("a.csv", rows), filename="a.csv")
+    assert result.error_count == 0 and counts["people_created"] == 4
+    child = Person.objects.get(name="周小")
+    assert child.id_number is None and child.birth_date.isoformat() == "2021-05-06"
+    again, _ = roster_apply(actor=None, area=city.grid, path=write("b.csv", rows), filename="b.csv")
+    assert again["people_created"] == 0 and again["unchanged"] == 4 and Person.objects.filter(name="周小").count() == 1
+    # Later the child gets an ID number: it attaches to the same person, birth date and sex from it.
+    rows[3][1] = make_id(14, "20210506")
+    later, _ = roster_apply(actor=city.users["secretary"], area=city.grid, path=write("c.csv", rows), filename="c.csv")
+    assert later["people_created"] == 0 and later["people_updated"] == 1
+    child.refresh_from_db()
+    assert child.id_number == make_id(14, "20210506") and Person.objects.filter(name="周小").count() == 1
+
+
+def test_a_row_without_an_id_number_needs_a_birth_date_and_is_not_listed_twice(city, tmp_path, building):
+    path = tmp_path / "r.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["姓名", "身份证号", "楼栋", "房号", "出生日期"],
+                                 ["约翰", "", building.name, "905", ""],
+                                 ["玛丽", "", building.name, "905", "1990-01-02"],
+                                 ["玛丽", "", building.name, "905", "1990-01-02"]])
+    result, _t, _m = roster_check(actor=None, area=city.grid, path=path, filename="r.csv")
+    problems = {(p.row, p.column): p.message for p in result.problems if p.severity == "error"}
+    assert set(problems) == {(2, "出生日期"), (4, "姓名")}
+    assert "出生日期" in problems[(2, "出生日期")] and "第3行" in problems[(4, "姓名")]
+
+
+def test_buildings_the_grid_does_not_have_are_listed_in_the_dry_run_and_created(city, tmp_path, client_for):
+    from frontline.core.models import AuditLog
+
+    rows = [["吴一", make_id(61), "", "新3栋", "1", "101", "户主", "", ""],
+            ["吴二", make_id(62), "", "新3栋", "2", "201", "户主", "", ""],
+            ["吴三", make_id(63), "", "新3栋", "2", "201", "配偶", "", ""],
+            ["郑一", make_id(64), "", "新5栋", "", "1", "户主", "", ""]]
+    client = client_for("secretary")
+    with open(write_csv(tmp_path / "new.csv", rows), "rb") as f:
+        client.post(f"/areas/{city.grid.pk}/imports/new/", {"file": f})
+    record = ImportRecord.objects.get()
+    assert record.error_count == 0 and not Building.objects.filter(name__startswith="新").exists()
+    assert any("新3栋" in n and "2个单元" in n and "2户" in n for n in record.notes), record.notes
+    assert any("新5栋" in n and "1户" in n for n in record.notes)
+    page = client.get(f"/imports/{record.pk}/").content.decode()
+    assert "将新建楼栋" in page and "新3栋" in page
+    client.post(f"/imports/{record.pk}/apply/")
+    record.refresh_from_db()
+    assert record.status == "done" and record.result["buildings_created"] == 2 and record.result["households_created"] == 3
+    new = Building.objects.get(name="新3栋")
+    assert new.area == city.grid and Household.objects.filter(building=new).count() == 2
+    assert AuditLog.objects.filter(action="create", content_type__model="building", object_id=str(new.pk),
+                                   actor_name="secretary").exists()
+    assert "新增楼栋 2" in client.get(f"/imports/{record.pk}/").content.decode()
+
+
+def test_columns_the_import_does_not_use_are_listed_as_ignored(city, tmp_path, building):
+    path = tmp_path / "extra.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["姓名", "身份证号", "楼栋", "房号", "是否党员", "备注"],
+                                 ["周一", make_id(11), building.name, "901", "是", "新搬来"]])
+    result, _t, _m = roster_check(actor=None, area=city.grid, path=path, filename="extra.csv")
+    assert result.error_count == 0 and "忽略的列：是否党员、备注" in result.notes
+
+
+def test_result_counts_are_shown_in_chinese(city, client_for, tmp_path, building):
+    client = client_for("secretary")
+    with open(write_csv(tmp_path / "web.csv", good_rows(building)), "rb") as f:
+        client.post(f"/areas/{city.grid.pk}/imports/new/", {"file": f})
+    record = ImportRecord.objects.get()
+    client.post(f"/imports/{record.pk}/apply/")
+    page = client.get(f"/imports/{record.pk}/").content.decode()
+    assert "新增人员 3" in page and "迁入 3" in page and "people_created" not in page

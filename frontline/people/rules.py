@@ -1,0 +1,116 @@
+"""The rules about people, each written once: the services (a form, the API) and the roster import's
+bulk writer (a file) call the same functions, so a person, a home or a membership is the same
+whichever way it arrives.
+
+- identity: a name without stray spaces, the ID number checked and its birth date and sex derived
+  from it, the phone normalized, the pinyin search keys (`identity_clean`, `person_values`);
+- moving home: the old home ends the day before the new one begins, never before it began
+  (`move_home`); what "current" means for a home and a membership (`current_homes`,
+  `current_memberships`: one query for any number of people, the partial unique indexes' condition);
+- party membership: one current membership a person (`current_memberships`, and the database's
+  `party_member_one_current_org`).
+"""
+
+import datetime
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from frontline.core.bulk import select_by_keys
+from frontline.core.validators import normalize_phone, parse_id_number
+
+from .models import PartyMember, Resident
+from .pinyin import pinyin_keys
+
+
+class Identity(NamedTuple):  # a tuple: the import makes one for every row
+    name: str
+    id_number: str | None
+    birth_date: datetime.date | None
+    sex: str
+    phone: str
+
+
+# The columns `person_values` gives, in its order (after the primary key where a bulk writer adds one).
+PERSON_COLUMNS = ("name", "pinyin_full", "pinyin_initials", "id_number", "birth_date", "sex", "phone")
+
+
+def clean_name(raw: str) -> str:
+    """A name as it is kept: spaces at the ends and runs of spaces inside removed ("张  三 " → "张 三")."""
+    return " ".join((raw or "").split())
+
+
+def identity_clean(*, name: str, id_number: str | None, phone: str | None, birth_date: datetime.date | None = None,
+                   sex: str = "", today: datetime.date | None = None) -> Identity:
+    """A person's identity as it is kept, or a ValidationError naming each bad field. With an ID number the
+    birth date and sex come from it; without one (a child, a foreigner) they are the ones given."""
+    errors = {}
+    name = clean_name(name)
+    if not name:
+        errors["name"] = [_("The name is required.")]
+    number = None
+    if id_number:
+        try:
+            info = parse_id_number(id_number, today=today)
+        except ValidationError as e:
+            errors["id_number"] = e.messages
+        else:
+            number, birth_date, sex = info.number, info.birth_date, info.sex
+    clean_phone = ""
+    if phone:
+        try:
+            clean_phone = normalize_phone(phone)
+        except ValidationError as e:
+            errors["phone"] = e.messages
+    if errors:
+        raise ValidationError(errors)
+    return Identity(name, number, birth_date, sex or "", clean_phone)
+
+
+def person_values(identity: Identity) -> tuple:
+    """The stored values of `PERSON_COLUMNS` for an identity (the pinyin keys derived from the name)."""
+    return (identity.name, *pinyin_keys(identity.name), identity.id_number, identity.birth_date, identity.sex,
+            identity.phone)
+
+
+class Move(NamedTuple):
+    moved_out: datetime.date | None  # the end of the current home; None when there is none
+    moved_in: datetime.date  # the start of the new one
+
+
+def move_home(current_moved_in: datetime.date | None, arriving: datetime.date) -> Move:
+    """Dates of a move into a new home on `arriving` for a person whose current home began on
+    `current_moved_in` (None: no current home): the old home ends the day before the new one begins,
+    but never before it began, and the new one never begins before the old one ended."""
+    if current_moved_in is None:
+        return Move(None, arriving)
+    moved_out = max(current_moved_in, arriving - datetime.timedelta(days=1))
+    return Move(moved_out, max(arriving, moved_out))
+
+
+class Home(NamedTuple):
+    id: int
+    household_id: int
+    relation: str
+    moved_in: datetime.date
+
+
+def current_homes(person_ids: Iterable[int]) -> dict[int, Home]:
+    """{person id: current home} for those who have one: one query probing the one-current-home index."""
+    found = select_by_keys(Resident, ["person"], ((pk,) for pk in person_ids),
+                           ["id", "household_id", "relation", "moved_in"], where='"moved_out" IS NULL')
+    return {pk: Home(*row) for (pk,), row in found.items()}
+
+
+class Membership(NamedTuple):
+    id: int
+    status: str
+
+
+def current_memberships(person_ids: Iterable[int]) -> dict[int, Membership]:
+    """{person id: current party membership}: a person has at most one (`party_member_one_current_org`)."""
+    found = select_by_keys(PartyMember, ["person"], ((pk,) for pk in person_ids), ["id", "status"],
+                           where='"left_on" IS NULL')
+    return {pk: Membership(*row) for (pk,), row in found.items()}
