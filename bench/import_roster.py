@@ -1,6 +1,6 @@
 """Benchmark: importing a roster file through Frontline against loading the same file raw.
 
-    .venv/bin/python bench/import_roster.py --rows 100000 [--database sqlite|postgresql]
+    .venv/bin/python bench/import_roster.py --rows 100000 [--database sqlite|postgresql] [--xlsx]
 
 Generates a small city (for its grids and buildings), writes a roster CSV of N new residents
 (valid ID numbers, phones, households spread over the city's buildings), then in the same run:
@@ -12,6 +12,11 @@ Generates a small city (for its grids and buildings), writes a roster CSV of N n
 Each runs in a transaction that is rolled back afterwards, so both start from the same database.
 Prints both rates (rows per second), their ratio (raw time / Frontline time) and peak memory, and,
 for scale, the time to COPY the file into an unindexed staging table.
+
+With --xlsx the same rows are also written as an .xlsx workbook, and the run reports how fast two
+readers parse it, each in a process of its own (time and that process's peak memory): openpyxl's
+read-only mode (what Frontline uses, streaming) and python-calamine (Rust, holds the whole sheet),
+then Frontline's import of the .xlsx.
 """
 
 import argparse
@@ -89,6 +94,54 @@ def raw_load(connection, path: Path, chunk: int = 10_000) -> None:
                    residents)
 
 
+def read_xlsx(reader: str, path: Path) -> None:
+    """Parse every cell of the workbook's first sheet as text and print seconds, rows and peak RSS (run in a
+    process of its own, so that the peak is this reader's)."""
+    start = time.perf_counter()
+    rows = 0
+    if reader == "openpyxl":
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            [str(v) for v in values]
+            rows += 1
+        workbook.close()
+    else:
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_path(str(path))
+        for values in workbook.get_sheet_by_index(0).iter_rows():
+            [str(v) for v in values]
+            rows += 1
+    # VmHWM: this process's own high-water mark (ru_maxrss keeps the parent's across exec).
+    hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+    print(f"{time.perf_counter() - start:.2f} {rows} {hwm / 1024:.0f}")
+
+
+def measure_reader(reader: str, path: Path) -> str:
+    import subprocess
+
+    out = subprocess.run([sys.executable, __file__, "--read", str(path), "--reader", reader], capture_output=True,
+                         text=True)
+    if out.returncode:
+        return f"{reader:<9}: failed ({out.stderr.strip().splitlines()[-1] if out.stderr.strip() else out.returncode})"
+    seconds, rows, peak = out.stdout.split()
+    return (f"{reader:<9}: {float(seconds):8.1f} s  {int(rows) / float(seconds):10,.0f} rows/s  "
+            f"peak RSS {int(peak):,} MB")
+
+
+def write_xlsx(csv_path: Path, path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("花名册")
+    with open(csv_path, encoding="utf-8", newline="") as f:
+        for row in csv.reader(f):
+            sheet.append(row)
+    workbook.save(path)
+
+
 def staging_load(connection, path: Path) -> None:
     cursor = connection.connection.cursor()
     cursor.execute("CREATE TABLE bench_staging (grid_code text, name text, id_number text, phone text, "
@@ -111,7 +164,13 @@ def main():
     parser.add_argument("--profile", action="store_true", help="print where the import spends its time")
     parser.add_argument("--profile-sort", default="tottime", help="tottime or cumulative")
     parser.add_argument("--twice", action="store_true", help="import the same file a second time (changes nothing)")
+    parser.add_argument("--xlsx", action="store_true", help="also as .xlsx: the readers' rates and the import")
+    parser.add_argument("--read", help=argparse.SUPPRESS)  # in a child process: parse this workbook only
+    parser.add_argument("--reader", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.read:
+        read_xlsx(args.reader, Path(args.read))
+        return
     with tempfile.TemporaryDirectory(prefix="frontline-bench-import-") as tmp:
         tmp = Path(tmp)
         os.environ["FRONTLINE_DATA_DIR"] = str(tmp)
@@ -201,6 +260,23 @@ def main():
             staging_load(connection, path)
             staging_s = time.perf_counter() - start
             transaction.set_rollback(True)
+
+        xlsx_lines = []
+        if args.xlsx:
+            xlsx = tmp / "roster.xlsx"
+            start = time.perf_counter()
+            write_xlsx(path, xlsx)
+            xlsx_lines.append(f"the same rows as .xlsx: {xlsx.stat().st_size / 2**20:.1f} MB, written by openpyxl in "
+                              f"{time.perf_counter() - start:.1f} s; reading every cell (a process each):")
+            xlsx_lines += ["  " + measure_reader(reader, xlsx) for reader in ("openpyxl", "calamine")]
+            with transaction.atomic():
+                start = time.perf_counter()
+                counts, _result = roster_apply(actor=None, area=area, path=xlsx, filename=xlsx.name)
+                xlsx_s = time.perf_counter() - start
+                assert counts["people_created"] == args.rows, counts
+                transaction.set_rollback(True)
+            xlsx_lines.append(f"frontline import of the .xlsx: {xlsx_s:8.1f} s  {args.rows / xlsx_s:10,.0f} rows/s  "
+                              f"peak RSS {peak_mb():,.0f} MB (ratio to the raw CSV load: {raw_s / xlsx_s:.2f})")
         connection.close()
 
     print(f"database: {args.database}  rows: {args.rows:,}  file: {size_mb:.1f} MB")
@@ -215,6 +291,8 @@ def main():
     print(f"ratio (raw / frontline) : {raw_s / frontline_s:8.2f}")
     print(f"for scale, the file into an unindexed staging table ({how}): {staging_s:.1f} s "
           f"({args.rows / staging_s:,.0f} rows/s)")
+    for line in xlsx_lines:
+        print(line)
 
 
 if __name__ == "__main__":
