@@ -17,9 +17,10 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from celery import Task, current_app
+from celery import Task
 from django.conf import settings
 from django.db import connections
+from django.utils.module_loading import import_string
 
 from . import plugins
 
@@ -87,7 +88,7 @@ def run_due(last_run: dict[str, float], now: float) -> list[str]:
     for scheduled in plugins.scheduled_tasks:
         if now - last_run.get(scheduled.code, float("-inf")) >= scheduled.every.total_seconds():
             last_run[scheduled.code] = now
-            submit(current_app.tasks[scheduled.task])
+            submit(import_string(scheduled.task))  # importing registers it, as a worker's autodiscovery would
             due.append(scheduled.code)
     return due
 

@@ -351,21 +351,22 @@ def _write_chunk(run: ImportRun, chunk: list[RosterRow]) -> None:
 
     # Who each row is: by ID number; else (no ID number, or one Frontline does not know) by name, birth
     # date and household, where the household existed before.
-    known = select_by_keys(Person, ["id_number"], ((r.person.id_number,) for r in chunk if r.person.id_number),
+    identities = [r.person for r in chunk]
+    known = select_by_keys(Person, ["id_number"], ((p.id_number,) for p in identities if p.id_number),
                            ["id", "name", "phone"])
     person_of: list[int | None] = [None] * len(chunk)
     person_changes: dict[int, dict] = {}
     unmatched = []
-    for i, r in enumerate(chunk):
-        p = r.person
-        if p.id_number and (p.id_number,) in known:
-            pk, name, phone = known[p.id_number,]
+    for i, p in enumerate(identities):
+        found = known.get((p.id_number,)) if p.id_number else None
+        if found is not None:
+            pk, name, phone = found
             person_of[i] = pk
             if name != p.name or (p.phone and phone != p.phone):
                 full, initials = person_values(p)[1:3]
                 person_changes[pk] = {"name": p.name, "pinyin_full": full, "pinyin_initials": initials,
                                       "phone": p.phone or phone}
-        elif home_of[i] in existing_households:
+        elif existing_households and home_of[i] in existing_households:
             unmatched.append(i)
     if unmatched:
         found = {}
