@@ -276,7 +276,8 @@ def import_remap(*, actor, record: ImportRecord, columns: dict[str, str]) -> boo
     record.mapping = {key: int(value) for key, value in columns.items()
                       if key in fields and value.isdigit() and int(value) < len(record.headers)}
     record.status, record.failure = ImportRecord.Status.UPLOADED, ""
-    record.save(update_fields=["mapping", "status", "failure"])
+    record.heartbeat_at = timezone.now()  # queued for a check now: not stale until the limit passes again
+    record.save(update_fields=["mapping", "status", "failure", "heartbeat_at"])
     audit_update(actor, record, before)
     return True
 

@@ -223,3 +223,12 @@ def test_the_command_line_lists_the_known_kinds_for_an_unknown_one(city, tmp_pat
     (tmp_path / "f.csv").write_text("x\n")
     with pytest.raises(CommandError, match="known: .*roster"):
         call_command("import_file", "nope", str(tmp_path / "f.csv"))
+
+
+def test_a_remapped_file_waiting_for_its_check_is_not_stale(city, settings):
+    from frontline.core.imports import import_is_stale, import_remap
+
+    settings.FRONTLINE_IMPORT_STALE_SECONDS = 60
+    record = _record(city, status="checked", headers=["姓名"], heartbeat_at=timezone.now() - datetime.timedelta(hours=1))
+    assert import_remap(actor=city.users["secretary"], record=record, columns={"name": "0"})
+    assert record.status == "uploaded" and not import_is_stale(record)
