@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from frontline.areas.figures import figures_mark_dirty
 from frontline.areas.models import Area, Building, Household
 from frontline.areas.services import building_create
 from frontline.core.audit import audit_bulk, diff, snapshot
@@ -401,7 +402,7 @@ def _write_chunk(run: ImportRun, chunk: list[RosterRow]) -> None:
 
     # Only people who were already known can have a home or a membership already.
     homes = current_homes(pk for pk, old in zip(person_of, existed) if old)
-    home_changes, arriving = {}, []
+    home_changes, arriving, left = {}, [], []
     for r, pk, household in zip(chunk, person_of, home_of):
         home = homes.get(pk)
         if home is not None and home.household_id == household:
@@ -413,8 +414,13 @@ def _write_chunk(run: ImportRun, chunk: list[RosterRow]) -> None:
         move = move_home(home.moved_in if home else None, r.moved_in)
         if home is not None:
             home_changes[home.id] = {"moved_out": move.moved_out}
+            left.append(home.household_id)
         arriving.append((pk, household, r.relation, move.moved_in))
     _update_audited(actor, Resident, home_changes)
+    # The rows went in around the ORM's signals: mark the grids whose figures they change (recounted once,
+    # at the next read), the grids people moved out of included.
+    figures_mark_dirty({r.grid_id for r in chunk}
+                       | set(Household.objects.filter(pk__in=left).values_list("building__area_id", flat=True)))
     insert_rows(Resident, ("id", "person_id", "household_id", "relation", "moved_in"),
                 ((pk, *row) for pk, row in zip(allocate_ids(Resident, len(arriving)), arriving)))
     counts["moved_in"] += len(arriving)

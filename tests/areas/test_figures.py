@@ -205,3 +205,43 @@ def test_contact_households_assigned_in_bulk_move_the_kept_figures(city):
     after = figure_table(actor=city.users["commander"], area=city.city, codes=["contacted_households"]).total
     assert after["contacted_households"] == before["contacted_households"] + len(proposal.pairs)
     assert after["contacted_households"] == raw_under("contacted_households", city.city)
+
+
+def test_an_import_moves_every_figure_it_changes(city, tmp_path):
+    """New people and a party member arrive, and someone moves over from the sibling grid: the kept city,
+    community and grid figures all follow, though the import writes around the ORM."""
+    import csv
+
+    from frontline.core.validators import id_check_char
+    from frontline.grid.roster import roster_apply
+
+    commander = city.users["commander"]
+    building = Building.objects.filter(area=city.grid).order_by("name").first()
+    mover = Resident.objects.filter(household__building__area=city.sibling_grid, moved_out__isnull=True,
+                                    person__id_number__isnull=False, person__party_memberships__isnull=True,
+                                    relation="head").select_related("person").first().person
+    first17 = "11010519800101911"
+    rows = [["姓名", "身份证号", "楼栋", "单元", "房号", "与户主关系", "政治面貌"],
+            ["新一", first17 + id_check_char(first17), building.name, "1", "990", "户主", "中共党员"],
+            [mover.name, mover.id_number, building.name, "1", "990", "其他", ""]]
+    path = tmp_path / "roster.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+    def values(area):
+        table = figure_table(actor=commander, area=area)
+        return table.total, {c.pk: v for c, v in table.children}
+
+    city_before, _ = values(city.city)
+    community_before, grids_before = values(city.community)
+    roster_apply(actor=city.users["secretary"], area=city.grid, path=path, filename="roster.csv")
+    city_after, _ = values(city.city)
+    community_after, grids_after = values(city.community)
+    assert city_after["households"] == city_before["households"] + 1
+    assert city_after["residents"] == city_before["residents"] + 1  # one new person; the mover only moved
+    assert city_after["party_members"] == city_before["party_members"] + 1
+    assert community_after["residents"] == community_before["residents"] + 1
+    assert grids_after[city.grid.pk]["residents"] == grids_before[city.grid.pk]["residents"] + 2
+    assert grids_after[city.sibling_grid.pk]["residents"] == grids_before[city.sibling_grid.pk]["residents"] - 1
+    for code in RAW:
+        assert city_after[code] == raw_under(code, city.city), code
