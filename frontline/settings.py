@@ -144,6 +144,12 @@ USE_TZ = True
 
 MEDIA_ROOT = Path(os.environ.get("FRONTLINE_MEDIA_DIR", DATA_DIR / "media"))
 FRONTLINE_IMPORT_MAX_BYTES = envint("FRONTLINE_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# An .xlsx is a zip: what its parts may expand to, checked before anything is decompressed. A 1,000,000-row,
+# 12-column roster expands to 0.52 GB (Excel's shared strings) or 0.65 GB (openpyxl's inline strings), its
+# shared strings to 64 MB; real parts expand 4 to 20 times, compression bombs hundreds (bench/xlsx_limits.py).
+FRONTLINE_IMPORT_MAX_EXPANDED_BYTES = envint("FRONTLINE_IMPORT_MAX_EXPANDED_BYTES", 1024 * 1024 * 1024)
+FRONTLINE_IMPORT_MAX_SHARED_STRINGS_BYTES = envint("FRONTLINE_IMPORT_MAX_SHARED_STRINGS_BYTES", 128 * 1024 * 1024)
+FRONTLINE_IMPORT_MAX_COMPRESSION_RATIO = envint("FRONTLINE_IMPORT_MAX_COMPRESSION_RATIO", 100)
 # A check or import with no sign of life (progress) for this long is stale: its process was killed.
 FRONTLINE_IMPORT_STALE_SECONDS = envint("FRONTLINE_IMPORT_STALE_SECONDS", 300)
 # Uploaded files of finished and failed imports are deleted after this many days (the records stay).

@@ -143,7 +143,7 @@ def _start(importer: Importer, path: Path, filename: str, mapping: dict[str, int
            ) -> tuple[Table, dict[str, int], CheckResult]:
     """Open the file, settle the column mapping, and note what is wrong with the file as a whole and
     which of its columns the import does not use (listed, never silently dropped)."""
-    table = read_table(path, filename)
+    table = read_table(path, filename, synonyms=importer.synonyms())  # the header is found below a title
     mapping = mapping or detect_mapping(table.headers, importer.synonyms())
     header_row = getattr(table, "header_row", 1)
     result = CheckResult()
