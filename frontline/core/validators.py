@@ -37,6 +37,91 @@ def normalize_text(raw: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", raw))
 
 
+# Characters nobody types into a name or an address. Zero-width ones arrive unseen with text copied out
+# of chat apps and web pages: they are removed (a person could not find them to delete them). Control
+# characters (tab and line ends aside, which count as spaces) and the other format characters (Unicode
+# category Cf: direction overrides and isolates that make "张三" display as something else, tags that
+# carry hidden text) are refused, so that what is stored is what a person reading it sees.
+ZERO_WIDTH = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_REFUSED_CHARS = ("\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls
+                  "\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200e\u200f\u202a-\u202e\u2061-\u2064"
+                  "\u2066-\u206f\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+                  "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
+_REFUSED = re.compile(f"[{_REFUSED_CHARS}]")
+_HIDDEN = re.compile(f"[{_REFUSED_CHARS}{ZERO_WIDTH}]")
+
+
+def has_hidden_characters(value: str) -> bool:
+    """Whether `value` holds a character `clean_text` removes or refuses (one regex search: cheap)."""
+    return _HIDDEN.search(value) is not None
+
+
+def strip_hidden(value: str) -> str:
+    """`value` without any character `clean_text` removes or refuses."""
+    return _HIDDEN.sub("", value)
+
+
+def clean_text(value: str, *, max_length: int | None, field_label: str) -> str:
+    """One line of text as it is kept (a name, a building, a room), the same rule for forms, the API and
+    imports: zero-width characters removed, runs of spaces made one, spaces at the ends dropped; a
+    ValidationError for a control or format character and for more than `max_length` characters."""
+    if not value:
+        return ""
+    if _HIDDEN.search(value):
+        value = _ZERO_WIDTH.sub("", value)
+        bad = _REFUSED.search(value)
+        if bad:
+            char = bad.group()
+            code = f"U+{ord(char):04X} {unicodedata.name(char, '')}".strip()
+            if unicodedata.category(char) == "Cc":
+                raise ValidationError(_("%(field)s contains an invisible control character (%(code)s): type it again.")
+                                      % {"field": field_label, "code": code}, code="control_character")
+            raise ValidationError(_("%(field)s contains a character that changes the direction or look of the text "
+                                    "(%(code)s) and can disguise it: type it again.") % {"field": field_label, "code": code},
+                                  code="format_character")
+    value = " ".join(value.split())
+    if max_length is not None and len(value) > max_length:
+        raise ValidationError(_("%(field)s has %(count)d characters; at most %(limit)d fit.") % {
+            "field": field_label, "count": len(value), "limit": max_length}, code="max_length")
+    return value
+
+
+_BUILDING = re.compile(r"第?(\d+|[零〇一二两三四五六七八九十百]+)\s*(?:号楼|号栋|号幢|栋|幢|楼栋|#|号)")
+_CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _chinese_number(text: str) -> int | None:
+    """三 → 3, 十二 → 12, 二十 → 20, 九十九 → 99, 一百零一 → 101; None for what is not a number so written."""
+    if text.isdigit():
+        return int(text)
+    total, rest = 0, text
+    for unit, size in (("百", 100), ("十", 10)):
+        if unit in rest:
+            head, rest = rest.split(unit, 1)
+            if len(head) > 1 or (head and head not in _CHINESE_DIGITS):
+                return None
+            total += (_CHINESE_DIGITS[head] if head else 1) * size
+    rest = rest.removeprefix("零").removeprefix("〇")
+    if len(rest) > 1 or (rest and rest not in _CHINESE_DIGITS):
+        return None
+    return total + (_CHINESE_DIGITS[rest] if rest else 0)
+
+
+def normalize_building_name(name: str) -> str:
+    """A numbered building as the city names it, "3栋", however it was written: "3号楼", "3幢", "3#",
+    "3＃", "三栋", "3 栋", "03栋", "第三栋", a bare "3". Anything else ("综合楼", "A座", "3-1") is returned
+    as it was (full-width characters made plain, spaces at the ends dropped)."""
+    text = unicodedata.normalize("NFKC", name or "").strip()
+    if text.isdigit():
+        return f"{int(text)}栋"
+    match = _BUILDING.fullmatch(text)
+    if match is None:
+        return text
+    number = _chinese_number(match.group(1))
+    return text if number is None else f"{number}栋"
+
+
 def id_check_char(first17: str) -> str:
     # Weighted sum of the digits, on their ASCII codes (digit = code - 48) in one pass in C.
     return ID_CHECK_CHARS[(sum(map(mul, first17.encode(), ID_WEIGHTS)) - _ASCII_ZERO_WEIGHT) % 11]

@@ -25,8 +25,14 @@ from frontline.core.audit import audit_bulk, diff, snapshot
 from frontline.core.bulk import allocate_ids, bulk_insert, insert_rows, select_by_keys
 from frontline.core.imports import CheckResult, Column, Importer, ImportProblems, ImportRun, import_apply, import_check
 from frontline.core.models import AuditAction
-from frontline.core.tabular import FirstSeen, Problem, Table, parse_date
-from frontline.core.validators import normalize_text
+from frontline.core.tabular import FirstSeen, Problem, Table, footer_text, parse_date
+from frontline.core.validators import (
+    clean_text,
+    has_hidden_characters,
+    normalize_building_name,
+    normalize_text,
+    strip_hidden,
+)
 from frontline.people.models import PartyMember, PartyOrg, PartyOrgKind, Person, Resident
 from frontline.people.rules import (
     PERSON_COLUMNS,
@@ -86,6 +92,13 @@ class RosterRow(NamedTuple):  # a tuple: one is made for every row of the file
 class RosterChecker:
     """Turns rows into `RosterRow`s against what the database knows, collecting problems."""
 
+    # The longest value each kept text may have: its model field's (a longer one was once stored cut
+    # short on one database and refused by the other).
+    MAX_LENGTHS = {"name": Person._meta.get_field("name").max_length,
+                   "building": Building._meta.get_field("name").max_length,
+                   "unit": Household._meta.get_field("unit").max_length,
+                   "room": Household._meta.get_field("room").max_length}
+
     def __init__(self, *, actor, area: Area, mapping: dict[str, int], today: datetime.date | None = None):
         self.area, self.mapping, self.today = area, mapping, today or timezone.localdate()
         grids = Area.objects.filter(level="grid", path__prefix=area.path)
@@ -100,6 +113,9 @@ class RosterChecker:
         self.buildings: dict[int, dict[str, int]] = {grid_id: {} for grid_id in self.grid_by_code.values()}
         for grid_id, name, pk in Building.objects.filter(area__in=grids).values_list("area_id", "name", "id"):
             self.buildings[grid_id][name] = pk
+        for names in self.buildings.values():  # "3号楼" in the file finds "3栋", and the other way round
+            for name, pk in list(names.items()):
+                names.setdefault(normalize_building_name(name), pk)
         self.branch_of = dict(PartyOrg.objects.filter(area__in=self.grid_by_code.values(), kind=PartyOrgKind.BRANCH,
                                                       temporary=False, dissolved_on__isnull=True)
                               .values_list("area_id", "id"))
@@ -144,11 +160,41 @@ class RosterChecker:
 
     def _building(self, grid_id: int, name: str) -> int | None:
         names = self.buildings.get(grid_id, {})
-        return names.get(name) or names.get(name + "栋") or names.get(name.removesuffix("栋"))
+        return names.get(name) or names.get(normalize_building_name(name))
+
+    def _clean_text(self, number: int, raw: dict[str, str], problems: list[Problem]) -> None:
+        """Every cell read as a form takes it (`clean_text`): a control or direction character is refused,
+        zero-width ones are removed with a warning (invisible: nobody could find them to fix them), and a
+        kept text may not be longer than its model field."""
+        if has_hidden_characters("".join(raw.values())):  # one search for the whole row: rare
+            for key, value in raw.items():
+                if value and has_hidden_characters(value):
+                    try:
+                        clean_text(value, max_length=None, field_label=LABELS[key])
+                    except ValidationError as e:
+                        problems.append(Problem(number, LABELS[key], e.messages[0]))
+                    else:
+                        problems.append(Problem(number, LABELS[key], _("invisible characters removed"), "warning"))
+                    raw[key] = strip_hidden(value)  # the rest of the row is checked without them
+        for key, limit in self.MAX_LENGTHS.items():
+            value = raw[key]
+            if len(value) > limit:  # spaces may still go: measure the value as it would be kept
+                kept = " ".join(value.split()) if key == "name" else normalize_building_name(normalize_text(value))
+                try:
+                    clean_text(kept, max_length=limit, field_label=LABELS[key])
+                except ValidationError as e:
+                    problems.append(Problem(number, LABELS[key], e.messages[0]))
 
     def check(self, number: int, cells: list[str]) -> tuple[RosterRow | None, list[Problem]]:
-        problems: list[Problem] = []
+        footer = footer_text(cells)
+        if footer is not None:  # a signature, a total or a note under the table: not a resident
+            return None, [Problem(number, "", _("Not data (a line under the table), skipped: %(text)s")
+                                  % {"text": footer[:80]}, "warning")]
         raw = self._raw(cells)
+        if not "".join(raw.values()).strip():  # values only in columns not read (a numbered template row)
+            return None, []
+        problems: list[Problem] = []
+        self._clean_text(number, raw, problems)
         for key in ROW_REQUIRED:
             if not raw[key].strip():
                 problems.append(Problem(number, LABELS[key], _("missing")))
@@ -186,7 +232,7 @@ class RosterChecker:
             moved_in = birth
         grid_id = self._grid(raw, problems, number)
         building_id = None
-        building = normalize_text(raw["building"]) if raw["building"] else ""
+        building = normalize_building_name(normalize_text(raw["building"])) if raw["building"] else ""
         unit, room = normalize_text(raw["unit"]), normalize_text(raw["room"])
         if grid_id is not None and party and grid_id not in self.branch_of:
             problems.append(Problem(number, LABELS["party"], _("this grid has no party branch to join")))
@@ -229,22 +275,29 @@ class RosterChecker:
                 if key != "name":  # a missing name is already said
                     problems.append(Problem(number, LABELS[key], messages[0]))
             if id_raw and "id_number" not in errors:  # a good ID number in a bad row still counts for duplicates
-                self._first(number, normalize_text(id_raw).upper(), problems)
+                self._first(number, normalize_text(id_raw).upper(), " ".join(raw["name"].split()), problems)
             return None
         if person.id_number:
             if person.id_number != raw["id_number"]:
                 _warn_if_cleaned(problems, number, "id_number", raw["id_number"], person.id_number)
-            self._first(number, person.id_number, problems)
+            self._first(number, person.id_number, person.name, problems)
         if person.phone and person.phone != raw["phone"]:
             _warn_if_cleaned(problems, number, "phone", raw["phone"], person.phone)
         if person.name != raw["name"]:
             problems.append(Problem(number, LABELS["name"], _("spaces removed"), "warning"))
         return person
 
-    def _first(self, number: int, id_number: str, problems: list[Problem]) -> None:
-        earlier = self.seen.first(int(id_number[:17]), number)  # the 17 digits determine the 18th
+    def _first(self, number: int, id_number: str, name: str, problems: list[Problem]) -> None:
+        key = int(id_number[:17])  # the 17 digits determine the 18th
+        earlier = self.seen.first(key, number, name)
         if earlier is not None:
-            problems.append(Problem(number, LABELS["id_number"], _("the same person as row %(row)d") % {"row": earlier}))
+            earlier_name = self.seen.label(key)
+            if earlier_name and name and earlier_name != name:
+                message = _("ID number repeats row %(row)d, where the name is %(name)s") % {"row": earlier,
+                                                                                          "name": earlier_name}
+            else:
+                message = _("ID number repeats row %(row)d") % {"row": earlier}
+            problems.append(Problem(number, LABELS["id_number"], message))
 
     def close(self) -> None:
         self.seen.close()
