@@ -1,6 +1,10 @@
-"""Excel exports: scoped by the caller's selector, masked unless asked and allowed, marked with who
-exported them and when, and recorded in the audit log."""
+"""Exports (.xlsx and CSV): scoped by the caller's selector, masked unless asked and allowed, marked with
+who exported them and when, recorded in the audit log, and safe to open: a text cell that a spreadsheet
+would run as a formula (starting with =, +, -, @, a tab or a carriage return, as a name imported as
+`=HYPERLINK(...)` does) is written as text (OWASP's advice on CSV injection, for .xlsx and CSV alike)."""
 
+import csv
+import io
 import tempfile
 
 from django.http import FileResponse
@@ -13,6 +17,41 @@ from openpyxl.styles import Font
 from .audit import audit_record
 from .models import AuditAction
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SPOOL_BYTES = 20 * 1024 * 1024  # an export larger than this is spooled to a temporary file, not memory
+
+
+def csv_safe(value):
+    """A CSV cell that a spreadsheet shows as text: formula-like text gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _xlsx_safe(sheet, value):
+    """An .xlsx cell: formula-like text as a string cell, quote-prefixed so that editing it in Excel
+    keeps it text (openpyxl would otherwise store any text starting with = as a formula)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    return value
+
+
+def _watermark(*, actor, title: str, now, full_identifiers: bool) -> list[str]:
+    """The lines above the header: what it is, who exported it when, and that it holds personal data."""
+    lines = [title, _("Exported by %(user)s at %(time)s from Frontline. Personal data: for epidemic prevention work "
+                      "only; do not forward.") % {"user": actor.username, "time": now.strftime("%Y-%m-%d %H:%M:%S")}]
+    if not full_identifiers:
+        lines.append(_("ID numbers and phones are masked."))
+    return lines
+
+
+def _audited(*, actor, note: str, count: int, obj, full_identifiers: bool) -> None:
+    audit_record(actor=actor, action=AuditAction.EXPORT, obj=obj,
+                 note=f"{note}: {count} rows{' (full identifiers)' if full_identifiers else ''}")
+
 
 def xlsx_export(*, actor, filename: str, title: str, headers: list[str], rows, note: str, obj=None,
                 full_identifiers: bool = False) -> FileResponse:
@@ -21,25 +60,45 @@ def xlsx_export(*, actor, filename: str, title: str, headers: list[str], rows, n
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     now = timezone.localtime()
-    sheet.append([title])
-    sheet.append([_("Exported by %(user)s at %(time)s from Frontline. Personal data: for epidemic prevention work "
-                    "only; do not forward.") % {"user": actor.username, "time": now.strftime("%Y-%m-%d %H:%M:%S")}])
-    if not full_identifiers:
-        sheet.append([_("ID numbers and phones are masked.")])
+    for line in _watermark(actor=actor, title=title, now=now, full_identifiers=full_identifiers):
+        sheet.append([_xlsx_safe(sheet, line)])
     bold = Font(bold=True)
     header_cells = [WriteOnlyCell(sheet, value=text) for text in headers]
     for cell in header_cells:
         cell.font = bold
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+            cell.data_type, cell.quotePrefix = "s", True
     sheet.append(header_cells)
     count = 0
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_xlsx_safe(sheet, value) for value in row])
         count += 1
-    spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     workbook.save(spool)
     spool.seek(0)
-    audit_record(actor=actor, action=AuditAction.EXPORT, obj=obj,
-                 note=f"{note}: {count} rows{' (full identifiers)' if full_identifiers else ''}")
-    stamp = now.strftime("%Y%m%d-%H%M")
-    return FileResponse(spool, as_attachment=True, filename=f"{filename}-{stamp}.xlsx",
+    _audited(actor=actor, note=note, count=count, obj=obj, full_identifiers=full_identifiers)
+    return FileResponse(spool, as_attachment=True, filename=f"{filename}-{now.strftime('%Y%m%d-%H%M')}.xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def csv_export(*, actor, filename: str, title: str, headers: list[str], rows, note: str, obj=None,
+               full_identifiers: bool = False) -> FileResponse:
+    """The same as `xlsx_export`, as CSV: UTF-8 with a byte-order mark (so that Excel opens it as UTF-8),
+    the same lines above the header, the same audit."""
+    now = timezone.localtime()
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    text = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text)
+    for line in _watermark(actor=actor, title=title, now=now, full_identifiers=full_identifiers):
+        writer.writerow([csv_safe(line)])
+    writer.writerow([csv_safe(h) for h in headers])
+    count = 0
+    for row in rows:
+        writer.writerow([csv_safe(value) for value in row])
+        count += 1
+    text.flush()
+    text.detach()
+    spool.seek(0)
+    _audited(actor=actor, note=note, count=count, obj=obj, full_identifiers=full_identifiers)
+    return FileResponse(spool, as_attachment=True, filename=f"{filename}-{now.strftime('%Y%m%d-%H%M')}.csv",
+                        content_type="text/csv; charset=utf-8")

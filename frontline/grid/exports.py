@@ -1,5 +1,5 @@
-"""The rosters of an area as Excel: residents (with households, party membership, grid roles and
-contact members) — the same columns the roster import reads."""
+"""The rosters of an area as Excel (or CSV, with ?format=csv): residents (with households, party membership,
+grid roles and contact members) — the same columns the roster import reads."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from frontline.areas.selectors import area_get_for
-from frontline.core.export import xlsx_export
+from frontline.core.export import csv_export, xlsx_export
 from frontline.core.roles import can_reveal
 from frontline.core.validators import mask_id_number, mask_phone
 from frontline.people.models import PartyMember, Resident
@@ -53,6 +53,7 @@ def roster_export(request, pk):
     full = request.GET.get("full") == "1"
     if full and not can_reveal(request.user):
         raise PermissionDenied
-    return xlsx_export(actor=request.user, filename=f"roster-{area.code}", title=_("Roster of %(area)s") % {"area": area.name},
-                       headers=ROSTER_HEADERS, rows=roster_rows(actor=request.user, area=area, full=full),
-                       note=f"roster {area.code}", obj=area, full_identifiers=full)
+    export = csv_export if request.GET.get("format") == "csv" else xlsx_export
+    return export(actor=request.user, filename=f"roster-{area.code}", title=_("Roster of %(area)s") % {"area": area.name},
+                  headers=ROSTER_HEADERS, rows=roster_rows(actor=request.user, area=area, full=full),
+                  note=f"roster {area.code}", obj=area, full_identifiers=full)
