@@ -311,7 +311,7 @@ class _Archive(zipfile.ZipFile):
 class SharedStrings:
     """A workbook's shared strings as one UTF-8 buffer and where each ends. openpyxl keeps each as a Python
     string beside its parsed element: about 5 bytes of memory for each byte of the part (351 MB for the
-    64 MB of a 1,000,000-row roster, `bench/xlsx_limits.py`); this keeps the text alone, about half."""
+    64 MB of a 1,000,000-row roster, `bench/xlsx_limits.py`); this keeps the text alone (48 MB for them)."""
 
     def __init__(self, source):
         from openpyxl.cell.text import Text

@@ -162,20 +162,21 @@ class RosterChecker:
         names = self.buildings.get(grid_id, {})
         return names.get(name) or names.get(normalize_building_name(name))
 
-    def _clean_text(self, number: int, raw: dict[str, str], problems: list[Problem]) -> None:
+    def _hidden_characters(self, number: int, raw: dict[str, str], problems: list[Problem]) -> None:
         """Every cell read as a form takes it (`clean_text`): a control or direction character is refused,
-        zero-width ones are removed with a warning (invisible: nobody could find them to fix them), and a
-        kept text may not be longer than its model field."""
-        if has_hidden_characters("".join(raw.values())):  # one search for the whole row: rare
-            for key, value in raw.items():
-                if value and has_hidden_characters(value):
-                    try:
-                        clean_text(value, max_length=None, field_label=LABELS[key])
-                    except ValidationError as e:
-                        problems.append(Problem(number, LABELS[key], e.messages[0]))
-                    else:
-                        problems.append(Problem(number, LABELS[key], _("invisible characters removed"), "warning"))
-                    raw[key] = strip_hidden(value)  # the rest of the row is checked without them
+        zero-width ones are removed with a warning (invisible: nobody could find them to fix them)."""
+        for key, value in raw.items():
+            if value and has_hidden_characters(value):
+                try:
+                    clean_text(value, max_length=None, field_label=LABELS[key])
+                except ValidationError as e:
+                    problems.append(Problem(number, LABELS[key], e.messages[0]))
+                else:
+                    problems.append(Problem(number, LABELS[key], _("invisible characters removed"), "warning"))
+                raw[key] = strip_hidden(value)  # the rest of the row is checked without them
+
+    def _max_lengths(self, number: int, raw: dict[str, str], problems: list[Problem]) -> None:
+        """A kept text may not be longer than its model field."""
         for key, limit in self.MAX_LENGTHS.items():
             value = raw[key]
             if len(value) > limit:  # spaces may still go: measure the value as it would be kept
@@ -191,10 +192,13 @@ class RosterChecker:
             return None, [Problem(number, "", _("Not data (a line under the table), skipped: %(text)s")
                                   % {"text": footer[:80]}, "warning")]
         raw = self._raw(cells)
-        if not "".join(raw.values()).strip():  # values only in columns not read (a numbered template row)
+        joined = "".join(raw.values())
+        if not joined.strip():  # values only in columns not read (a numbered template row)
             return None, []
         problems: list[Problem] = []
-        self._clean_text(number, raw, problems)
+        if has_hidden_characters(joined):  # one search for the whole row: rare
+            self._hidden_characters(number, raw, problems)
+        self._max_lengths(number, raw, problems)
         for key in ROW_REQUIRED:
             if not raw[key].strip():
                 problems.append(Problem(number, LABELS[key], _("missing")))
