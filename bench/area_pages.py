@@ -12,12 +12,10 @@ the time of the hand-written counts. Also printed: the page's SQL queries (they 
 city) and the time one write takes to show (a resident moving out, then the city page).
 """
 
-import argparse
 import http.cookiejar
 import os
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -28,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.city import arguments, median_time, open_city  # noqa: E402
 
 JOIN_HOUSEHOLD = "JOIN areas_household h ON h.id = t.household_id JOIN areas_building b ON b.id = h.building_id"
 RAW_FIGURES = {
@@ -52,64 +52,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def median_time(fn, runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--residents", type=int, default=100_000)
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--keep", action="store_true", help="keep (and reuse) the generated database")
-    args = parser.parse_args()
-
-    workdir = Path(f"/tmp/frontline-bench-reads-{args.database}-{args.residents}")
-    workdir.mkdir(exist_ok=True)
-    env = {**os.environ, "FRONTLINE_DATA_DIR": str(workdir), "DJANGO_SETTINGS_MODULE": "frontline.settings",
-           "SECURE_COOKIES": "false", "ALLOWED_HOSTS": "127.0.0.1"}
+    args = arguments(__doc__)
+    env = {**os.environ, **open_city(args), "SECURE_COOKIES": "false", "ALLOWED_HOSTS": "127.0.0.1"}
     env.pop("REDIS_URL", None)
-    if args.database == "postgresql":
-        import psycopg
-
-        name = f"frontline_bench_reads_{args.residents}"
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not (exists and args.keep):
-                conn.execute(f"DROP DATABASE IF EXISTS {name}")
-                conn.execute(f"CREATE DATABASE {name}")
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
-    elif not args.keep:
-        (workdir / "frontline.sqlite3").unlink(missing_ok=True)
-    os.environ.update(env)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
-    from frontline.areas.figures import figures_refresh
-    from frontline.areas.models import Area
-    from frontline.demo.accounts import DEMO_PASSWORD, demo_accounts_create
-    from frontline.demo.generator import generate_city
+    from frontline.demo.accounts import DEMO_PASSWORD
 
-    call_command("migrate", verbosity=0)
-    if not Area.objects.exists():
-        start = time.perf_counter()
-        generate_city(residents=args.residents, seed=2022, progress=False)
-        print(f"generated {args.residents:,} residents in {time.perf_counter() - start:.0f} s")
-    start = time.perf_counter()
-    refreshed = figures_refresh()
-    if refreshed:
-        print(f"figures kept for {refreshed:,} areas marked since the last run in {time.perf_counter() - start:.1f} s")
-    demo_accounts_create()
     connection.close()
-
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "frontline.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1",
                                "--threads", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)

@@ -13,16 +13,14 @@ and as plain SQL through the driver giving the same numbers; the median of 5 run
 their ratio (raw time / Frontline time; 1.0 means no overhead).
 """
 
-import argparse
 import datetime
-import os
 import re
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.city import arguments, median_time, open_city  # noqa: E402
 
 COUNTS_SQL = """
 SELECT substr(a.path, 1, %(len)s) AS k, count(*) FROM {table} t {joins}
@@ -50,56 +48,13 @@ ORDER BY p.pinyin_full, p.id LIMIT 50
 """
 
 
-def median_time(fn, runs: int = 5) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--residents", type=int, default=100_000)
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--keep", action="store_true", help="keep the generated database for the next run")
-    args = parser.parse_args()
-
-    workdir = Path(f"/tmp/frontline-bench-reads-{args.database}-{args.residents}")
-    workdir.mkdir(exist_ok=True)
-    os.environ["FRONTLINE_DATA_DIR"] = str(workdir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "frontline.settings"
-    if args.database == "postgresql":
-        import psycopg
-
-        name = f"frontline_bench_reads_{args.residents}"
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not (exists and args.keep):
-                conn.execute(f"DROP DATABASE IF EXISTS {name}")
-                conn.execute(f"CREATE DATABASE {name}")
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
-    elif not args.keep:
-        (workdir / "frontline.sqlite3").unlink(missing_ok=True)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    args = arguments(__doc__)
+    open_city(args)
     from django.db import connection
 
-    from frontline.areas.models import Area
     from frontline.core.models import User
-    from frontline.demo.accounts import demo_accounts_create
-    from frontline.demo.generator import generate_city
 
-    call_command("migrate", verbosity=0)
-    if not Area.objects.exists():
-        start = time.perf_counter()
-        generate_city(residents=args.residents, seed=2022, progress=False)
-        print(f"generated {args.residents:,} residents in {time.perf_counter() - start:.0f} s")
-    demo_accounts_create()
     placeholder = "%s" if connection.vendor == "postgresql" else "?"
 
     def raw(sql: str, params: dict):
