@@ -308,6 +308,34 @@ class _Archive(zipfile.ZipFile):
         return super().read(name, pwd)
 
 
+MAX_DEPTH = 32  # elements inside elements: a sheet nests 7 deep (worksheet/sheetData/row/c/is/r/t)
+MAX_PIECE_ELEMENTS = 100_000  # elements held at once: a row of Excel's 16,384 cells has at most about 82,000
+
+
+def _pieces(source, tag: str):
+    """The elements named `tag` of an XML part, each whole, and nothing else kept: an element goes as soon
+    as it is read, so memory stays bounded whatever the part holds (junk between the pieces included);
+    a piece with more than MAX_PIECE_ELEMENTS elements, or nesting deeper than MAX_DEPTH, is damage."""
+    from openpyxl.xml.functions import iterparse
+
+    stack, inside, held = [], 0, 0
+    for event, element in iterparse(source, events=("start", "end")):
+        if event == "start":
+            stack.append(element)
+            held += 1
+            inside += element.tag == tag
+            if len(stack) > MAX_DEPTH or held > MAX_PIECE_ELEMENTS:
+                raise ValueError("XML nested too deep or too large")
+            continue
+        stack.pop()
+        if element.tag == tag:
+            inside -= 1
+            yield element
+        if not inside and stack:
+            stack[-1].clear()  # the element just read, and any before it, go
+            held = len(stack)
+
+
 class SharedStrings:
     """A workbook's shared strings as one UTF-8 buffer and where each ends. openpyxl keeps each as a Python
     string beside its parsed element: about 5 bytes of memory for each byte of the part (351 MB for the
@@ -316,18 +344,12 @@ class SharedStrings:
     def __init__(self, source):
         from openpyxl.cell.text import Text
         from openpyxl.xml.constants import SHEET_MAIN_NS
-        from openpyxl.xml.functions import iterparse
 
-        tag = f"{{{SHEET_MAIN_NS}}}si"
         self._text, self._ends = bytearray(), array("Q")
-        events = iterparse(source, events=("start", "end"))
-        _event, root = next(events)
-        for event, node in events:
-            if event == "end" and node.tag == tag:
-                # As openpyxl reads them: runs of rich text joined, phonetic guides left out.
-                self._text += Text.from_tree(node).content.replace("x005F_", "").encode("utf-8", "surrogatepass")
-                self._ends.append(len(self._text))
-                root.clear()  # the parsed elements go as soon as their text is kept
+        for node in _pieces(source, f"{{{SHEET_MAIN_NS}}}si"):
+            # As openpyxl reads them: runs of rich text joined, phonetic guides left out.
+            self._text += Text.from_tree(node).content.replace("x005F_", "").encode("utf-8", "surrogatepass")
+            self._ends.append(len(self._text))
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -382,30 +404,19 @@ def _open_workbook(path: Path, label: str):
 
 def _sheet_rows(reader, archive: zipfile.ZipFile, part: str) -> Iterator[tuple[int, list[str]]]:
     """The rows of a sheet that have a value, numbered as the spreadsheet shows them, streamed with memory
-    that stays flat: each row's elements go once it is read (openpyxl's own reader keeps an emptied
-    element for every row, and a dict for every row with a height). Cells are read by openpyxl's rules
-    (shared and inline strings, dates by their style, cached formula results); at most MAX_COLUMNS
-    columns and MAX_ROWS rows, whatever the sheet claims."""
+    that stays flat (`_pieces`: openpyxl's own reader keeps an emptied element for every row, and a dict
+    for every row with a height). Cells are read by openpyxl's rules (shared and inline strings, dates by
+    their style, cached formula results); at most MAX_COLUMNS columns and MAX_ROWS rows, whatever the
+    sheet claims."""
     from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
-    from openpyxl.xml.constants import SHEET_MAIN_NS
-    from openpyxl.xml.functions import iterparse
 
-    data_tag = f"{{{SHEET_MAIN_NS}}}sheetData"
     workbook = reader.wb
     with archive.open(part) as source:
         parser = WorkSheetParser(source, reader.shared_strings, data_only=True, epoch=workbook.epoch,
                                  date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
-        data, count = None, 0
-        for event, element in iterparse(source, events=("start", "end")):
-            if event == "start":
-                if element.tag == data_tag:
-                    data = element
-                continue
-            if element.tag != ROW_TAG:
-                continue
+        count = 0
+        for element in _pieces(source, ROW_TAG):
             number, cells = parser.parse_row(element)
-            if data is not None:
-                data.clear()
             parser.row_dimensions.clear()
             count += 1
             if number > MAX_ROWS or count > MAX_ROWS:

@@ -172,6 +172,31 @@ def test_a_long_sheet_is_read_in_flat_memory(db, tmp_path):
     assert peak < 2 * MB, f"peak {peak / MB:.1f} MB"  # openpyxl's own reader keeps an element per row read
 
 
+def test_what_lies_between_the_rows_is_not_kept(db, tmp_path, settings):
+    settings.FRONTLINE_IMPORT_MAX_COMPRESSION_RATIO = 10**9
+    junk = "".join(f'<x{n % 7} a="{n * 7919 % 100_003}"/>' for n in range(200_000))
+    rows = ('<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c><c r="B1" t="inlineStr"><is><t>房号</t></is>'
+            f'</c></row>{junk}<row r="2"><c r="A2" t="inlineStr"><is><t>张三</t></is></c></row>')
+    path = rebuild(base_workbook(tmp_path / "base.xlsx"), tmp_path / "junk.xlsx", {"xl/worksheets/sheet1.xml": sheet(rows)})
+    tracemalloc.start()
+    try:
+        body = list(read_table(path, path.name).rows)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert body == [(2, ["张三"])] and peak < 2 * MB, f"peak {peak / MB:.1f} MB"
+
+
+@pytest.mark.parametrize("rows", [
+    '<row r="1">' + '<c t="inlineStr"><is><t>x</t></is></c>' * 40_000 + "</row>",  # 160,000 elements in a row
+    '<row r="1"><c><v>1</v></c></row>' + "<a>" * 1000 + "</a>" * 1000,  # nested a thousand deep
+])
+def test_a_row_too_large_or_nested_too_deep_is_damage(db, tmp_path, settings, rows):
+    settings.FRONTLINE_IMPORT_MAX_COMPRESSION_RATIO = 10**9
+    path = rebuild(base_workbook(tmp_path / "base.xlsx"), tmp_path / "deep.xlsx", {"xl/worksheets/sheet1.xml": sheet(rows)})
+    assert "损坏" in refused_with_little_memory(path, limit=40 * MB)
+
+
 def test_a_sheet_cannot_claim_more_rows_or_columns_than_a_sheet_has(db, tmp_path):
     rows = ('<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c><c r="B1" t="inlineStr"><is><t>身份证号</t>'
             '</is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>张三</t></is></c><c r="XFD2"><v>1</v></c></row>'
