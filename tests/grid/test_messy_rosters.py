@@ -148,3 +148,42 @@ def test_a_utf16_roster_saved_as_unicode_text_imports(city, tmp_path):
     path.write_bytes("\r\n".join(lines).encode("utf-16"))
     result, table = check(city, path)
     assert table.encoding == "UTF-16" and result.error_count == 0 and result.total_rows == 1
+
+
+def test_the_roster_a_community_really_sends_imports_twice_without_a_false_alarm(city, tmp_path):
+    """Title and signature, a child and a foreigner without ID numbers, "3号楼" for 3栋, a building the grid
+    does not have yet, a 备注 column nobody reads: the dry run flags nothing, the import takes every row,
+    and the same file again changes nothing."""
+    existing = Building.objects.filter(area=city.grid).order_by("name").first()
+    header = ["序号", "姓名", "身份证号", "出生日期", "联系电话", "楼栋", "单元", "房号", "与户主关系", "政治面貌", "备注"]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["XX街道XX社区第1网格居民花名册（2022年4月）"])
+    sheet.merge_cells("A1:K1")
+    sheet.append(header)
+    sheet.append([1, "吴一", make_id(71), None, "13900000071", existing.name.replace("栋", "号楼"), "2", "1201", "户主",
+                  "中共党员", "独居"])
+    sheet.append([2, "吴小宝", None, datetime.date(2019, 6, 1), None, existing.name.replace("栋", "号楼"), "2", "1201",
+                  "子女", "", "无身份证"])
+    sheet.append([3, "John Smith", None, "1985-03-02", "13900000073", "9号楼", "1", "101", "户主", "", "外籍"])
+    sheet.append([])
+    sheet.append(["填表人：张三    审核人：李四"])
+    workbook.save(tmp_path / "第1网格.xlsx")
+
+    result, table = check(city, tmp_path / "第1网格.xlsx")
+    assert errors(result) == {}
+    assert any("备注" in note for note in result.notes)  # listed as ignored, not silently dropped
+    assert any("9栋" in note for note in result.notes)  # the building the import will create
+    before = Person.objects.count(), Household.objects.count()
+    counts, _result = roster_apply(actor=city.users["secretary"], area=city.grid, path=tmp_path / "第1网格.xlsx",
+                                   filename="第1网格.xlsx")
+    assert (counts["people_created"], counts["buildings_created"]) == (3, 1)
+    assert Person.objects.count() == before[0] + 3 and Household.objects.count() == before[1] + 2
+    child = Resident.objects.get(person__name="吴小宝", moved_out__isnull=True)
+    assert child.household.building == existing and child.person.id_number is None
+    assert Building.objects.filter(area=city.grid, name="9栋").exists()
+
+    again, _result = roster_apply(actor=city.users["secretary"], area=city.grid, path=tmp_path / "第1网格.xlsx",
+                                  filename="第1网格.xlsx")
+    assert again["people_created"] == 0 and again["unchanged"] == 3
+    assert Person.objects.count() == before[0] + 3
