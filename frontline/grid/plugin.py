@@ -1,5 +1,7 @@
-"""What the community grid adds to the platform: its work-order kinds, the door-to-door and publicity
-pages, its API."""
+"""What the community grid adds to the platform (the example for a new app): its work-order kinds, the
+door-to-door and publicity pages in the navigation, its API router, the roster importer, its figures
+(contact coverage, special needs, visits, screenings, messages passed on) and its panels on the area
+and household pages."""
 
 import datetime
 
