@@ -108,8 +108,6 @@ def figures_rebuild(codes: list[str] | None = None) -> None:
                                    batch_size=5000)
     for figure in figures:
         KeptFigure.objects.update_or_create(code=figure.code)
-    if codes is None:
-        AreaFigureDirty.objects.all().delete()
 
 
 def figures_refresh() -> int:
@@ -124,15 +122,17 @@ def figures_refresh() -> int:
             return 0
         if len(seen) > REBUILD_ABOVE:
             figures_rebuild()
-            return len(seen)
-        ids = [a for a, _v in seen]
-        values = _stock_counts(ids)
-        AreaFigure.objects.filter(area_id__in=ids).delete()
-        AreaFigure.objects.bulk_create([AreaFigure(area_id=a, code=c, value=v) for (a, c), v in values.items()])
-        seen_q = Q()
+        else:
+            ids = [a for a, _v in seen]
+            values = _stock_counts(ids)
+            AreaFigure.objects.filter(area_id__in=ids).delete()
+            AreaFigure.objects.bulk_create([AreaFigure(area_id=a, code=c, value=v) for (a, c), v in values.items()])
+        by_version: dict[int, list[int]] = {}
         for area_id, version in seen:
-            seen_q |= Q(area_id=area_id, version=version)
-        AreaFigureDirty.objects.filter(seen_q).delete()
+            by_version.setdefault(version, []).append(area_id)
+        for version, area_ids in by_version.items():  # mostly one version; a few statements however many areas
+            for start in range(0, len(area_ids), 500):
+                AreaFigureDirty.objects.filter(version=version, area_id__in=area_ids[start:start + 500]).delete()
     return len(seen)
 
 

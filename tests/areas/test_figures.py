@@ -245,3 +245,31 @@ def test_an_import_moves_every_figure_it_changes(city, tmp_path):
     assert grids_after[city.sibling_grid.pk]["residents"] == grids_before[city.sibling_grid.pk]["residents"] - 1
     for code in RAW:
         assert city_after[code] == raw_under(code, city.city), code
+
+
+def test_a_refresh_over_many_marked_areas_recounts_everything_and_clears_the_marks(city, monkeypatch):
+    from frontline.areas import figures as engine
+    from frontline.areas.models import AreaFigureDirty
+
+    monkeypatch.setattr(engine, "REBUILD_ABOVE", 5)
+    figures_mark_dirty(Area.objects.values_list("pk", flat=True))
+    assert engine.figures_refresh() == Area.objects.count()
+    assert not AreaFigureDirty.objects.exists()
+    assert figure_table(actor=city.users["commander"], area=city.city).total["residents"] == raw_under("residents", city.city)
+
+
+def test_a_write_that_lands_during_a_refresh_stays_marked(city, monkeypatch):
+    from frontline.areas import figures as engine
+    from frontline.areas.models import AreaFigureDirty
+
+    counts = engine._stock_counts
+
+    def counting_while_someone_writes(*args, **kwargs):
+        values = counts(*args, **kwargs)
+        figures_mark_dirty([city.grid.pk])  # a write commits after the count was taken
+        return values
+
+    figures_mark_dirty([city.grid.pk])
+    monkeypatch.setattr(engine, "_stock_counts", counting_while_someone_writes)
+    engine.figures_refresh()
+    assert AreaFigureDirty.objects.filter(area=city.grid).exists()  # recounted at the next read
