@@ -32,9 +32,11 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
 
 
-def envlist(name: str, default: list[str]) -> list[str]:
+def envlist(name: str, default: list[str], *, empty_means_none: bool = False) -> list[str]:
+    """A comma-separated list; unset gives the default. Set but empty gives the default too, unless
+    `empty_means_none` (a list of who may do something: empty means nobody, never "the usual ones")."""
     value = os.environ.get(name)
-    if not value:
+    if value is None or (not value.strip() and not empty_means_none):
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
 
@@ -189,8 +191,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
-# Roles allowed to reveal a masked ID number or phone (each reveal is audited).
-FRONTLINE_REVEAL_ROLES = envlist("FRONTLINE_REVEAL_ROLES", ["commander", "street_officer", "community_secretary", "grid_worker"])
+# Roles allowed to reveal a masked ID number or phone (each reveal is audited). Set but empty: nobody. An
+# unknown role name stops the start (frontline.core.apps.check_settings).
+FRONTLINE_REVEAL_ROLES = envlist("FRONTLINE_REVEAL_ROLES", ["commander", "street_officer", "community_secretary", "grid_worker"],
+                                 empty_means_none=True)
 FRONTLINE_PAGE_SIZE = envint("FRONTLINE_PAGE_SIZE", 50)
 # An overdue work order moves one level up the area tree, then again after each grace period.
 FRONTLINE_ESCALATION_GRACE_HOURS = envint("FRONTLINE_ESCALATION_GRACE_HOURS", 24)

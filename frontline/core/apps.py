@@ -1,4 +1,17 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+def check_settings() -> None:
+    """Settings that name roles must name real ones: a misspelled role would silently grant nothing (or,
+    worse, be read as "the defaults"), so it stops the start instead."""
+    from .roles import Role
+
+    unknown = [name for name in settings.FRONTLINE_REVEAL_ROLES if name not in Role.values]
+    if unknown:
+        raise ImproperlyConfigured(f"FRONTLINE_REVEAL_ROLES names unknown roles: {', '.join(unknown)} "
+                                   f"(known: {', '.join(Role.values)}; empty means nobody)")
 
 
 class CoreConfig(AppConfig):
@@ -6,6 +19,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
+        check_settings()
         from django.contrib.auth.signals import user_logged_in
         from django.utils.module_loading import autodiscover_modules
 
