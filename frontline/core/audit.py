@@ -12,8 +12,10 @@ from .validators import mask_id_number, mask_phone
 
 _request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_ip", default=None)
 
-# Fields whose values the audit log keeps masked: the log must not become a second copy of them.
-MASKED_FIELDS = {"id_number": mask_id_number, "phone": mask_phone, "doc_number": mask_id_number}
+# Fields whose values the audit log keeps masked: the log must not become a second copy of them. A birth
+# date keeps its year only: beside a masked ID number, the full date would be exactly its hidden digits.
+MASKED_FIELDS = {"id_number": mask_id_number, "phone": mask_phone, "doc_number": mask_id_number,
+                 "birth_date": lambda value: value[:4]}
 
 
 class AuditContextMiddleware:

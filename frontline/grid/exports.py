@@ -42,7 +42,7 @@ def roster_rows(*, actor, area, full: bool):
         membership = person.current_memberships[0] if person.current_memberships else None
         contact = household.current_contacts[0].member.person.name if household.current_contacts else ""
         yield (household.building.area.code, household.building.area.name, household.building.name, household.unit,
-               household.room, person.name, id_of(person.id_number) or person.doc_number, phone_of(person.phone),
+               household.room, person.name, id_of(person.id_number) or id_of(person.doc_number), phone_of(person.phone),
                r.get_relation_display(), STATUS_LABEL.get(membership.status, "") if membership else "",
                "、".join(roles.get(person.pk, [])), contact)
 

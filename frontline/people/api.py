@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from frontline.areas.api import HouseholdOut
 from frontline.areas.selectors import household_get_for
-from frontline.core.validators import mask_id_number, mask_phone
+from frontline.core.validators import age_on, mask_id_number, mask_phone
 
 from .selectors import household_residents, person_get_for, person_search
 
@@ -15,12 +15,19 @@ router = Router(tags=["persons"])
 
 
 class PersonOut(Schema):
+    """A person as the API shows them: masked identifiers and an age, never the birth date (the hidden
+    digits of an ID number are the birth date)."""
+
     id: int
     name: str
     sex: str
-    birth_date: datetime.date | None
+    age: int | None = Field(None, description="Completed years today; the birth date is shown only by a reveal.")
     id_number_masked: str
     phone_masked: str
+
+    @staticmethod
+    def resolve_age(obj):
+        return age_on(obj.birth_date)
 
     @staticmethod
     def resolve_id_number_masked(obj):

@@ -13,7 +13,8 @@ from frontline.core.roles import can_reveal
 
 from .selectors import household_residents, person_get_for, person_profile, person_search
 
-REVEALABLE = {"id_number", "phone", "doc_number"}
+# A birth date is revealed like an identifier: the hidden digits of an ID number are the birth date.
+REVEALABLE = {"id_number", "phone", "doc_number", "birth_date"}
 
 
 @login_required
@@ -41,7 +42,9 @@ def person_reveal(request, pk, field):
     if not can_reveal(request.user):
         raise PermissionDenied
     audit_record(actor=request.user, action=AuditAction.REVEAL, obj=person, note=field)
-    return render(request, "people/partials/revealed.html", {"value": getattr(person, field)})
+    value = getattr(person, field)
+    return render(request, "people/partials/revealed.html", {"value": value.isoformat() if field == "birth_date" and value
+                                                             else value})
 
 
 @login_required

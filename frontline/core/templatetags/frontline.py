@@ -1,8 +1,6 @@
-from datetime import date
-
 from django import template
 
-from frontline.core.validators import mask_id_number, mask_phone
+from frontline.core.validators import age_on, mask_id_number, mask_phone
 
 register = template.Library()
 
@@ -11,11 +9,10 @@ register.filter("mask_phone", mask_phone)
 
 
 @register.filter
-def age(birth_date, today=None):
-    if not birth_date:
-        return ""
-    today = today or date.today()
-    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+def age(birth_date, on=None):
+    """Completed years: what a page shows instead of a birth date (the full date only by a reveal)."""
+    years = age_on(birth_date, on)
+    return "" if years is None else years
 
 
 @register.simple_tag(takes_context=True)
