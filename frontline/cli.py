@@ -118,7 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["manage"]:
+        # Everything after `manage` is Django's, `--help` included (argparse would take it for its own).
+        args = argparse.Namespace(command="manage", func=cmd_manage, rest=argv[1:])
+    else:
+        args = build_parser().parse_args(argv)
     from django.core.management.base import CommandError
 
     try:

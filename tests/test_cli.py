@@ -33,6 +33,14 @@ def test_manage_passes_through_to_django(tmp_path):
     assert out.returncode == 0 and "no issues" in out.stdout
 
 
+def test_manage_help_prints_djangos_help(tmp_path):
+    env = {"FRONTLINE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "DATABASE_URL": ""}
+    out = subprocess.run([sys.executable, "-m", "frontline.cli", "manage", "--help"], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "frontline manage help <subcommand>" in out.stdout and "migrate" in out.stdout
+
+
 def test_import_roster_on_the_command_line(tmp_path):
     import csv
 

@@ -43,7 +43,8 @@ def test_api_list_query_count_does_not_grow_with_rows(city, django_assert_max_nu
         with django_assert_max_num_queries(6):
             assert len(client.get(f"/api/v1/households?limit={limit}").json()["items"]) == limit
         with django_assert_max_num_queries(6):
-            client.get(f"/api/v1/areas?limit={limit}")
+            response = client.get(f"/api/v1/areas?limit={limit}")
+            assert response.status_code == 200 and response.json()["items"]
 
 
 def test_session_login_also_works_for_the_browser(city, client_for):

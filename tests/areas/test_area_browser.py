@@ -64,9 +64,9 @@ def test_household_and_building_pages_have_bounded_queries(city, client_for, dja
     building = Building.objects.filter(area=city.grid).first()
     household = Household.objects.filter(building=building).first()
     with django_assert_max_num_queries(10):
-        client.get(f"/buildings/{building.pk}/")
+        assert client.get(f"/buildings/{building.pk}/").status_code == 200
     with django_assert_max_num_queries(10):
-        client.get(f"/households/{household.pk}/")
+        assert client.get(f"/households/{household.pk}/").status_code == 200
 
 
 def test_area_root_redirects_to_the_users_scope(city, client_for):

@@ -24,3 +24,12 @@ def test_a_deactivated_account_sees_nothing(city):
     commander = city.users["commander"]
     commander.is_active = False
     assert Household.objects.visible_to(commander).count() == 0
+
+
+def test_the_administrator_lands_on_a_way_to_the_admin_site(city, client_for):
+    User.objects.filter(username="admin").update(area=None)
+    page = client_for("admin").get("/").content.decode()
+    assert 'href="/admin/"' in page and "管理后台" in page
+    assert "尚未分配管辖区域" not in page
+    User.objects.create(username="nobody")
+    assert 'href="/admin/"' not in client_for("nobody").get("/").content.decode()

@@ -53,4 +53,6 @@ def test_export_query_count_does_not_grow_with_rows(city, client_for, django_ass
     client.get("/")
     for area in (city.grid, city.community):
         with django_assert_max_num_queries(14):
-            b"".join(client.get(f"/areas/{area.pk}/roster.xlsx").streaming_content)
+            response = client.get(f"/areas/{area.pk}/roster.xlsx")
+            assert response.status_code == 200
+            b"".join(response.streaming_content)
