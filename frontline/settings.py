@@ -196,6 +196,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 FRONTLINE_REVEAL_ROLES = envlist("FRONTLINE_REVEAL_ROLES", ["commander", "street_officer", "community_secretary", "grid_worker"],
                                  empty_means_none=True)
 FRONTLINE_PAGE_SIZE = envint("FRONTLINE_PAGE_SIZE", 50)
+# API lists (frontline.core.pagination): the default and the largest page; a larger `limit` answers 422.
+FRONTLINE_API_PAGE_SIZE = envint("FRONTLINE_API_PAGE_SIZE", 100)
+FRONTLINE_API_MAX_LIMIT = envint("FRONTLINE_API_MAX_LIMIT", 500)
+if not 1 <= FRONTLINE_API_PAGE_SIZE <= FRONTLINE_API_MAX_LIMIT:
+    raise ImproperlyConfigured("FRONTLINE_API_PAGE_SIZE must be between 1 and FRONTLINE_API_MAX_LIMIT")
+NINJA_PAGINATION_CLASS = "frontline.core.pagination.Pagination"
+NINJA_PAGINATION_MAX_LIMIT = FRONTLINE_API_MAX_LIMIT
 # An overdue work order moves one level up the area tree, then again after each grace period.
 FRONTLINE_ESCALATION_GRACE_HOURS = envint("FRONTLINE_ESCALATION_GRACE_HOURS", 24)
 

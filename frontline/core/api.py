@@ -1,9 +1,11 @@
 """The versioned JSON API (/api/v1/): token auth for machines, session auth for the browser."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer, django_auth
 
 from . import plugins
@@ -25,7 +27,47 @@ class TokenAuth(HttpBearer):
         return api_token.user
 
 
-api = NinjaAPI(title="Frontline API", version="1", urls_namespace="api-1", auth=[TokenAuth(), django_auth],
+class ErrorOut(Schema):
+    """Every refusal has this shape: a sentence, or (422) the list of what was wrong with the input."""
+
+    detail: str | list[Any]
+
+
+def _names_an_object(parameter: dict) -> bool:
+    """A path parameter, or a query parameter that is an object's id (`?area=12`): either may be missing."""
+    if parameter["in"] == "path":
+        return True
+    schema = parameter.get("schema", {})
+    types = {schema.get("type")} | {s.get("type") for s in schema.get("anyOf", [])}
+    return parameter["in"] == "query" and "integer" in types and parameter["name"] not in ("limit", "offset")
+
+
+# The refusals an operation can give, and when it gives each (documented on every operation it applies to).
+ERROR_ANSWERS = {
+    "401": ("Not logged in, or the token is unknown or revoked.", lambda op: bool(op.get("security"))),
+    "403": ("The access policy does not let the caller's role do this.", lambda op: bool(op.get("security"))),
+    "404": ("No such object, or it is outside the caller's scope (the two answer alike).",
+            lambda op: any(_names_an_object(p) for p in op.get("parameters", []))),
+    "422": ("The input is invalid (a value outside its allowed range, a page larger than allowed) or a rule "
+            "refused it; `detail` says what.", lambda op: bool(op.get("parameters") or op.get("requestBody"))),
+}
+
+
+class FrontlineAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Ninja's schema, with the refusals of each operation (ERROR_ANSWERS) in one shared `Error` schema."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ErrorOut.model_json_schema()
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, (description, applies) in ERROR_ANSWERS.items():
+                    if applies(operation):
+                        operation["responses"].setdefault(int(status), {"description": description, "content": error})
+        return schema
+
+
+api = FrontlineAPI(title="Frontline API", version="1", urls_namespace="api-1", auth=[TokenAuth(), django_auth],
                description="一线指挥平台 API. Every endpoint returns only what the caller's scope covers; "
                            "identifiers are masked.")
 
