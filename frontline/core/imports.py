@@ -12,6 +12,7 @@ the tasks `tasks.py`, the command line `frontline import KIND FILE`.
 
 import datetime
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -49,14 +50,22 @@ class CheckResult:
     error_count: int = 0
     warning_count: int = 0
     notes: list[str] = field(default_factory=list)  # what the import will create, the columns it ignores
+    # On PostgreSQL the rows are checked in a thread (`read_ahead`) while `Importer.review` adds the
+    # problems it finds per chunk in the caller's: the counts must not lose one.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, problem: Problem) -> None:
-        if problem.severity == "error":
-            self.error_count += 1
-        else:
-            self.warning_count += 1
-        if len(self.problems) < MAX_PROBLEMS_KEPT:
-            self.problems.append(problem)
+        with self._lock:
+            if problem.severity == "error":
+                self.error_count += 1
+            else:
+                self.warning_count += 1
+            if len(self.problems) < MAX_PROBLEMS_KEPT:
+                self.problems.append(problem)
+
+    def sort(self) -> None:
+        """Problems by row (a review's come after the rows read meanwhile), each row's in the order found."""
+        self.problems.sort(key=lambda p: p.row)
 
 
 class ImportProblems(Exception):
@@ -97,6 +106,14 @@ class Importer:
         """An object whose `check(number, cells) -> (row or None, [Problem])` turns a row of cells into
         what `write_chunk` takes, against what the database knows; `close()` (optional) ends it."""
         raise NotImplementedError
+
+    def review(self, run: ImportRun, chunk: list, result: CheckResult) -> list:
+        """A chunk of checked rows against the database as a whole, in the dry run and the import alike
+        (e.g. which rows name people outside the importer's scope): one query a chunk, never one a row.
+        Runs in the caller's thread, inside the import's transaction, right before `write_chunk` of the
+        same chunk; adds its problems to `result` and returns the rows to write (`chunk` itself when
+        nothing changes)."""
+        return chunk
 
     def write_chunk(self, run: ImportRun, chunk: list) -> None:
         """Write checked rows, adding to `run.counts`. Runs inside the import's one transaction."""
@@ -196,12 +213,15 @@ def import_check(*, importer: Importer, actor, area, path: Path, filename: str, 
         return result, table, mapping
     run = _run(importer, actor, area, mapping)
     try:
-        for _chunk in _rows(run, table.rows, result):
+        for chunk in _rows(run, table.rows, result):
+            if chunk:
+                importer.review(run, chunk, result)
             if progress:
                 progress(result.total_rows)
         result.notes[:0] = importer.plan(run)
     finally:
         _close(run)
+    result.sort()
     return result, table, mapping
 
 
@@ -221,12 +241,15 @@ def import_apply(*, importer: Importer, actor, area, path: Path, filename: str, 
         chunks = _rows(run, table.rows, result)
         with closing(read_ahead(chunks) if connection.vendor == "postgresql" else chunks) as stream:
             for chunk in stream:
+                if chunk:
+                    chunk = importer.review(run, chunk, result)
                 if chunk and not result.error_count:  # after a problem: keep reading to report all, write nothing
                     importer.write_chunk(run, chunk)
                 if progress:
                     progress(result.total_rows)
     finally:
         _close(run)
+    result.sort()
     if result.error_count:
         transaction.set_rollback(True)
         raise ImportProblems(result)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from frontline.areas.figures import figures_mark_dirty
 from frontline.areas.models import Area, Building, Household
 from frontline.areas.services import building_create
-from frontline.core.audit import audit_bulk, diff, snapshot
+from frontline.core.audit import MASKED_FIELDS, audit_bulk, diff, snapshot
 from frontline.core.bulk import allocate_ids, bulk_insert, insert_rows, select_by_keys
 from frontline.core.imports import CheckResult, Column, Importer, ImportProblems, ImportRun, import_apply, import_check
 from frontline.core.models import AuditAction
@@ -41,6 +41,7 @@ from frontline.people.rules import (
     current_memberships,
     identity_clean,
     move_home,
+    people_elsewhere,
     person_values,
 )
 
@@ -87,6 +88,7 @@ class RosterRow(NamedTuple):  # a tuple: one is made for every row of the file
     party: str
     roles: list[str]
     moved_in: datetime.date
+    elsewhere: int | None = None  # the person, registered in another jurisdiction: nothing of theirs is written
 
 
 class RosterChecker:
@@ -340,6 +342,9 @@ class RosterImporter(Importer):
     def checker(self, run: ImportRun) -> RosterChecker:
         return RosterChecker(actor=run.actor, area=run.area, mapping=run.mapping, today=run.today)
 
+    def review(self, run: ImportRun, chunk: list[RosterRow], result: CheckResult) -> list[RosterRow]:
+        return _review(run, chunk, result)
+
     def plan(self, run: ImportRun) -> list[str]:
         """The buildings the import will create, with their units and households."""
         checker = run.checker
@@ -350,6 +355,40 @@ class RosterImporter(Importer):
 
     def write_chunk(self, run: ImportRun, chunk: list[RosterRow]) -> None:
         _write_chunk(run, chunk)
+
+
+def _review(run: ImportRun, chunk: list[RosterRow], result: CheckResult) -> list[RosterRow]:
+    """A row whose ID number belongs to a person registered in another jurisdiction (`people_elsewhere`:
+    living, or a party member, outside the importer's scope) changes nothing of that person. The dry run
+    and the import say so under the ID number, that fact and nothing more (a warning: the rest of the file
+    goes on), each answer is audited (who asked about which ID number, masked), and the row is marked
+    for the writer, which asks that jurisdiction to move the person here. One lookup of the chunk's ID
+    numbers (the writer's own, made here once for both) and one query for the scope; the system (the
+    command line without --user) imports city-wide and asks neither."""
+    actor = run.actor
+    if actor is None:
+        return chunk
+    known = select_by_keys(Person, ["id_number"], ((r.person.id_number,) for r in chunk if r.person.id_number),
+                           ["id", "name", "phone"])
+    elsewhere = people_elsewhere(actor, [found[0] for found in known.values()]) if known else set()
+    if elsewhere:
+        message, mask = _("Registered in another jurisdiction"), MASKED_FIELDS["id_number"]
+        rows, answers = [], []
+        for r in chunk:
+            found = known.get((r.person.id_number,)) if r.person.id_number else None
+            if found is not None and found[0] in elsewhere:
+                pk = found[0]
+                r = r._replace(elsewhere=pk)
+                result.add(Problem(r.number, LABELS["id_number"], message, "warning"))
+                # The person by number only: the log's object name would otherwise show their name to
+                # whoever reads the importer's entries.
+                answers.append((Person(pk=pk), {"id_number": mask(r.person.id_number), "row": r.number}, Person(pk=pk)))
+            rows.append(r)
+        audit_bulk(actor, AuditAction.REVEAL, answers, note="roster import: registered in another jurisdiction")
+        run.state["elsewhere"] = run.state.get("elsewhere", 0) + len(answers)
+        chunk = rows
+    run.state["reviewed"] = (chunk, known, bool(elsewhere))
+    return chunk
 
 
 ROSTER = RosterImporter()
@@ -395,6 +434,10 @@ def _write_chunk(run: ImportRun, chunk: list[RosterRow]) -> None:
     change are loaded as models, changed and audited. Identity, moves and memberships follow the people
     rules, as the services do."""
     actor, counts = run.actor, run.counts
+    reviewed = run.state.pop("reviewed", None)
+    known = elsewhere = None
+    if reviewed is not None and reviewed[0] is chunk:  # `_review` looked the ID numbers up already
+        _chunk, known, elsewhere = reviewed
     chunk = _buildings(run, chunk)
 
     keys = {(r.building_id, r.unit, r.room) for r in chunk}
@@ -405,13 +448,16 @@ def _write_chunk(run: ImportRun, chunk: list[RosterRow]) -> None:
         household_id[key] = pk
     insert_rows(Household, ("id", "building_id", "unit", "room"), ((household_id[k], *k) for k in missing))
     counts["households_created"] += len(missing)
+    if elsewhere:  # their new home is written (the importer's own dwelling); nothing of the person
+        chunk = [r for r in chunk if r.elsewhere is None]
     home_of = [household_id[r.building_id, r.unit, r.room] for r in chunk]
 
     # Who each row is: by ID number; else (no ID number, or one Frontline does not know) by name, birth
     # date and household, where the household existed before.
     identities = [r.person for r in chunk]
-    known = select_by_keys(Person, ["id_number"], ((p.id_number,) for p in identities if p.id_number),
-                           ["id", "name", "phone"])
+    if known is None:
+        known = select_by_keys(Person, ["id_number"], ((p.id_number,) for p in identities if p.id_number),
+                               ["id", "name", "phone"])
     person_of: list[int | None] = [None] * len(chunk)
     person_changes: dict[int, dict] = {}
     unmatched = []
@@ -491,6 +537,11 @@ def _write_chunk(run: ImportRun, chunk: list[RosterRow]) -> None:
             new_members.append((pk, r.grid_id, r.party))
         elif members[pk].status != r.party:
             status_changes[members[pk].id] = {"status": r.party}
+    if status_changes and actor is not None:
+        # A membership is its organization's: a file changes only those of organizations in the importer's
+        # scope (a resident here may be a member of a branch elsewhere).
+        ours = set(PartyMember.objects.visible_to(actor).filter(pk__in=status_changes).values_list("pk", flat=True))
+        status_changes = {pk: change for pk, change in status_changes.items() if pk in ours}
     branch_of = run.checker.branch_of
     for member_pk, (pk, _grid, _status) in zip(allocate_ids(PartyMember, len(new_members)), new_members):
         member_id[pk] = member_pk

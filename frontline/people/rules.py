@@ -8,20 +8,23 @@ whichever way it arrives.
   (`move_home`); what "current" means for a home and a membership (`current_homes`,
   `current_memberships`: one query for any number of people, the partial unique indexes' condition);
 - party membership: one current membership a person (`current_memberships`, and the database's
-  `party_member_one_current_org`).
+  `party_member_one_current_org`);
+- jurisdiction: who is registered in another jurisdiction than an actor's (`people_elsewhere`), whose
+  home and membership a file or a form of that actor must not change.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from frontline.core.bulk import select_by_keys
 from frontline.core.validators import normalize_phone, parse_id_number
 
-from .models import PartyMember, Resident
+from .models import PartyMember, Person, Resident
 from .pinyin import pinyin_keys
 
 
@@ -113,3 +116,20 @@ def current_memberships(person_ids: Iterable[int]) -> dict[int, Membership]:
     found = select_by_keys(PartyMember, ["person"], ((pk,) for pk in person_ids), ["id", "status"],
                            where='"left_on" IS NULL')
     return {pk: Membership(*row) for (pk,), row in found.items()}
+
+
+def people_elsewhere(actor, person_ids: Collection[int]) -> set[int]:
+    """Of these people, those registered in another jurisdiction than the actor's: their current home lies
+    outside the actor's scope; or, without a current home, they hold a current party membership and
+    nothing makes them visible to the actor. Their home and membership are that jurisdiction's to change.
+    A person with neither (moved away, never housed) is nobody's to give up, so not elsewhere: the place
+    that houses them now takes them in. The system (actor None) has no "elsewhere". One query."""
+    if actor is None or not person_ids:
+        return set()
+    home = Resident.objects.filter(person=OuterRef("pk"), moved_out__isnull=True)
+    membership = PartyMember.objects.filter(person=OuterRef("pk"), left_on__isnull=True)
+    visible = Person.objects.visible_to(actor).filter(pk=OuterRef("pk"))
+    return set(Person.objects.filter(pk__in=person_ids)
+               .filter(Q(Exists(home), ~Exists(home.visible_to(actor)))
+                       | Q(~Exists(home), Exists(membership), ~Exists(visible)))
+               .values_list("pk", flat=True))
