@@ -107,7 +107,7 @@ def test_special_needs_and_visit_pages_show_no_birth_date(city, client_for, elde
     assert "王秀英" in page
     assert not [form for form in FULL_DATES if form in page] and ID_NUMBER not in page
     page = client_for("grid").get(f"/campaigns/{campaign.pk}/visit/{home.pk}/").content.decode()
-    assert "王秀英" in page
+    assert "王秀英" in page and "68岁" in page  # the visit needs to know whom it is talking to
     assert not [form for form in FULL_DATES if form in page] and ID_NUMBER not in page
 
 
