@@ -1,5 +1,6 @@
 """One settings module, read from the environment; the defaults run the embedded demo (SQLite)."""
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -61,7 +62,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "frontline.core.admin_config.FrontlineAdminConfig",  # django.contrib.admin, superusers only, audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",  # login throttling; before frontline.core, whose failed-login receiver reads what axes decided
     "ninja",  # serves Swagger UI for /api/v1/docs from its own static files, not from a CDN
     "treebeard",
     "frontline.core",
@@ -91,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "frontline.core.audit.AuditContextMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # a locked (account, address) pair answers frontline.core.login.lockout_response
 ]
 
 ROOT_URLCONF = "frontline.urls"
@@ -134,9 +137,23 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},  # not `commander1`
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes, frontline.core.login): after FRONTLINE_LOGIN_FAILURE_LIMIT failures the pair
+# (account, client address) is locked for FRONTLINE_LOGIN_LOCK_MINUTES (0: until an administrator unlocks it).
+# Only the pair: a guesser at one address cannot lock a commander out of their own desk.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("FRONTLINE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("FRONTLINE_LOGIN_LOCK_MINUTES", 15)) or None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "frontline.core.login.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "frontline.core.login.client_address"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

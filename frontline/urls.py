@@ -7,23 +7,17 @@ from frontline.areas import views as area_views
 from frontline.core import views as core_views
 from frontline.core import workorder_views
 from frontline.core.api import api_with_routers
+from frontline.core.login import PasswordChange
 from frontline.people import views as people_views
 
-
-class SuperuserAdminSite(admin.AdminSite):
-    """Django admin for superusers only; staff flags on ordinary accounts grant nothing here."""
-
-    def has_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-
-admin.site.__class__ = SuperuserAdminSite
+# admin.site is frontline.core.admin_site.FrontlineAdminSite: superusers only, every change audited.
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", PasswordChange.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("areas/", area_views.area_root, name="area_root"),
     path("areas/<int:pk>/", area_views.area_detail, name="area_detail"),

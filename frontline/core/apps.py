@@ -20,16 +20,18 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         check_settings()
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.utils.module_loading import autodiscover_modules
 
         from . import lookups  # noqa: F401  registers __prefix
         from .audit import audit_record
+        from .login import audit_login_failed
         from .models import AuditAction
 
         def audit_login(sender, request, user, **kwargs):
             audit_record(actor=user, action=AuditAction.LOGIN)
 
         user_logged_in.connect(audit_login, dispatch_uid="frontline_audit_login", weak=False)
+        user_login_failed.connect(audit_login_failed, dispatch_uid="frontline_audit_login_failed", weak=False)
         # Every installed app's plugin.py registers what it adds (frontline.core.plugins).
         autodiscover_modules("plugin")

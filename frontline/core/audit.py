@@ -6,6 +6,7 @@ import decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from .models import AuditAction, AuditLog
 from .validators import mask_id_number, mask_phone
@@ -32,18 +33,25 @@ class AuditContextMiddleware:
             _request_ip.reset(token)
 
 
+# Fields the audit log never holds, not even masked: secrets and their hashes (a password hash, a token's
+# digest). A change to a password is its own entry (AuditAction.PASSWORD).
+SECRET_FIELDS = {"password", "digest"}
+
+
 def _plain(field: str, value):
     if field in MASKED_FIELDS and value:
         return MASKED_FIELDS[field](str(value))
-    if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal)):
+    if isinstance(value, datetime.datetime):  # local time, with its offset: what a reader of the log expects
+        return timezone.localtime(value).isoformat(sep=" ", timespec="seconds") if timezone.is_aware(value) else str(value)
+    if isinstance(value, (datetime.date, decimal.Decimal)):
         return str(value)
     return value
 
 
 def snapshot(obj: models.Model) -> dict:
-    """The concrete field values of an object, as they would be logged."""
+    """The concrete field values of an object, as they would be logged (never a secret or its hash)."""
     return {f.attname: _plain(f.name, getattr(obj, f.attname)) for f in obj._meta.concrete_fields
-            if f.name not in ("path", "depth", "numchild", "pinyin_full", "pinyin_initials")}
+            if f.name not in ("path", "depth", "numchild", "pinyin_full", "pinyin_initials") and f.name not in SECRET_FIELDS}
 
 
 def diff(before: dict, after: dict) -> dict:

@@ -44,6 +44,13 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
 
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"  # never the digest
+
     @staticmethod
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
@@ -61,6 +68,12 @@ class AuditAction(models.TextChoices):
     REVEAL = "reveal", _("revealed")
     EXPORT = "export", _("exported")
     LOGIN = "login", _("logged in")
+    LOGIN_FAILED = "login_failed", _("login failed")
+    UNLOCK = "unlock", _("unlocked login")
+    PASSWORD = "password", _("changed password")
+    VIEW = "view", _("viewed")
+    SEARCH = "search", _("searched")
+    COMMENT = "comment", _("commented")
 
 
 class AuditQuerySet(ScopedQuerySet):
@@ -75,14 +88,16 @@ class AuditLog(models.Model):
     """Append-only: the ORM refuses updates and deletes, and a database trigger refuses UPDATE."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # An account with entries cannot be deleted (PROTECT; accounts are deactivated), and a deleted person keeps
+    # their entries' reference (DO_NOTHING): the append-only trigger would refuse the UPDATE of a SET_NULL.
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_name = models.CharField(max_length=150, blank=True)
     actor_area_path = models.CharField(max_length=255, blank=True, db_index=True)
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=255, blank=True)
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL,
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.DO_NOTHING,
                                related_name="+", db_constraint=False)
     changes = models.JSONField(default=dict, blank=True)
     note = models.CharField(max_length=255, blank=True)
@@ -97,8 +112,11 @@ class AuditLog(models.Model):
 
     @classmethod
     def scope_for_area(cls, area) -> models.Q:
-        """Entries made by actors inside the viewer's area subtree."""
-        return models.Q(actor_area_path__prefix=area.path)
+        """Entries made by actors inside the viewer's area subtree; at the top of the tree (the city) also
+        those of actors without an area: superusers, the system (scheduled tasks, imports without a user),
+        failed logins to unknown accounts."""
+        q = models.Q(actor_area_path__prefix=area.path)
+        return q | models.Q(actor_area_path="") if area.depth == 1 else q
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import plugins
-from .audit import audit_bulk_create, audit_create, audit_update, snapshot
-from .models import ACTIVE_STATUSES, ApiToken, Priority, WorkOrder, WorkOrderEvent, WorkOrderStatus
+from .audit import audit_bulk_create, audit_create, audit_record, audit_update, snapshot
+from .models import ACTIVE_STATUSES, ApiToken, AuditAction, Priority, WorkOrder, WorkOrderEvent, WorkOrderStatus
 from .roles import DESK_ROLES
 
 
@@ -130,8 +130,10 @@ def work_order_comment(*, actor, order: WorkOrder, note: str) -> WorkOrderEvent:
         raise PermissionDenied
     if not note.strip():
         raise ValidationError({"note": _("The comment is empty.")})
-    return WorkOrderEvent.objects.create(work_order=order, actor=actor, action=WorkOrderEvent.Action.COMMENTED,
-                                         note=note.strip())
+    event = WorkOrderEvent.objects.create(work_order=order, actor=actor, action=WorkOrderEvent.Action.COMMENTED,
+                                          note=note.strip())
+    audit_record(actor=actor, action=AuditAction.COMMENT, obj=order, note=event.note)
+    return event
 
 
 @transaction.atomic

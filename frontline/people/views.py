@@ -28,6 +28,7 @@ def search(request):
 @login_required
 def person_detail(request, pk):
     person = person_get_for(request.user, pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=person)  # who viewed personal data
     return render(request, "people/person_detail.html", {
         "person": person, "can_reveal": can_reveal(request.user), **person_profile(actor=request.user, person=person)})
 
@@ -50,6 +51,7 @@ def person_reveal(request, pk, field):
 @login_required
 def household_detail(request, pk):
     household = household_get_for(request.user, pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=household)  # its residents are personal data
     return render(request, "people/household_detail.html", {
         "household": household, "residents": household_residents(actor=request.user, household=household),
         "breadcrumb": area_breadcrumb(actor=request.user, area=household.building.area),

@@ -62,12 +62,12 @@ def test_api_detail_endpoints(city, client_for, household, person):
 def test_api_lists_and_search(city, client_for, household, person):
     assert_listed(client_for, f"/api/v1/persons?q={person.pinyin_full}", f'"id": {person.pk},',
                   sees=AT_GRID, hidden=SIBLINGS_OF_GRID, api=True)
-    assert_listed(client_for, "/api/v1/areas?level=grid&limit=1000", f'"id": {city.grid.pk},',
+    assert_listed(client_for, "/api/v1/areas?level=grid&limit=500", f'"id": {city.grid.pk},',
                   sees=AT_GRID, hidden=SIBLINGS_OF_GRID, api=True)
     # Filtered by the community: those above it see the household (a sibling's filter answers 404, tested above).
-    assert_listed(client_for, f"/api/v1/households?area={city.community.pk}&limit=1000", f'"id": {household.pk},',
+    assert_listed(client_for, f"/api/v1/households?area={city.community.pk}&limit=500", f'"id": {household.pk},',
                   sees=["secretary", "street", "commander"], hidden=[], api=True)
-    assert_listed(client_for, "/api/v1/households?limit=100000", f'"id": {household.pk},',
+    assert_listed(client_for, "/api/v1/households?limit=500", f'"id": {household.pk},',
                   sees=AT_GRID, hidden=SIBLINGS_OF_GRID, api=True)
 
 

@@ -17,7 +17,7 @@ def test_work_order_endpoints_follow_the_access_matrix(city, client_for, order):
                   hidden=["grid2", "secretary2", "district2"], api=True)
     marker = f'"id": {order.pk},'
     assert_listed(client_for, "/api/v1/inbox", marker, sees=["grid"], hidden=["grid2", "volunteer", "secretary2"], api=True)
-    assert_listed(client_for, "/api/v1/work-orders?limit=1000", marker, sees=["secretary", "street", "commander"],
+    assert_listed(client_for, "/api/v1/work-orders?limit=500", marker, sees=["secretary", "street", "commander"],
                   hidden=["secretary2", "district2", "grid2"], api=True)
 
 
