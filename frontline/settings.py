@@ -232,6 +232,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 FRONTLINE_REVEAL_ROLES = envlist("FRONTLINE_REVEAL_ROLES", ["commander", "street_officer", "community_secretary", "grid_worker"],
                                  empty_means_none=True)
 FRONTLINE_PAGE_SIZE = envint("FRONTLINE_PAGE_SIZE", 50)
+# Searches of people by the last digits of an ID number or phone, per account and minute (an oracle otherwise).
+FRONTLINE_DIGIT_SEARCH_PER_MINUTE = envint("FRONTLINE_DIGIT_SEARCH_PER_MINUTE", 30)
 # API lists (frontline.core.pagination): the default and the largest page; a larger `limit` answers 422.
 FRONTLINE_API_PAGE_SIZE = envint("FRONTLINE_API_PAGE_SIZE", 100)
 FRONTLINE_API_MAX_LIMIT = envint("FRONTLINE_API_MAX_LIMIT", 500)

@@ -10,6 +10,7 @@ from ninja.security import HttpBearer, django_auth
 
 from . import plugins
 from .models import ApiToken
+from .ratelimit import RateLimited
 
 
 class TokenAuth(HttpBearer):
@@ -75,6 +76,13 @@ api = FrontlineAPI(title="Frontline API", version="1", urls_namespace="api-1", a
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
     return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc):
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

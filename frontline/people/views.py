@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from frontline.areas.selectors import area_breadcrumb, household_get_for
 from frontline.core.audit import audit_record
 from frontline.core.models import AuditAction
+from frontline.core.ratelimit import RateLimited
 from frontline.core.roles import can_reveal
 
 from .selectors import household_residents, person_get_for, person_profile, person_search
@@ -20,9 +21,15 @@ REVEALABLE = {"id_number", "phone", "doc_number", "birth_date"}
 @login_required
 def search(request):
     query = request.GET.get("q", "").strip()
-    results = list(person_search(actor=request.user, query=query)) if query else []
+    results, refusal, status = [], "", 200
+    try:
+        results = list(person_search(actor=request.user, query=query)) if query else []
+    except RateLimited as e:  # digits, too often
+        refusal, status = str(e), 429
+    except PermissionDenied as e:  # digits, by a role that may not reveal
+        refusal, status = str(e), 403
     template = "people/partials/search_results.html" if request.htmx else "people/search.html"
-    return render(request, template, {"query": query, "results": results})
+    return render(request, template, {"query": query, "results": results, "refusal": refusal}, status=status)
 
 
 @login_required
