@@ -8,15 +8,25 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import plugins
 from .audit import SECRET_FIELDS
 
 EMPTY = "—"
 # What some notes say, as words (the note holds a code for them).
 NOTE_LABELS = {"admin": _("in the administration site")}
+# Names for fields whose models give them none (Django's default is the field's name with spaces), by that name.
+FIELD_LABELS = {
+    "id": _("number"), "user": _("user account"), "prefix": _("beginning"), "created at": _("created at"),
+    "created by": _("created by"), "revoked": _("revoked"), "last used at": _("last used at"),
+    "subject type": _("subject type"), "subject id": _("subject number"), "escalation level": _("escalation level"),
+    "next escalation at": _("next escalation at"), "actor": _("actor"), "uploaded by": _("uploaded by"),
+}
+MODEL_LABELS = {"user": _("user account")}  # models whose Meta gives no name, by Django's default one
 _GENERIC_REPR = re.compile(r"^\w+ object \((\d+)\)$")  # what Django calls an object without a __str__
 
 
@@ -30,6 +40,7 @@ class Change:
 @dataclass
 class Row:
     entry: models.Model
+    type_label: str
     object_label: str
     changes: list[Change]
     note: str
@@ -55,6 +66,13 @@ def _time(value: str) -> str | None:
     return formats.date_format(parsed, "Y-m-d H:i:s")
 
 
+def _label(field, key: str) -> str:
+    if field is None:
+        return key
+    name = str(field.verbose_name)
+    return str(FIELD_LABELS.get(name, name)) if name == field.name.replace("_", " ") else name
+
+
 def _value(field, value, related: dict) -> str:
     if value is None or value == "" or value == []:
         return EMPTY
@@ -62,7 +80,12 @@ def _value(field, value, related: dict) -> str:
         return str(_("yes") if value else _("no"))
     if field is not None and field.many_to_one and field.related_model is not None:
         obj = related.get((field.related_model, value))
-        return str(obj) if obj is not None else f"#{value}"
+        if obj is None:
+            return f"#{value}"
+        return str(obj.name if isinstance(obj, ContentType) else obj)  # a content type by its model's name
+    if field is not None and field.name == "kind" and field.model._meta.label == "core.WorkOrder":
+        spec = plugins.work_order_kinds.get(value)  # kinds are registered by the apps, not choices
+        return str(spec.label) if spec else str(value)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, str) and (shown := _time(value)):
@@ -97,13 +120,17 @@ def audit_rows(entries) -> list[Row]:
             if key in SECRET_FIELDS:
                 continue
             field = fields.get(key)
+            if field is not None and field.primary_key:
+                continue  # the object's number is in its own column
             before, after = (list(pair) + [None, None])[:2] if isinstance(pair, (list, tuple)) else (None, pair)
-            changes.append(Change(str(field.verbose_name) if field is not None else key,
-                                  _value(field, before, related), _value(field, after, related)))
+            if entry.action == "create" and before is None and after in (None, "", []):
+                continue  # nothing to say about an empty field of a new object
+            changes.append(Change(_label(field, key), _value(field, before, related), _value(field, after, related)))
         object_label = entry.object_repr
         if model is not None and (generic := _GENERIC_REPR.match(object_label or "")):
-            object_label = f"{model._meta.verbose_name} #{generic.group(1)}"
+            object_label = f"{MODEL_LABELS.get(str(model._meta.verbose_name), model._meta.verbose_name)} #{generic.group(1)}"
         note_field = fields.get(entry.note) if entry.action == "reveal" else None
         note = str(note_field.verbose_name) if note_field is not None else str(NOTE_LABELS.get(entry.note, entry.note))
-        rows.append(Row(entry, object_label, changes, note))
+        type_label = str(model._meta.verbose_name) if model is not None else ""
+        rows.append(Row(entry, str(MODEL_LABELS.get(type_label, type_label)), object_label, changes, note))
     return rows

@@ -30,6 +30,9 @@ def test_changes_read_in_chinese_with_labels_local_times_and_names(city, client_
     assert "办理人</span>: — → grid" in page  # the assignee by name, not by number
     assert "2022-04-01 09:30:00" in page and "+00:00" not in page and "01:30" not in page
     assert "<code>" not in page and "assignee_id" not in page and "due_at" not in page
+    created = _page(client_for, f"object_type=workorder&object_id={order.pk}&action=create")
+    assert "类型</span>: 复访" in created and "创建人</span>: secretary" in created  # a new object: its values only
+    assert "revisit" not in created and "→" not in created and ">编号</span>" not in created
 
 
 def test_an_api_token_reads_as_what_it_is_without_its_hash(city, client_for):
@@ -42,6 +45,7 @@ def test_an_api_token_reads_as_what_it_is_without_its_hash(city, client_for):
     assert f"接口令牌 #{token_row.pk} 扫码枪 ({token_row.prefix}…)" in page
     assert "接口令牌 #3 接口令牌 #3" in page and "ApiToken object" not in page
     assert token_row.digest not in page and token not in page
+    assert "账号</span>: commander" in page and "开头</span>" in page
 
 
 def test_a_reveal_names_the_field_in_chinese(city, client_for):
