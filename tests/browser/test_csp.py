@@ -58,7 +58,7 @@ def test_the_main_pages_satisfy_the_content_security_policy(live_city, live_serv
     for path in ["/", f"/areas/{city.pk}/", f"/areas/{grid.pk}/", f"/buildings/{household.building_id}/",
                  f"/households/{household.pk}/", f"/people/{person.pk}/", "/people/search/", "/inbox/", "/work-orders/",
                  "/audit/", "/tokens/", "/campaigns/", f"/campaigns/{campaign.pk}/", "/messages/", "/messages/new/",
-                 f"/areas/{grid.pk}/chain/", f"/areas/{grid.pk}/imports/new/", "/no-such-page/", "/api/v1/docs"]:
+                 f"/areas/{grid.pk}/chain/", f"/areas/{grid.pk}/imports/new/", "/no-such-page/", "/password/", "/api/v1/docs"]:
         _visit(page, f"{base}{path}", problems)
     # An htmx request swapping results in (htmx must not inject its inline indicator style).
     page.goto(f"{base}/people/search/")
