@@ -12,15 +12,22 @@ def api_client(username: str) -> Client:
 
 
 def assert_access(client_for, url: str, *, sees: list[str], hidden: list[str], method: str = "get",
-                  api: bool = False) -> None:
-    for username, expected in [(u, 200) for u in sees] + [(u, 404) for u in hidden]:
+                  api: bool = False, refused: list[str] = ()) -> None:
+    """`sees` get 200, `hidden` 404 (the object is not theirs), `refused` 403 (the policy gives their role
+    nothing of the kind)."""
+    for username, expected in [(u, 200) for u in sees] + [(u, 404) for u in hidden] + [(u, 403) for u in refused]:
         client = api_client(username) if api else client_for(username)
         response = getattr(client, method)(url)
         assert response.status_code == expected, f"{username} {method.upper()} {url}: {response.status_code}, expected {expected}"
 
 
-def assert_listed(client_for, url: str, marker: str, *, sees: list[str], hidden: list[str], api: bool = False) -> None:
-    """A list or search shows `marker` (a link or an id) to those who see it and not to the others."""
+def assert_listed(client_for, url: str, marker: str, *, sees: list[str], hidden: list[str], api: bool = False,
+                  refused: list[str] = ()) -> None:
+    """A list or search shows `marker` (a link or an id) to those who see it and not to the others; the
+    `refused` get 403 (their role has no use for it)."""
+    for username in refused:
+        client = api_client(username) if api else client_for(username)
+        assert client.get(url).status_code == 403, f"{username} GET {url}: expected 403"
     for username in sees + hidden:
         client = api_client(username) if api else client_for(username)
         response = client.get(url)

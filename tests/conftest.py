@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 
 from frontline.areas.models import Area, AreaLevel
-from frontline.core.models import User
-from frontline.demo.accounts import DEMO_PASSWORD, demo_accounts_create
+from frontline.core.models import Assignment, User
+from frontline.demo.accounts import DEMO_PASSWORD, DEMO_SINCE, demo_accounts_create
 from frontline.demo.generator import generate_city
 
 TEST_RESIDENTS = 1500
@@ -33,6 +33,7 @@ def build_test_city():
         user = User.objects.create(username=username, role=role, area=area)
         user.set_password(DEMO_PASSWORD)
         user.save()
+        Assignment.objects.create(user=user, role=role, area=area, valid_from=DEMO_SINCE)
 
 
 @pytest.fixture(scope="session")

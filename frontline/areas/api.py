@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from frontline.core import plugins
+from frontline.core import plugins, policy
 from frontline.core.scoping import get_for
 
 from .figures import FLOW, STOCK, Period, figure_list, figure_series, figure_table, site_figures
@@ -56,6 +56,7 @@ class HouseholdOut(HouseholdRef):
 
 @router.get("/areas", response=list[AreaOut])
 @paginate
+@policy.api_requires(policy.VIEW)
 def area_list(request, parent: int | None = None, level: str | None = None):
     areas = areas_with_parent_id(Area.objects.visible_to(request.auth)).order_by("path")
     if parent is not None:
@@ -67,6 +68,7 @@ def area_list(request, parent: int | None = None, level: str | None = None):
 
 
 @router.get("/areas/{area_id}", response=AreaDetailOut)
+@policy.api_requires(policy.VIEW)
 def area_detail(request, area_id: int):
     area = get_for(areas_with_parent_id(Area.objects.all()), request.auth, area_id)
     area.counts = figure_table(actor=request.auth, area=area, codes=[f.code for f in figure_list(STOCK)]).total
@@ -80,6 +82,7 @@ def _households(actor):
 
 @router.get("/households", response=list[HouseholdOut])
 @paginate
+@policy.api_requires(policy.VIEW_PEOPLE)
 def household_list(request, area: int | None = None):
     households = _households(request.auth).order_by("id")
     if area is not None:
@@ -139,12 +142,14 @@ def _period(start, end) -> Period | None:
 
 
 @router.get("/figures", response=list[FigureOut], tags=["figures"])
+@policy.api_requires(policy.VIEW)
 def figure_catalog(request):
     """Every registered figure: its code, label, unit, and whether it is a stock or a flow."""
     return figure_list()
 
 
 @router.get("/areas/{area_id}/figures", response=FigureTableOut, tags=["figures"])
+@policy.api_requires(policy.VIEW)
 def area_figures(request, area_id: int, codes: str = "", at: datetime.date | None = None,
                  start: datetime.date | None = None, end: datetime.date | None = None):
     """Figures for an area in the caller's scope and each child's: stocks as of `at` (default now), flows
@@ -158,6 +163,7 @@ def area_figures(request, area_id: int, codes: str = "", at: datetime.date | Non
 
 
 @router.get("/sites/{site_id}/figures", response=dict[str, int], tags=["figures"])
+@policy.api_requires(policy.VIEW)
 def site_figures_api(request, site_id: int, codes: str, at: datetime.date | None = None,
                      start: datetime.date | None = None, end: datetime.date | None = None):
     """Figures counted at one site in the caller's scope (those registered with a site)."""
@@ -170,6 +176,7 @@ def site_figures_api(request, site_id: int, codes: str, at: datetime.date | None
 
 
 @router.get("/areas/{area_id}/figures/{code}/series", response=list[SeriesPointOut], tags=["figures"])
+@policy.api_requires(policy.VIEW)
 def area_figure_series(request, area_id: int, code: str, start: datetime.date, end: datetime.date,
                        by: Literal["day", "hour"] = "day"):
     """A flow figure under an area, by day or hour over a period."""

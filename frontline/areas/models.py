@@ -92,6 +92,7 @@ class Household(models.Model):
     room = models.CharField(_("room"), max_length=10)
 
     objects = ScopedQuerySet.as_manager()
+    access_action = "view_people"  # who lives where: frontline.core.policy
     scope_area_field = "building__area"
 
     class Meta:

@@ -2,13 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from frontline.core import plugins
+from frontline.core import plugins, policy
 
 from . import figures
 from .api import router
 from .models import Household
 
-plugins.navigation.register(plugins.NavEntry("areas", _("Areas"), "area_root", order=20))
+plugins.navigation.register(plugins.NavEntry("areas", _("Areas"), "area_root", order=20,
+                                             allowed=lambda user: policy.allows(user, policy.VIEW)))
 plugins.api_routers.register(plugins.ApiRouter("areas", router))
 
 figures.register(figures.Figure(

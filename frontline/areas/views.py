@@ -1,22 +1,20 @@
 """The area browser: drill down from the user's scope to a building's households."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from frontline.core import policy
+
 from .figures import STOCK, figure_list, figure_table
-from .models import Area
 from .selectors import area_breadcrumb, area_get_for, building_get_for, building_households
 
 
-@login_required
+@policy.requires(policy.VIEW)
 def area_root(request):
-    if request.user.area_id:
-        return redirect("area_detail", pk=request.user.area_id)
-    root = Area.objects.get_first_root_node()
-    return redirect("area_detail", pk=root.pk) if root else render(request, "areas/empty.html")
+    area = policy.home_area(request.user)
+    return redirect("area_detail", pk=area.pk) if area else render(request, "areas/empty.html")
 
 
-@login_required
+@policy.requires(policy.VIEW)
 def area_detail(request, pk):
     """The area's registered stock figures, each child's, and what the apps add (panels)."""
     area = area_get_for(request.user, pk)
@@ -27,7 +25,7 @@ def area_detail(request, pk):
     })
 
 
-@login_required
+@policy.requires(policy.VIEW_PEOPLE)
 def building_detail(request, pk):
     building = building_get_for(request.user, pk)
     return render(request, "areas/building_detail.html", {

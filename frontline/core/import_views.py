@@ -5,13 +5,12 @@ parses a file: the check and the import are tasks (`tasks.py`), run by Celery or
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import imports, plugins
+from . import imports, plugins, policy
 from .models import ImportRecord
 from .roles import can_manage_grid
 from .scoping import get_for
@@ -37,7 +36,7 @@ def _breadcrumb(user, area) -> list:
     return [(a, a.pk in visible) for a in chain]
 
 
-@login_required
+@policy.requires(policy.IMPORT)
 def import_new(request, pk):
     area = get_for(apps.get_model("areas", "Area"), request.user, pk)
     _allowed(request)
@@ -64,7 +63,7 @@ def import_new(request, pk):
         status=400 if error else 200)
 
 
-@login_required
+@policy.requires(policy.IMPORT)
 def import_detail(request, pk):
     record = _record_for(request, pk)
     importer = plugins.importers.get(record.kind)
@@ -79,7 +78,7 @@ def import_detail(request, pk):
         "heartbeat": imports.import_heartbeat(record), "breadcrumb": _breadcrumb(request.user, record.area)})
 
 
-@login_required
+@policy.requires(policy.IMPORT)
 @require_POST
 def import_remap(request, pk):
     """Check again with the columns as mapped on the page."""
@@ -91,7 +90,7 @@ def import_remap(request, pk):
     return redirect("import_detail", pk=record.pk)
 
 
-@login_required
+@policy.requires(policy.IMPORT)
 @require_POST
 def import_apply(request, pk):
     record = _record_for(request, pk)
@@ -102,7 +101,7 @@ def import_apply(request, pk):
     return redirect("import_detail", pk=record.pk)
 
 
-@login_required
+@policy.requires(policy.IMPORT)
 @require_POST
 def import_restart_view(request, pk):
     """Start a stale check or import again (its process was killed; an import left nothing written)."""

@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import plugins
+from . import plugins, policy
 from .audit import audit_record, audit_update, snapshot
 from .bulk import read_ahead
 from .models import AuditAction, ImportRecord
@@ -208,6 +208,7 @@ def import_check(*, importer: Importer, actor, area, path: Path, filename: str, 
                  progress: Callable[[int], None] | None = None) -> tuple[CheckResult, Table, dict[str, int]]:
     """The dry run: every problem of the file by row and column, what the import would create, the
     columns it ignores; nothing written."""
+    policy.require(actor, policy.IMPORT, area)
     table, mapping, result = _start(importer, path, filename, mapping)
     if result.error_count:
         return result, table, mapping
@@ -231,6 +232,7 @@ def import_apply(*, importer: Importer, actor, area, path: Path, filename: str, 
                  ) -> tuple[dict, CheckResult]:
     """Check again and write, chunk by chunk, in one transaction: the whole file or nothing. One audit
     entry names the file, the actor and the counts (on the import record, or the area without one)."""
+    policy.require(actor, policy.IMPORT, area)  # the page, the task and `frontline import --user` alike
     table, mapping, result = _start(importer, path, filename, mapping)
     if result.error_count:
         raise ImportProblems(result)
@@ -265,6 +267,7 @@ def import_apply(*, importer: Importer, actor, area, path: Path, filename: str, 
 def import_upload(*, actor, kind: str, area, upload) -> tuple[ImportRecord, ImportRecord | None]:
     """Keep an uploaded file for checking; returns the new record and an earlier import of the same file
     into the same area, if any. Refuses unknown kinds, missing, oversized and foreign files with a message."""
+    policy.require(actor, policy.IMPORT, area)
     importer_for(kind)
     if upload is None:
         raise ValidationError(_("Choose a file."))

@@ -33,6 +33,45 @@ class User(AbstractUser):
         return self.get_role_display() if self.role else (_("Administrator") if self.is_superuser else "")
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def current(self, today=None):
+        """Assignments in force on `today` (the local date when None)."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return self.filter(models.Q(valid_from__lte=today),
+                           models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=today))
+
+
+class Assignment(models.Model):
+    """What an account may do where, and for how long: a role at a place (an area today; an enterprise
+    or an explicit grant when their apps arrive). The access policy (`frontline.core.policy`) reads only
+    assignments in force: when a cadre's deployment or an inspector's plan ends, so does the access."""
+
+    user = models.ForeignKey(User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="assignments")
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty: until ended."))
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(valid_until__isnull=True)
+                                   | models.Q(valid_until__gte=models.F("valid_from")), name="assignment_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["user", "valid_until"])]
+
+    def __str__(self):
+        return f"{self.get_role_display()} · {self.area or ''}"
+
+
 class ApiToken(models.Model):
     """A machine client's token; only its SHA-256 is stored, the token is shown once."""
 
@@ -104,6 +143,7 @@ class AuditLog(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
 
     objects = AuditQuerySet.as_manager()
+    access_action = "read_audit"  # frontline.core.policy
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -179,6 +219,7 @@ class WorkOrder(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area"
+    access_action = "view_work"  # frontline.core.policy
 
     class Meta:
         verbose_name = _("work order")
@@ -196,12 +237,28 @@ class WorkOrder(models.Model):
     def __str__(self):
         return self.title
 
+    @classmethod
+    def scope_own_work(cls, actor, assignment) -> models.Q:
+        """A volunteer's own orders: given to them, or to their role at the place of their assignment."""
+        return models.Q(assignee=actor) | models.Q(assignee__isnull=True, assignee_role=assignment.role,
+                                                   area=assignment.area_id)
+
     @property
     def kind_label(self) -> str:
         from .plugins import work_order_kinds
 
         spec = work_order_kinds.get(self.kind)
         return spec.label if spec else self.kind
+
+    @property
+    def kind_page(self) -> str | None:
+        """The kind's own page for this order, where it is done or refused (`WorkOrderKindSpec.page`)."""
+        from django.urls import reverse
+
+        from .plugins import work_order_kinds
+
+        spec = work_order_kinds.get(self.kind)
+        return reverse(spec.page, args=[self.pk]) if spec and spec.page else None
 
     @property
     def subject_label(self) -> str | None:
@@ -275,6 +332,7 @@ class ImportRecord(models.Model):
     purged_at = models.DateTimeField(null=True, blank=True)  # the file was deleted; the record stays
 
     objects = ScopedQuerySet.as_manager()
+    access_action = "import"  # frontline.core.policy
     scope_area_field = "area"
 
     class Meta:
@@ -300,3 +358,72 @@ class ImportRecord(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class ExportRequest(models.Model):
+    """An export with full identifiers, asked for with a reason and waiting for another user who may approve
+    for its area (`roles.can_approve_export`): requested → approved (or refused) → one download by the
+    requester within a day (`services.EXPORT_VALID_FOR`), or expired. Every step is audited; the file says
+    who asked and who approved. Apps say what each `kind` exports (`plugins.export_kinds`)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for approval")
+        APPROVED = "approved", _("Approved: ready to download")
+        REFUSED = "refused", _("Not approved")
+        DOWNLOADED = "downloaded", _("Downloaded")
+        EXPIRED = "expired", _("Expired")
+
+    kind = models.CharField(_("kind"), max_length=32)
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT,
+                             related_name="export_requests")
+    params = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(_("reason"))
+    requester = models.ForeignKey(User, verbose_name=_("requested by"), on_delete=models.PROTECT,
+                                  related_name="export_requests")
+    requested_at = models.DateTimeField(_("requested at"), default=now_field)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    approver = models.ForeignKey(User, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=255, blank=True)
+    expires_at = models.DateTimeField(_("download until"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("downloaded at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "area"
+
+    class Meta:
+        verbose_name = _("export request")
+        verbose_name_plural = _("export requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(approver__isnull=True) | ~models.Q(approver=models.F("requester")),
+                                   name="export_request_not_decided_by_requester"),
+            models.CheckConstraint(condition=models.Q(status="requested")
+                                   | models.Q(approver__isnull=False, decided_at__isnull=False),
+                                   name="export_request_decision_has_approver"),
+            models.CheckConstraint(condition=~models.Q(status__in=["approved", "downloaded", "expired"])
+                                   | models.Q(expires_at__isnull=False), name="export_request_approval_expires"),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="export_request_has_reason"),
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"]), models.Index(fields=["requester", "requested_at"])]
+
+    def __str__(self):
+        return f"{self.kind_label} · {self.area}"
+
+    @property
+    def kind_label(self):
+        from .plugins import export_kinds
+
+        spec = export_kinds.get(self.kind)
+        return spec.label if spec else self.kind
+
+    def expired_at(self, now) -> bool:
+        """Approved, but its day is over (the status says so once `export_requests_expire` has run)."""
+        return self.status == self.Status.EXPIRED or (self.status == self.Status.APPROVED and self.expires_at <= now)
+
+    def clean(self):
+        from .plugins import export_kinds
+
+        if self.kind not in export_kinds:
+            raise ValidationError({"kind": _("%(kind)s is not a kind of export.") % {"kind": self.kind}})

@@ -5,8 +5,8 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from . import plugins
-from .roles import DESK_ROLES, can_read_audit
+from . import plugins, policy
+from .roles import can_approve_any_export, can_read_audit
 from .work_order_api import router as work_order_router
 
 plugins.work_order_kinds.register(plugins.WorkOrderKindSpec("general", _("General task"), app="core"))
@@ -14,9 +14,12 @@ plugins.scheduled_tasks.register(plugins.ScheduledTask(
     "escalate-overdue-work-orders", "frontline.core.tasks.escalate_overdue_work_orders", datetime.timedelta(minutes=10)))
 plugins.scheduled_tasks.register(plugins.ScheduledTask(
     "purge-import-files", "frontline.core.tasks.purge_import_files", datetime.timedelta(hours=1)))
-plugins.navigation.register(plugins.NavEntry("inbox", _("Inbox"), "inbox", order=10))
+plugins.navigation.register(plugins.NavEntry("inbox", _("Inbox"), "inbox", order=10,
+                                             allowed=lambda user: policy.allows(user, policy.VIEW_WORK)))
 plugins.navigation.register(plugins.NavEntry(
     "work_orders", _("Work orders"), "work_order_list", order=50,
-    allowed=lambda user: user.is_superuser or user.role in DESK_ROLES))
+    allowed=lambda user: policy.allows(user, policy.MANAGE_WORK)))
 plugins.navigation.register(plugins.NavEntry("audit", _("Audit log"), "audit_list", order=90, allowed=can_read_audit))
+plugins.navigation.register(plugins.NavEntry("exports", _("Export approvals"), "export_request_list", order=85,
+                                             allowed=can_approve_any_export))
 plugins.api_routers.register(plugins.ApiRouter("work_orders", work_order_router))

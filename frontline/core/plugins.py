@@ -61,7 +61,9 @@ class Registry(Generic[T]):
 @dataclass(frozen=True)
 class WorkOrderKindSpec:
     """A kind of work order. `due` is the default deadline after creation; an overdue order escalates
-    one level up the area tree at a time, never above `escalate_until` (an area level)."""
+    one level up the area tree at a time, never above `escalate_until` (an area level). `page`, the URL
+    name of the kind's own page (taking the order's id), for work that is more than "done": there, and
+    only there, such an order is done or refused (the generic page links to it)."""
 
     code: str
     label: Any
@@ -69,6 +71,7 @@ class WorkOrderKindSpec:
     due: datetime.timedelta | None = None
     escalate_until: str = "city"
     order: int = 0
+    page: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,19 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ExportKind:
+    """An export that may be asked for with full identifiers (`core.ExportRequest.kind`): once another user
+    approved it, `download(request, export_request)` answers the requester with the file (through
+    `core.export`, which marks it with both names and audits it)."""
+
+    code: str
+    label: Any
+    download: Callable[[Any, Any], Any] = field(compare=False)
+
+
 work_order_kinds: Registry[WorkOrderKindSpec] = Registry("work-order kind")
+export_kinds: Registry[ExportKind] = Registry("export kind")
 scheduled_tasks: Registry[ScheduledTask] = Registry("scheduled task")
 navigation: Registry[NavEntry] = Registry("navigation entry")
 api_routers: Registry[ApiRouter] = Registry("API router")

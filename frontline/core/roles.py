@@ -1,6 +1,5 @@
-"""The roles of DESIGN.md, and what each may do beyond seeing its scope."""
+"""The roles of DESIGN.md. What each may do where is the access policy's (frontline.core.policy)."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,18 +16,43 @@ class Role(models.TextChoices):
     COURIER = "courier", _("Courier")
 
 
-def can_reveal(user) -> bool:
-    """May this user reveal a masked ID number or phone? (Each reveal is audited.)"""
-    return user.is_authenticated and (user.is_superuser or user.role in settings.FRONTLINE_REVEAL_ROLES)
+# Shorthands for pages and templates; the rules are the access policy's (frontline.core.policy).
+
+def can_reveal(user, obj=None) -> bool:
+    """May this user reveal a masked ID number or phone (of `obj`)? Each reveal is audited."""
+    from .policy import REVEAL, allows
+
+    return allows(user, REVEAL, obj)
 
 
 def can_read_audit(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role == Role.COMMANDER)
+    from .policy import READ_AUDIT, allows
+
+    return allows(user, READ_AUDIT)
 
 
-DESK_ROLES = {Role.COMMANDER, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY}
+def can_manage_grid(user, obj=None) -> bool:
+    """Assign grid roles and contact households, run campaigns and imports (within their scope)."""
+    from .policy import allows
+
+    return allows(user, "manage_grid", obj)
 
 
-def can_manage_grid(user) -> bool:
-    """Assign grid roles and contact households: the desk roles of the area (within their scope)."""
-    return user.is_authenticated and (user.is_superuser or user.role in DESK_ROLES)
+EXPORT_APPROVER_ROLES = {Role.COMMANDER, Role.STREET_OFFICER}
+
+
+def can_approve_export(user, area) -> bool:
+    """May this user approve an export of full identifiers for `area`? A street officer for the areas
+    strictly below their street, a commander for the areas strictly below theirs and, at their own area,
+    a second commander of it. Never the one who asked: the service refuses that, and a constraint."""
+    if (area is None or not getattr(user, "is_authenticated", False) or not user.is_active
+            or user.role not in EXPORT_APPROVER_ROLES or not user.area_id):
+        return False
+    if not area.path.startswith(user.area.path):
+        return False
+    return area.pk != user.area_id or user.role == Role.COMMANDER
+
+
+def can_approve_any_export(user) -> bool:
+    """Does this user approve exports somewhere (their navigation shows the requests waiting)?"""
+    return getattr(user, "is_authenticated", False) and user.role in EXPORT_APPROVER_ROLES and bool(user.area_id)

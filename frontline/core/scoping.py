@@ -1,15 +1,17 @@
-"""The one scoping mechanism: who may see which rows.
+"""The one scoping mechanism: which rows an actor may see or act on.
 
-Every scoped model's manager is built from `ScopedQuerySet`, so `Model.objects.visible_to(actor)`
-is the only way views, searches, exports, the API and reports fetch people and places. An actor
-holds one or more *scopes*; each scope knows how to turn itself into a filter for a model:
+Every scoped model's manager is built from `ScopedQuerySet`, so `Model.objects.restrict(actor, action)`
+(and `visible_to(actor)`, the model's own read action `access_action`, "view" unless it says otherwise)
+is the only way views, searches, exports, the API and reports fetch people and places. What an actor
+may do where is the access policy's (`frontline.core.policy`: role → action → scope kind, from the
+actor's assignments in force); each scope kind turns into a filter for a model:
 
-- `AreaScope`: the subtree of the actor's area (city → district → street → community → grid).
+- `AreaScope`: the subtree of an assignment's area (city → district → street → community → grid).
   A model says where its area is with `scope_area_field` (a lookup path to an `Area`), or
   answers itself with `scope_for_area(area) -> Q` when the path is not a single chain.
 
-Later kinds (an enterprise subtree, explicit grants for inspectors) are further `Scope`
-classes returned by `scopes_of`; no view changes when they arrive.
+Later kinds (an enterprise subtree, explicit grants for inspectors) are registered with the policy's
+`scope_kind`; no view changes when they arrive.
 """
 
 from dataclasses import dataclass
@@ -42,39 +44,16 @@ class AreaScope(Scope):
         return Q(**{f"{prefix}path__prefix": self.area.path})
 
 
-class _All:
-    """The scope of a superuser: everything."""
-
-
-ALL = _All()
-
-
-def scopes_of(actor) -> list[Scope] | _All:
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        return []
-    if actor.is_superuser:
-        return ALL
-    scopes: list[Scope] = []
-    if actor.area_id:
-        scopes.append(AreaScope(actor.area))
-    return scopes
-
-
-def scope_q(model, actor) -> Q:
-    scopes = scopes_of(actor)
-    if scopes is ALL:
-        return Q()
-    q = NOTHING
-    for scope in scopes:
-        part = scope.q_for(model)
-        if part is not None:
-            q |= part
-    return q
-
-
 class ScopedQuerySet(models.QuerySet):
+    def restrict(self, actor, action: str):
+        """The rows on which the actor may do `action` (frontline.core.policy)."""
+        from .policy import scope_q
+
+        return self.filter(scope_q(self.model, actor, action))
+
     def visible_to(self, actor):
-        return self.filter(scope_q(self.model, actor))
+        """The rows the actor may read: the model's own read action."""
+        return self.restrict(actor, getattr(self.model, "access_action", "view"))
 
 
 def get_for(queryset_or_model, actor, pk):

@@ -3,6 +3,7 @@
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from . import policy
 from .models import ACTIVE_STATUSES, WorkOrder
 from .scoping import get_for
 
@@ -15,9 +16,10 @@ def inbox(*, actor, now=None):
     """What is waiting for this person: assigned to them, to their role at their place, or escalated to
     their place. Overdue first, then by priority and deadline."""
     now = now or timezone.now()
-    mine = Q(assignee=actor) | Q(assignee__isnull=True, assignee_role=actor.role, area=actor.area_id)
-    if actor.area_id:
-        mine |= Q(escalated_to=actor.area_id)
+    mine = Q(assignee=actor)
+    for a in policy.assignments(actor):  # each role at each place the account holds now
+        if a.area_id:
+            mine |= Q(assignee__isnull=True, assignee_role=a.role, area=a.area_id) | Q(escalated_to=a.area_id)
     return (WorkOrder.objects.visible_to(actor).filter(mine, status__in=ACTIVE_STATUSES)
             .annotate(is_overdue=Case(When(due_at__lt=now, then=Value(1)), default=Value(0), output_field=IntegerField()))
             .select_related("area", "escalated_to").order_by("-is_overdue", "-priority", "due_at", "id"))

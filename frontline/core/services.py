@@ -11,10 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import plugins
+from . import plugins, policy
 from .audit import audit_bulk_create, audit_create, audit_record, audit_update, snapshot
 from .models import ACTIVE_STATUSES, ApiToken, AuditAction, Priority, WorkOrder, WorkOrderEvent, WorkOrderStatus
-from .roles import DESK_ROLES
 
 
 def _default_due(kind: str) -> datetime.datetime | None:
@@ -73,15 +72,17 @@ def work_orders_create_bulk(*, actor, kind: str, items: list[tuple[object, objec
 
 
 def can_act(user, order: WorkOrder) -> bool:
-    """The assignee, a holder of the assigned role at the order's area, the users it was escalated to,
-    or a desk role above: all of them only within their scope."""
-    if not WorkOrder.objects.visible_to(user).filter(pk=order.pk).exists():
-        return False
-    if user.is_superuser or user.role in DESK_ROLES:
+    """Whoever may manage work where the order is (a desk role above it); else the assignee, or a holder
+    of the assigned role at the order's area or where it was escalated to, through an assignment in force
+    that lets them act there (frontline.core.policy)."""
+    if policy.allows(user, policy.MANAGE_WORK, order):
         return True
+    if not policy.allows(user, policy.ACT, order):
+        return False
     if order.assignee_id is not None:
         return order.assignee_id == user.pk
-    return order.assignee_role == user.role and (order.area_id == user.area_id or order.escalated_to_id == user.area_id)
+    return any(a.role == order.assignee_role and a.area_id in (order.area_id, order.escalated_to_id)
+               for a in policy.assignments(user))
 
 
 def _transition(actor, order: WorkOrder, status: str, action: str, note: str = "", reason: str = "",
@@ -112,13 +113,23 @@ def work_order_accept(*, actor, order: WorkOrder) -> WorkOrder:
                        from_statuses=(WorkOrderStatus.OPEN,))
 
 
+def _done_on_its_page(order: WorkOrder, by_kind: bool) -> None:
+    """An order whose kind has a page of its own is done or refused there (its service passes `by_kind`):
+    "done" elsewhere would close it without the work, e.g. a transfer request without the move."""
+    spec = plugins.work_order_kinds.get(order.kind)
+    if spec and spec.page and not by_kind:
+        raise ValidationError(_("This work order is answered on its own page."))
+
+
 @transaction.atomic
-def work_order_complete(*, actor, order: WorkOrder, note: str = "") -> WorkOrder:
+def work_order_complete(*, actor, order: WorkOrder, note: str = "", by_kind: bool = False) -> WorkOrder:
+    _done_on_its_page(order, by_kind)
     return _transition(actor, order, WorkOrderStatus.DONE, WorkOrderEvent.Action.DONE, note=note)
 
 
 @transaction.atomic
-def work_order_cannot_do(*, actor, order: WorkOrder, reason: str) -> WorkOrder:
+def work_order_cannot_do(*, actor, order: WorkOrder, reason: str, by_kind: bool = False) -> WorkOrder:
+    _done_on_its_page(order, by_kind)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why this cannot be done.")})
     return _transition(actor, order, WorkOrderStatus.CANNOT_DO, WorkOrderEvent.Action.CANNOT_DO, reason=reason.strip())
@@ -126,7 +137,7 @@ def work_order_cannot_do(*, actor, order: WorkOrder, reason: str) -> WorkOrder:
 
 @transaction.atomic
 def work_order_comment(*, actor, order: WorkOrder, note: str) -> WorkOrderEvent:
-    if not WorkOrder.objects.visible_to(actor).filter(pk=order.pk).exists():
+    if not can_act(actor, order):  # seeing an order is not enough to write on it
         raise PermissionDenied
     if not note.strip():
         raise ValidationError({"note": _("The comment is empty.")})

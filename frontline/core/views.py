@@ -1,5 +1,6 @@
-"""The audit log browser and one's own API tokens."""
+"""The audit log browser, one's own API tokens, and the access policy as a page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,12 +10,13 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import policy
 from .models import ApiToken, AuditLog
 from .roles import can_read_audit
 from .services import api_token_issue, api_token_revoke
 
 
-@login_required
+@policy.requires(policy.READ_AUDIT)
 def audit_list(request):
     """Commanders browse the audit log by actor, object, person and date (within their scope)."""
     if not can_read_audit(request.user):
@@ -65,3 +67,10 @@ def token_revoke(request, pk):
     api_token_revoke(actor=request.user, token_row=token_row)
     messages.success(request, _("Token %(prefix)s… revoked: it no longer works.") % {"prefix": token_row.prefix})
     return redirect("token_list")
+
+
+@login_required
+def access_policy(request):
+    """The access policy as a city administrator or an auditor reads it, generated from the policy itself."""
+    return render(request, "core/access.html", {"rows": policy.table(), "active": "access",
+                                                "reveal_roles": settings.FRONTLINE_REVEAL_ROLES})

@@ -7,6 +7,7 @@ from typing import Literal
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from . import policy
 from .selectors import inbox, work_order_get_for, work_order_list
 from .services import can_act
 from .workorder_views import ACTIONS
@@ -71,6 +72,7 @@ def _detail(actor, order):
 
 @router.get("/inbox", response=list[WorkOrderOut])
 @paginate
+@policy.api_requires(policy.VIEW_WORK)
 def inbox_list(request):
     """The caller's inbox: assigned to them, to their role at their place, or escalated there; overdue first."""
     return inbox(actor=request.auth).select_related("subject_type")
@@ -78,17 +80,20 @@ def inbox_list(request):
 
 @router.get("/work-orders", response=list[WorkOrderOut])
 @paginate
+@policy.api_requires(policy.MANAGE_WORK)
 def work_order_list_api(request, status: str = "", kind: str = "", overdue: bool = False):
     """Every work order within the caller's scope, newest first."""
     return work_order_list(actor=request.auth, status=status, kind=kind, overdue=overdue).select_related("subject_type")
 
 
 @router.get("/work-orders/{order_id}", response=WorkOrderDetailOut)
+@policy.api_requires(policy.VIEW_WORK)
 def work_order_detail_api(request, order_id: int):
     return _detail(request.auth, work_order_get_for(request.auth, order_id))
 
 
 @router.post("/work-orders/{order_id}/{action}", response=WorkOrderDetailOut)
+@policy.api_requires(policy.VIEW_WORK)
 def work_order_act_api(request, order_id: int, action: Literal["accept", "done", "cannot_do", "comment"], data: ActionIn):
     """Act on an order as on the phone page. 403 when the caller may not act on it; 422 with the reason
     when the action does not apply (already done, no reason given)."""

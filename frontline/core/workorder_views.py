@@ -1,13 +1,13 @@
 """Pages of the work-order engine: the phone inbox, one order with its history, an area's list."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import policy
 from .models import WorkOrderStatus
 from .plugins import work_order_kind_choices
 from .selectors import inbox, work_order_get_for, work_order_list
@@ -20,13 +20,13 @@ from .services import (
 )
 
 
-@login_required
+@policy.requires(policy.VIEW_WORK)
 def inbox_view(request):
     orders = list(inbox(actor=request.user)[:200])
     return render(request, "core/inbox.html", {"orders": orders, "active": "inbox"})
 
 
-@login_required
+@policy.requires(policy.VIEW_WORK)
 def work_order_detail(request, pk):
     order = work_order_get_for(request.user, pk)
     return render(request, "core/work_order.html", {
@@ -41,7 +41,7 @@ ACTIONS = {
 }
 
 
-@login_required
+@policy.requires(policy.VIEW_WORK)
 @require_POST
 def work_order_act(request, pk, action):
     order = work_order_get_for(request.user, pk)
@@ -56,7 +56,7 @@ def work_order_act(request, pk, action):
     return redirect("work_order_detail", pk=order.pk)
 
 
-@login_required
+@policy.requires(policy.MANAGE_WORK)
 def work_order_list_view(request):
     f = request.GET
     orders = work_order_list(actor=request.user, status=f.get("status", ""), kind=f.get("kind", ""),

@@ -1,13 +1,16 @@
 """One demo account per role, each placed somewhere sensible in the generated city."""
 
+import datetime
+
 from django.db import transaction
 
 from frontline.areas.models import Area, AreaLevel
-from frontline.core.models import User
+from frontline.core.models import Assignment, User
 from frontline.core.roles import Role
 from frontline.people.models import PartyMember, Resident
 
 DEMO_PASSWORD = "frontline-2022"
+DEMO_SINCE = datetime.date(2022, 3, 1)
 
 
 def _first(level: str, under: Area, n: int = 0) -> Area:
@@ -52,6 +55,9 @@ def demo_accounts_create() -> list[tuple[User, str]]:
             "role": role, "area": area, "person": person, "is_staff": False, "is_superuser": False, "is_active": True})
         user.set_password(DEMO_PASSWORD)
         user.save()
+        # Access comes from assignments: one, in force since the outbreak began, as the account's only one.
+        Assignment.objects.filter(user=user).exclude(role=role, area=area).delete()
+        Assignment.objects.get_or_create(user=user, role=role, area=area, defaults={"valid_from": DEMO_SINCE})
         result.append((user, " / ".join([a.name for a in Area.objects.get_ancestors(area)[1:]] + [area.name])))
     admin, _ = User.objects.update_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
     admin.set_password(DEMO_PASSWORD)

@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 
 from frontline.areas.api import HouseholdRef
 from frontline.areas.selectors import household_get_for
+from frontline.core import policy
 from frontline.core.scoping import get_for
 from frontline.people.api import PersonOut
 
@@ -93,6 +94,7 @@ def _household_in(actor, campaign, household_id):
 
 @router.get("/campaigns", response=list[CampaignOut])
 @paginate
+@policy.api_requires(policy.VIEW)
 def campaign_list(request, running: bool = False):
     """Campaigns running in the caller's area (or above it); `running=true` for today's only."""
     if running:
@@ -101,6 +103,7 @@ def campaign_list(request, running: bool = False):
 
 
 @router.get("/campaigns/{campaign_id}", response=CampaignDetailOut)
+@policy.api_requires(policy.VIEW)
 def campaign_detail(request, campaign_id: int, area: int | None = None):
     """A campaign with its form and its progress in `area` (default: the caller's own area)."""
     campaign = _campaign(request.auth, campaign_id)
@@ -111,6 +114,7 @@ def campaign_detail(request, campaign_id: int, area: int | None = None):
 
 @router.get("/campaigns/{campaign_id}/to-visit", response=list[HouseholdRef])
 @paginate
+@policy.api_requires("record_visit")
 def campaign_to_visit(request, campaign_id: int, area: int | None = None):
     """The households in `area` (default: the caller's) not visited yet in this campaign, building by building."""
     campaign = _campaign(request.auth, campaign_id)
@@ -119,6 +123,7 @@ def campaign_to_visit(request, campaign_id: int, area: int | None = None):
 
 
 @router.get("/campaigns/{campaign_id}/households/{household_id}/visit", response=VisitFormOut)
+@policy.api_requires("record_visit")
 def visit_form(request, campaign_id: int, household_id: int):
     """What a visit asks: the campaign's questions and the current residents, with what is known of each
     (answers carried from their last screening, their special needs). Identifiers are masked."""
@@ -130,6 +135,7 @@ def visit_form(request, campaign_id: int, household_id: int):
 
 
 @router.post("/campaigns/{campaign_id}/households/{household_id}/visits", response={201: VisitOut})
+@policy.api_requires("record_visit")
 def visit_record(request, campaign_id: int, household_id: int, data: VisitIn):
     """Record a visit: `answers` by person id and question key, as the phone page takes them. Nothing is
     written unless every answer is right (422 lists each problem); "nobody_home" puts a revisit in the

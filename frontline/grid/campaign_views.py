@@ -1,7 +1,6 @@
 """Door to door: campaigns, their progress, the households still to visit, and the visit form on a phone."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from frontline.areas.models import Area
 from frontline.areas.selectors import area_breadcrumb, area_get_for, household_get_for
+from frontline.core import policy
 from frontline.core.roles import Role, can_manage_grid
 from frontline.core.scoping import get_for
 from frontline.core.services import work_orders_create_bulk
@@ -37,14 +37,14 @@ def _area_for(request, campaign) -> Area:
     return campaign_area(actor=request.user, campaign=campaign, area_id=request.GET.get("area"))
 
 
-@login_required
+@policy.requires(policy.VIEW)
 def campaign_list(request):
     campaigns = ScreeningCampaign.objects.visible_to(request.user).prefetch_related("areas").order_by("-starts_on", "-id")
     return render(request, "grid/campaign_list.html", {"campaigns": campaigns, "can_manage": can_manage_grid(request.user),
                                                        "today": timezone.localdate(), "active": "campaigns"})
 
 
-@login_required
+@policy.requires("manage_grid")
 def campaign_create(request):
     if not can_manage_grid(request.user):
         raise PermissionDenied
@@ -61,7 +61,7 @@ def campaign_create(request):
     return render(request, "grid/campaign_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@login_required
+@policy.requires(policy.VIEW)
 def campaign_detail(request, pk):
     campaign = _campaign_for(request, pk)
     area = _area_for(request, campaign)
@@ -75,7 +75,7 @@ def campaign_detail(request, pk):
         "breadcrumb": area_breadcrumb(actor=request.user, area=area), "can_manage": can_manage_grid(request.user)})
 
 
-@login_required
+@policy.requires("record_visit")
 def campaign_todo(request, pk):
     """The households still to visit, for a grid worker on a phone."""
     campaign = _campaign_for(request, pk)
@@ -85,7 +85,7 @@ def campaign_todo(request, pk):
                                                        "breadcrumb": area_breadcrumb(actor=request.user, area=area)})
 
 
-@login_required
+@policy.requires("manage_grid")
 @require_POST
 def campaign_revisit_orders(request, pk):
     """"Visit every household not yet visited": one revisit work order each, for the grid workers."""
@@ -104,7 +104,7 @@ def campaign_revisit_orders(request, pk):
     return redirect(f"{reverse('campaign_detail', args=[campaign.pk])}?area={area.pk}")
 
 
-@login_required
+@policy.requires("record_visit")
 def visit_form(request, pk, household_pk):
     campaign = _campaign_for(request, pk)
     household = household_get_for(request.user, household_pk)
@@ -139,7 +139,7 @@ def visit_form(request, pk, household_pk):
         status=400 if errors else 200)
 
 
-@login_required
+@policy.requires(policy.VIEW_PEOPLE)
 def special_needs(request, pk):
     area = area_get_for(request.user, pk)
     needs = list(special_needs_priority(actor=request.user, area=area)[:1000])

@@ -1,12 +1,15 @@
 """The rosters of an area as Excel (or CSV, with ?format=csv): residents (with households, party membership,
-grid roles and contact members) — the same columns the roster import reads."""
+grid roles and contact members) — the same columns the roster import reads. Masked, directly; with full
+identifiers only through an approved export request (`core.export_requests`, kind "roster")."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from frontline.areas.selectors import area_get_for
+from frontline.core import policy
 from frontline.core.export import csv_export, xlsx_export
 from frontline.core.roles import can_reveal
 from frontline.core.validators import mask_id_number, mask_phone
@@ -47,13 +50,26 @@ def roster_rows(*, actor, area, full: bool):
                "、".join(roles.get(person.pk, [])), contact)
 
 
-@login_required
+@policy.requires(policy.EXPORT)
 def roster_export(request, pk):
     area = area_get_for(request.user, pk)
-    full = request.GET.get("full") == "1"
-    if full and not can_reveal(request.user):
-        raise PermissionDenied
-    export = csv_export if request.GET.get("format") == "csv" else xlsx_export
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    if request.GET.get("full") == "1":  # full identifiers: asked for, approved by another, downloaded once
+        if not can_reveal(request.user):
+            raise PermissionDenied
+        return redirect(f"{reverse('export_request_new', args=[area.pk, 'roster'])}?format={fmt}")
+    export = csv_export if fmt == "csv" else xlsx_export
     return export(actor=request.user, filename=f"roster-{area.code}", title=_("Roster of %(area)s") % {"area": area.name},
-                  headers=ROSTER_HEADERS, rows=roster_rows(actor=request.user, area=area, full=full),
-                  note=f"roster {area.code}", obj=area, full_identifiers=full)
+                  headers=ROSTER_HEADERS, rows=roster_rows(actor=request.user, area=area, full=False),
+                  note=f"roster {area.code}", obj=area)
+
+
+def roster_full_download(request, export_request):
+    """The roster with full identifiers for the requester of an approved export request (`plugins.ExportKind`):
+    still within the requester's scope, marked with both names, audited."""
+    area = export_request.area
+    export = csv_export if export_request.params.get("format") == "csv" else xlsx_export
+    return export(actor=request.user, filename=f"roster-{area.code}-full",
+                  title=_("Roster of %(area)s") % {"area": area.name}, headers=ROSTER_HEADERS,
+                  rows=roster_rows(actor=request.user, area=area, full=True), note=f"roster {area.code}", obj=area,
+                  full_identifiers=True, export_request=export_request)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from frontline.areas.models import Area, Building
+from frontline.core import policy
 
 from .models import GridMessage, GridRoleKind
 from .questions import STANDARD_QUESTIONS, parse_custom_questions, standard_question
@@ -56,7 +57,7 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        area = actor.area
+        area = policy.home_area(actor)
         choices = Area.objects.visible_to(actor).filter(depth__lte=(area.depth + 2) if area else 3).exclude(level="grid")
         self.fields["areas"].queryset = choices.order_by("path")
         self.fields["areas"].label_from_instance = lambda a: ("　" * (a.depth - 1)) + a.name
@@ -93,7 +94,7 @@ class GridMessageForm(forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        area = actor.area
+        area = policy.home_area(actor)
         self.fields["areas"].queryset = Area.objects.visible_to(actor).filter(
             depth__lte=(area.depth + 2) if area else 3).order_by("path")
         self.fields["areas"].label_from_instance = lambda a: ("　" * (a.depth - 1)) + a.name

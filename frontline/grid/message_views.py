@@ -1,7 +1,6 @@
 """Publicity through the grid: publish a message or guide to grids, grids mark it passed on, coverage by area."""
 
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from frontline.areas.models import Area
 from frontline.areas.selectors import area_get_for
+from frontline.core import policy
 from frontline.core.roles import can_manage_grid
 from frontline.core.scoping import get_for
 
@@ -23,13 +23,13 @@ def _message_for(request, pk) -> GridMessage:
     return get_for(GridMessage.objects.select_related("published_by"), request.user, pk)
 
 
-@login_required
+@policy.requires(policy.VIEW)
 def message_list(request):
     items = GridMessage.objects.visible_to(request.user).order_by("-published_at", "-id")[:100]
     return render(request, "grid/message_list.html", {"items": items, "can_manage": can_manage_grid(request.user)})
 
 
-@login_required
+@policy.requires("manage_grid")
 def message_new(request):
     if not can_manage_grid(request.user):
         raise PermissionDenied
@@ -46,14 +46,16 @@ def message_new(request):
     return render(request, "grid/message_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@login_required
+@policy.requires(policy.VIEW)
 def message_detail(request, pk):
     message = _message_for(request, pk)
-    area = area_get_for(request.user, request.GET["area"]) if request.GET.get("area") else request.user.area
+    area = area_get_for(request.user, request.GET["area"]) if request.GET.get("area") else policy.home_area(request.user)
+    if area is None:
+        raise Http404
     total, by_child = message_coverage(message=message, area=area)
     children = [] if area.level == "grid" else [
         (c, by_child[c.path]) for c in Area.objects.get_children(area).visible_to(request.user) if c.path in by_child]
-    my_grid = request.user.area if request.user.area and request.user.area.level == "grid" else None
+    my_grid = area if area.level == "grid" else None
     return render(request, "grid/message_detail.html", {
         "message": message, "area": area, "total": total, "children": children,
         "my_grid": my_grid if my_grid and message.grids.filter(pk=my_grid.pk).exists() else None,
@@ -61,7 +63,7 @@ def message_detail(request, pk):
         "attachments": message.attachments.all()})
 
 
-@login_required
+@policy.requires("deliver_message")
 @require_POST
 def message_deliver(request, pk):
     message = _message_for(request, pk)
@@ -75,7 +77,7 @@ def message_deliver(request, pk):
     return redirect("grid_message", pk=message.pk)
 
 
-@login_required
+@policy.requires(policy.VIEW)
 def message_attachment(request, pk, attachment_pk):
     """Attachments are served only to those who may see the message (never from a public media URL)."""
     message = _message_for(request, pk)

@@ -2,13 +2,17 @@
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from frontline.core.scoping import ScopedQuerySet
+from frontline.people.models import Relation
 
 # The grid's kinds of work order (registered with their deadlines and escalation in plugin.py).
 REVISIT = "revisit"
 SPECIAL_NEED_FOLLOWUP = "special_need_followup"
+TRANSFER_REQUEST = "transfer_request"
 
 
 class GridRoleKind(models.TextChoices):
@@ -32,6 +36,7 @@ class GridRole(models.Model):
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    access_action = "view_people"  # frontline.core.policy
     scope_area_field = "area"
 
     class Meta:
@@ -65,6 +70,7 @@ class ContactHousehold(models.Model):
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    access_action = "view_people"  # frontline.core.policy
     scope_area_field = "household__building__area"
 
     class Meta:
@@ -103,6 +109,7 @@ class SpecialNeed(models.Model):
                                      related_name="+")
 
     objects = ScopedQuerySet.as_manager()
+    access_action = "view_people"  # frontline.core.policy
 
     class Meta:
         verbose_name = _("special need")
@@ -171,6 +178,7 @@ class HouseholdVisit(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    access_action = "view_people"  # frontline.core.policy
     scope_area_field = "household__building__area"
 
     class Meta:
@@ -243,3 +251,54 @@ class MessageDelivery(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["message", "grid"], name="message_delivered_once_per_grid")]
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("transfer", "Waiting for the answer")
+    CONFIRMED = "confirmed", pgettext_lazy("transfer", "Confirmed: moved in")
+    REFUSED = "refused", pgettext_lazy("transfer", "Refused")
+
+
+class TransferRequest(models.Model):
+    """A grid asks to move in a person registered in another jurisdiction (a roster row named them): that
+    jurisdiction confirms (the person moves into the requested home) or refuses with a reason, through the
+    work order it is given (kind `transfer_request`, at the person's community, `work_order`). The asking
+    grid sees its own request (what it asked and the answer), never where the person lives now; the
+    answering side sees it through its work order."""
+
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="transfer_requests")
+    area = models.ForeignKey("areas.Area", verbose_name=_("asking grid"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey("areas.Household", verbose_name=_("requested home"), on_delete=models.PROTECT,
+                                  related_name="+")
+    relation = models.CharField(_("relation"), max_length=16, choices=Relation.choices, default=Relation.OTHER)
+    moved_in = models.DateField(_("moving in on"))
+    name_given = models.CharField(_("name in the file"), max_length=50)  # the asking grid's own data
+    status = models.CharField(_("status"), max_length=16, choices=TransferStatus.choices, default=TransferStatus.PENDING)
+    reason = models.TextField(_("reason"), blank=True)
+    work_order = models.OneToOneField("core.WorkOrder", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    requested_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    access_action = "import"  # the asking side: who may import there (frontline.core.policy)
+    scope_area_field = "area"
+
+    class Meta:
+        verbose_name = _("transfer request")
+        verbose_name_plural = _("transfer requests")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "area"], condition=Q(status="pending"),
+                                    name="transfer_request_one_pending_per_person_and_grid"),
+            models.CheckConstraint(condition=~Q(status="refused") | ~Q(reason=""), name="transfer_request_refusal_has_reason"),
+        ]
+
+    def __str__(self):  # no name: the log's object names are read on both sides
+        return _("Transfer request %(pk)s") % {"pk": self.pk}
+
+    def get_absolute_url(self):
+        """The answering side's page (through its work order)."""
+        return reverse("transfer_detail", args=[self.work_order_id])

@@ -9,13 +9,16 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from frontline.areas import figures
-from frontline.core import plugins
+from frontline.core import plugins, policy
+from frontline.core.roles import Role, can_reveal
 from frontline.people.models import Resident
 
 from .api import router
+from .exports import roster_full_download
 from .models import (
     REVISIT,
     SPECIAL_NEED_FOLLOWUP,
+    TRANSFER_REQUEST,
     ContactHousehold,
     HouseholdVisit,
     MessageDelivery,
@@ -26,15 +29,29 @@ from .models import (
 from .roster import RosterImporter
 from .selectors import campaign_progress, campaigns_active, household_campaigns
 
+MANAGE_GRID = policy.action("manage_grid", _("manage the grid: roles, contact households, campaigns, messages"), "grid", 65)
+RECORD_VISIT = policy.action("record_visit", _("record door-to-door visits"), "grid", 66)
+DELIVER_MESSAGE = policy.action("deliver_message", _("mark a message passed on in a grid"), "grid", 67)
+policy.grant(MANAGE_GRID, policy.AREA, *policy.DESK)
+policy.grant(RECORD_VISIT, policy.AREA, *policy.DESK, Role.GRID_WORKER, Role.CADRE)
+policy.grant(DELIVER_MESSAGE, policy.AREA, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER)
+
 plugins.work_order_kinds.register(plugins.WorkOrderKindSpec(
     REVISIT, _("Revisit a household"), app="grid", due=datetime.timedelta(days=1), escalate_until="street"))
 plugins.work_order_kinds.register(plugins.WorkOrderKindSpec(
     SPECIAL_NEED_FOLLOWUP, _("Special-need follow-up"), app="grid", due=datetime.timedelta(days=1),
     escalate_until="district"))
-plugins.navigation.register(plugins.NavEntry("campaigns", _("Door to door"), "campaign_list", order=30))
-plugins.navigation.register(plugins.NavEntry("messages", _("Publicity"), "grid_message_list", order=60))
+plugins.work_order_kinds.register(plugins.WorkOrderKindSpec(  # a roster row naming a person registered here
+    TRANSFER_REQUEST, _("Transfer request"), app="grid", due=datetime.timedelta(days=3), escalate_until="district",
+    page="transfer_detail"))
+plugins.navigation.register(plugins.NavEntry("campaigns", _("Door to door"), "campaign_list", order=30,
+                                             allowed=lambda user: policy.allows(user, RECORD_VISIT)
+                                             or policy.allows(user, MANAGE_GRID)))
+plugins.navigation.register(plugins.NavEntry("messages", _("Publicity"), "grid_message_list", order=60,
+                                             allowed=lambda user: policy.allows(user, policy.VIEW)))
 plugins.api_routers.register(plugins.ApiRouter("grid", router))
 plugins.importers.register(RosterImporter())
+plugins.export_kinds.register(plugins.ExportKind("roster", _("Roster with full identifiers"), roster_full_download))
 
 
 def _contacted(at):
@@ -80,5 +97,7 @@ def _household_campaigns(request, household):
 
 
 plugins.panels.register(plugins.Panel("grid_campaigns", "area", "grid/panels/area_campaigns.html", _area_campaigns))
+plugins.panels.register(plugins.Panel("grid_full_export", "area", "grid/panels/area_full_export.html",
+                                      lambda request, area: {} if can_reveal(request.user) else None, order=10))
 plugins.panels.register(plugins.Panel("grid_household_campaigns", "household", "grid/panels/household_campaigns.html",
                                       _household_campaigns))

@@ -46,6 +46,7 @@ from frontline.people.rules import (
 )
 
 from .models import GridRole
+from .transfers import Asked, transfer_requests_file
 
 SYNONYMS = {
     "grid_code": ["网格编码", "网格代码"],
@@ -333,6 +334,8 @@ class RosterImporter(Importer):
         "members_created": pgettext_lazy("import count", "party members added"),
         "members_updated": pgettext_lazy("import count", "party members updated"),
         "roles_created": pgettext_lazy("import count", "grid roles added"),
+        # The importer's own rows handed to the jurisdiction where their person is registered.
+        "transfers_requested": pgettext_lazy("import count", "sent to other jurisdictions"),
     }
 
     @property
@@ -346,12 +349,18 @@ class RosterImporter(Importer):
         return _review(run, chunk, result)
 
     def plan(self, run: ImportRun) -> list[str]:
-        """The buildings the import will create, with their units and households."""
+        """The buildings the import will create, with their units and households; the transfer requests it
+        will file (a count of the importer's own rows)."""
         checker = run.checker
-        return [_("Will create building %(name)s in %(grid)s: %(units)d units, %(rooms)d households.") % {
-                    "name": name, "grid": checker.grid_names[grid_id], "units": len({unit for unit, _room in rooms}),
-                    "rooms": len(rooms)}
-                for (grid_id, name), rooms in sorted(checker.new_buildings.items())]
+        notes = [_("Will create building %(name)s in %(grid)s: %(units)d units, %(rooms)d households.") % {
+                     "name": name, "grid": checker.grid_names[grid_id], "units": len({unit for unit, _room in rooms}),
+                     "rooms": len(rooms)}
+                 for (grid_id, name), rooms in sorted(checker.new_buildings.items())]
+        if run.state.get("elsewhere"):
+            notes.append(_("%(rows)d rows name people registered in another jurisdiction: nothing of them changes; "
+                           "the import asks that jurisdiction to move each of them here, and it confirms or refuses.")
+                         % {"rows": run.state["elsewhere"]})
+        return notes
 
     def write_chunk(self, run: ImportRun, chunk: list[RosterRow]) -> None:
         _write_chunk(run, chunk)
@@ -370,7 +379,8 @@ def _review(run: ImportRun, chunk: list[RosterRow], result: CheckResult) -> list
         return chunk
     known = select_by_keys(Person, ["id_number"], ((r.person.id_number,) for r in chunk if r.person.id_number),
                            ["id", "name", "phone"])
-    elsewhere = people_elsewhere(actor, [found[0] for found in known.values()]) if known else set()
+    homes = current_homes(found[0] for found in known.values()) if known else {}
+    elsewhere = people_elsewhere(actor, [found[0] for found in known.values()], homes) if known else set()
     if elsewhere:
         message, mask = _("Registered in another jurisdiction"), MASKED_FIELDS["id_number"]
         rows, answers = [], []
@@ -384,10 +394,10 @@ def _review(run: ImportRun, chunk: list[RosterRow], result: CheckResult) -> list
                 # whoever reads the importer's entries.
                 answers.append((Person(pk=pk), {"id_number": mask(r.person.id_number), "row": r.number}, Person(pk=pk)))
             rows.append(r)
-        audit_bulk(actor, AuditAction.REVEAL, answers, note="roster import: registered in another jurisdiction")
+        audit_bulk(actor, AuditAction.SEARCH, answers, note="roster import: registered in another jurisdiction")
         run.state["elsewhere"] = run.state.get("elsewhere", 0) + len(answers)
         chunk = rows
-    run.state["reviewed"] = (chunk, known, bool(elsewhere))
+    run.state["reviewed"] = (chunk, known, homes, bool(elsewhere))
     return chunk
 
 
@@ -435,9 +445,9 @@ def _write_chunk(run: ImportRun, chunk: list[RosterRow]) -> None:
     rules, as the services do."""
     actor, counts = run.actor, run.counts
     reviewed = run.state.pop("reviewed", None)
-    known = elsewhere = None
-    if reviewed is not None and reviewed[0] is chunk:  # `_review` looked the ID numbers up already
-        _chunk, known, elsewhere = reviewed
+    known = reviewed_homes = elsewhere = None
+    if reviewed is not None and reviewed[0] is chunk:  # `_review` looked the ID numbers and their homes up already
+        _chunk, known, reviewed_homes, elsewhere = reviewed
     chunk = _buildings(run, chunk)
 
     keys = {(r.building_id, r.unit, r.room) for r in chunk}
@@ -448,7 +458,11 @@ def _write_chunk(run: ImportRun, chunk: list[RosterRow]) -> None:
         household_id[key] = pk
     insert_rows(Household, ("id", "building_id", "unit", "room"), ((household_id[k], *k) for k in missing))
     counts["households_created"] += len(missing)
-    if elsewhere:  # their new home is written (the importer's own dwelling); nothing of the person
+    if elsewhere:  # the requested home is written (the importer's own dwelling), nothing of the person
+        asked = [Asked(r.elsewhere, household_id[r.building_id, r.unit, r.room], r.grid_id, r.relation, r.moved_in,
+                       r.person.name) for r in chunk if r.elsewhere is not None]
+        transfer_requests_file(actor=actor, asked=asked)
+        counts["transfers_requested"] += len(asked)
         chunk = [r for r in chunk if r.elsewhere is None]
     home_of = [household_id[r.building_id, r.unit, r.room] for r in chunk]
 
@@ -504,7 +518,11 @@ def _write_chunk(run: ImportRun, chunk: list[RosterRow]) -> None:
     counts["people_updated"] += _update_audited(actor, Person, person_changes)
 
     # Only people who were already known can have a home or a membership already.
-    homes = current_homes(pk for pk, old in zip(person_of, existed) if old)
+    if reviewed_homes is None:
+        homes = current_homes(pk for pk, old in zip(person_of, existed) if old)
+    else:  # those matched by ID number were looked up by `_review`; those matched by name, birth date and home not
+        looked = {found[0] for found in known.values()}
+        homes = {**reviewed_homes, **current_homes(pk for pk, old in zip(person_of, existed) if old and pk not in looked)}
     home_changes, arriving, left = {}, [], []
     for r, pk, household in zip(chunk, person_of, home_of):
         home = homes.get(pk)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from frontline.areas.models import Area, Building, Household
 from frontline.areas.selectors import area_get_for, count_by
+from frontline.core import policy
 from frontline.people.models import PartyMember, PartyOrg, Resident
 
 from .assignment import balanced_assignment
@@ -150,7 +151,7 @@ def campaign_area(*, actor, campaign: ScreeningCampaign, area_id=None) -> Area:
     else the campaign's first."""
     if area_id:
         return area_get_for(actor, area_id)
-    return actor.area or campaign.areas.order_by("path").first()
+    return policy.home_area(actor) or campaign.areas.order_by("path").first()
 
 
 def _covered_households(campaign: ScreeningCampaign, area: Area):

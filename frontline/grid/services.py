@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from frontline.areas.figures import figures_mark_dirty
 from frontline.areas.models import Area, Building, Household
+from frontline.core import policy
 from frontline.core.audit import audit_bulk_create, audit_create, audit_update, snapshot
 from frontline.core.models import ACTIVE_STATUSES, WorkOrder
 from frontline.core.roles import Role
@@ -43,6 +44,7 @@ def grid_role_assign(*, actor, kind: str, member: PartyMember, grid: Area, build
                      street_name: str = "", started_on: datetime.date | None = None) -> GridRole:
     """Make a party member a building head, street head or red grid member. A building's previous
     head steps down the day the new one starts."""
+    policy.require(actor, "manage_grid", grid)
     if grid.level != "grid":
         raise ValidationError({"area": _("Grid roles belong to a grid.")})
     if building is not None and building.area_id != grid.pk:
@@ -63,6 +65,7 @@ def grid_role_assign(*, actor, kind: str, member: PartyMember, grid: Area, build
 
 @transaction.atomic
 def grid_role_end(*, actor, role: GridRole, ended_on: datetime.date | None = None) -> GridRole:
+    policy.require(actor, "manage_grid", role.area)
     before = snapshot(role)
     role.ended_on = ended_on or timezone.localdate()
     role.full_clean()
@@ -79,6 +82,7 @@ def contact_households_assign(*, actor, grid: Area, pairs: list[tuple[int, int]]
     has no contact member, the member is a current member living or organized in the grid, and no
     member goes over the maximum. All pairs are written or none.
     """
+    policy.require(actor, "manage_grid", grid)
     household_ids = [h for h, _m in pairs]
     if len(set(household_ids)) != len(household_ids):
         raise ValidationError(_("A household appears twice in the assignment."))
@@ -113,6 +117,8 @@ def contact_households_assign(*, actor, grid: Area, pairs: list[tuple[int, int]]
 @transaction.atomic
 def screening_campaign_create(*, actor, name: str, areas: list[Area], starts_on: datetime.date, ends_on: datetime.date,
                               form: list[dict]) -> ScreeningCampaign:
+    for area in areas:
+        policy.require(actor, "manage_grid", area)
     if not areas:
         raise ValidationError({"areas": _("Choose at least one area.")})
     if not form:
@@ -133,6 +139,7 @@ def household_visit_record(*, actor, campaign: ScreeningCampaign, household: Hou
     """Record a door-to-door visit. Answers are checked against the campaign's form, per resident and
     question; nothing is written unless all are right. "Nobody home" puts a revisit in the grid's inbox;
     a completed visit closes it. Special needs found are kept up to date and get a follow-up."""
+    policy.require(actor, "record_visit", household)
     now = now or timezone.now()
     household = Household.objects.select_for_update(of=("self",)).select_related("building__area").get(pk=household.pk)
     if not campaign_covers(campaign, household):
@@ -207,6 +214,7 @@ def _special_needs_sync(*, actor, person, kinds: list[str], visit: HouseholdVisi
 @transaction.atomic
 def grid_message_publish(*, actor, kind: str, title: str, body: str, areas: list[Area], files=()) -> GridMessage:
     """Publish to every grid under the chosen areas that the publisher may reach."""
+    policy.require(actor, "manage_grid")
     grids = list(Area.objects.visible_to(actor).filter(level="grid").filter(
         Q(*[Q(path__prefix=a.path) for a in areas], _connector=Q.OR) if areas else Q(pk__in=[])))
     if not grids:
@@ -229,6 +237,7 @@ def grid_message_publish(*, actor, kind: str, title: str, body: str, areas: list
 @transaction.atomic
 def grid_message_deliver(*, actor, message: GridMessage, grid: Area, channel: str = "") -> MessageDelivery:
     """Mark a message passed on in one grid; marking it again changes nothing."""
+    policy.require(actor, "deliver_message", grid)
     if not message.grids.filter(pk=grid.pk).exists():
         raise ValidationError(_("%(message)s was not sent to %(grid)s.") % {"message": message, "grid": grid})
     delivery, created = MessageDelivery.objects.get_or_create(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaign_views, exports, message_views, views
+from . import campaign_views, exports, message_views, transfer_views, views
 
 urlpatterns = [
     path("areas/<int:pk>/chain/", views.chain, name="grid_chain"),
@@ -23,4 +23,7 @@ urlpatterns += [
     path("messages/<int:pk>/", message_views.message_detail, name="grid_message"),
     path("messages/<int:pk>/deliver/", message_views.message_deliver, name="grid_message_deliver"),
     path("messages/<int:pk>/files/<int:attachment_pk>/", message_views.message_attachment, name="grid_message_file"),
+    path("transfers/", transfer_views.transfer_list, name="transfer_list"),
+    path("transfers/<int:pk>/", transfer_views.transfer_detail, name="transfer_detail"),  # the work order's id
+    path("transfers/<int:pk>/<str:action>/", transfer_views.transfer_act, name="transfer_act"),
 ]

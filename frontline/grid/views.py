@@ -1,7 +1,6 @@
 """The grid chain page, grid roles, and the contact-household assignment a secretary accepts."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontline.areas.selectors import area_breadcrumb, area_get_for
+from frontline.core import policy
 from frontline.core.roles import can_manage_grid
 
 from .forms import GridRoleForm, ProposalForm
@@ -36,12 +36,12 @@ def _chain_page(request, grid, role_form=None, status=200):
     return render(request, "grid/chain.html", context, status=status)
 
 
-@login_required
+@policy.requires(policy.VIEW_PEOPLE)
 def chain(request, pk):
     return _chain_page(request, _grid_for(request, pk))
 
 
-@login_required
+@policy.requires("manage_grid")
 @require_POST
 def role_assign(request, pk):
     grid = _grid_for(request, pk, manage=True)
@@ -57,7 +57,7 @@ def role_assign(request, pk):
     return _chain_page(request, grid, role_form=form, status=400)
 
 
-@login_required
+@policy.requires("manage_grid")
 def contacts_propose(request, pk):
     grid = _grid_for(request, pk, manage=True)
     form = ProposalForm(request.GET or None)
@@ -67,7 +67,7 @@ def contacts_propose(request, pk):
         "grid": grid, "proposal": proposal, "form": form, "breadcrumb": area_breadcrumb(actor=request.user, area=grid)})
 
 
-@login_required
+@policy.requires("manage_grid")
 @require_POST
 def contacts_assign(request, pk):
     grid = _grid_for(request, pk, manage=True)

@@ -7,6 +7,7 @@ from ninja.pagination import paginate
 
 from frontline.areas.api import HouseholdOut
 from frontline.areas.selectors import household_get_for
+from frontline.core import policy
 from frontline.core.validators import age_on, mask_id_number, mask_phone
 
 from .selectors import household_residents, person_get_for, person_search
@@ -46,12 +47,14 @@ class ResidentOut(Schema):
 
 @router.get("/persons", response=list[PersonOut])
 @paginate
+@policy.api_requires(policy.SEARCH_PEOPLE)
 def person_list(request, q: str):
     """Search by name, pinyin (zsf, zhangsanfeng) or the last digits of an ID number or phone."""
     return person_search(actor=request.auth, query=q, limit=500)
 
 
 @router.get("/persons/{person_id}", response=PersonOut)
+@policy.api_requires(policy.VIEW_PEOPLE)
 def person_detail(request, person_id: int):
     return person_get_for(request.auth, person_id)
 
@@ -61,6 +64,7 @@ class HouseholdDetailOut(HouseholdOut):
 
 
 @router.get("/households/{household_id}", response=HouseholdDetailOut, tags=["areas"])
+@policy.api_requires(policy.VIEW_PEOPLE)
 def household_detail(request, household_id: int):
     household = household_get_for(request.auth, household_id)
     household.current_residents = list(household_residents(actor=request.auth, household=household))

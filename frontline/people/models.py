@@ -38,6 +38,7 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone], db_index=True)
 
     objects = ScopedQuerySet.as_manager()
+    access_action = "view_people"  # frontline.core.policy
 
     class Meta:
         verbose_name = _("person")
@@ -93,6 +94,7 @@ class Resident(models.Model):
     moved_out = models.DateField(_("moved out"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    access_action = "view_people"  # frontline.core.policy
     scope_area_field = "household__building__area"
 
     class Meta:
@@ -163,6 +165,7 @@ class PartyMember(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    access_action = "view_people"  # frontline.core.policy
 
     class Meta:
         verbose_name = _("party member")
@@ -197,6 +200,7 @@ class Cadre(models.Model):
     position = models.CharField(_("position"), max_length=100, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    access_action = "view_people"  # frontline.core.policy
     scope_area_field = "unit_area"
 
     class Meta:

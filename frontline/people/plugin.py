@@ -3,12 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from frontline.areas import figures
-from frontline.core import plugins
+from frontline.core import plugins, policy
 
 from .api import router
 from .models import PartyMember, Resident
 
-plugins.navigation.register(plugins.NavEntry("search", _("Search"), "person_search", order=40))
+plugins.navigation.register(plugins.NavEntry("search", _("Search"), "person_search", order=40,
+                                             allowed=lambda user: policy.allows(user, policy.SEARCH_PEOPLE)))
 plugins.api_routers.register(plugins.ApiRouter("people", router))
 
 

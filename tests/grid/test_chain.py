@@ -11,7 +11,7 @@ from frontline.grid.selectors import contact_assignment_propose, eligible_member
 from frontline.grid.services import contact_households_assign, grid_role_assign
 from tests.access import assert_access
 
-AT_GRID = ["grid", "volunteer", "secretary", "street", "commander"]
+AT_GRID = ["grid", "cadre", "secretary", "street", "commander"]
 SIBLINGS = ["grid2", "secretary2", "district2"]
 
 
@@ -44,9 +44,10 @@ def test_chain_page_marks_the_gaps(city, client_for):
 
 
 def test_chain_pages_follow_the_access_matrix(city, client_for):
-    assert_access(client_for, f"/areas/{city.grid.pk}/chain/", sees=AT_GRID, hidden=SIBLINGS)
+    assert_access(client_for, f"/areas/{city.grid.pk}/chain/", sees=AT_GRID, hidden=SIBLINGS,
+                  refused=["volunteer", "courier", "enterprise", "inspector"])
     assert_access(client_for, f"/areas/{city.grid.pk}/contacts/propose/", sees=["secretary", "street", "commander"],
-                  hidden=SIBLINGS)
+                  hidden=["secretary2", "district2"], refused=["grid2", "cadre", "volunteer"])
     assert client_for("grid").get(f"/areas/{city.grid.pk}/contacts/propose/").status_code == 403
     assert client_for("commander").get(f"/areas/{city.community.pk}/chain/").status_code == 404  # not a grid
 

@@ -1,5 +1,5 @@
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from frontline.areas.models import Area
@@ -40,10 +40,20 @@ def test_a_grid_marks_it_passed_on_once_and_coverage_moves(city, client_for, mes
     assert f'data-testid="message-coverage">1 / {before.households}<' in page
 
 
-def test_only_target_grids_can_mark_delivery(city, message):
-    other = Area.objects.filter(level="grid").exclude(path__startswith=city.community.path).first()
-    with pytest.raises(ValidationError):
-        grid_message_deliver(actor=city.users["commander"], message=message, grid=other)
+def test_only_target_grids_can_mark_delivery(city):
+    only_mine = grid_message_publish(actor=city.users["secretary"], kind="message", title="通知", body="今晚核酸",
+                                     areas=[city.grid])
+    with pytest.raises(ValidationError):  # in the secretary's scope, but the message did not go there
+        grid_message_deliver(actor=city.users["secretary"], message=only_mine, grid=city.sibling_grid)
+
+
+def test_roles_that_do_not_pass_messages_on_are_refused_and_nothing_is_written(city, client_for, message):
+    """Found by probing: volunteers and inspectors could mark a message passed on."""
+    for username in ["volunteer", "inspector", "courier", "cadre", "commander"]:
+        with pytest.raises(PermissionDenied):
+            grid_message_deliver(actor=city.users[username], message=message, grid=city.grid)
+        assert client_for(username).post(f"/messages/{message.pk}/deliver/", {"grid": city.grid.pk}).status_code == 403
+    assert not MessageDelivery.objects.filter(message=message).exists()
 
 
 def test_publishing_reaches_only_grids_in_scope(city, client_for):

@@ -85,7 +85,7 @@ def test_each_answer_is_audited_with_the_id_number_masked(city, tmp_path, buildi
     secretary = city.users["secretary"]
     roster_check(actor=secretary, area=city.grid, path=path, filename="r.csv")
     roster_apply(actor=secretary, area=city.grid, path=path, filename="r.csv")
-    answers = AuditLog.objects.filter(person=outsider, action="reveal", actor_name="secretary")
+    answers = AuditLog.objects.filter(person=outsider, action="search", actor_name="secretary")
     assert answers.count() == 2  # the dry run's answer and the import's
     for entry in answers:
         assert entry.changes["id_number"] != outsider.id_number and entry.changes["id_number"][-4:] == outsider.id_number[-4:]

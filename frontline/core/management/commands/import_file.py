@@ -2,6 +2,7 @@ import sys
 from pathlib import Path
 
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -55,6 +56,8 @@ class Command(BaseCommand):
                 counts, result = import_apply(**what)
         except TableError as e:
             raise CommandError(f"{path.name}: {e}") from None
+        except PermissionDenied:  # the same policy as the web page
+            raise CommandError(f"{user} may not import into {target.name} ({target.code})") from None
         except ImportProblems as e:
             result = e.result
         finally:

@@ -1,0 +1,312 @@
+"""The access matrix, generated: every URL pattern (Django's resolver, the admin included) and every API
+operation (the OpenAPI schema) must have an entry below, or the suite fails. Each entry is probed for every
+demo role, a visitor without a login and the superuser, with an object inside the role's place and one in
+another district, and the answer must be what the policy (`frontline.core.policy`) says: the page or
+operation where it allows, 403 where the role has no use for it at all (or may see the object but not do
+this), 404 where the object is not theirs ("missing" and "not yours" alike), the login page or 401 for a
+visitor. A refused write leaves the database as it was; an allowed one is rolled back after its probe."""
+
+import datetime
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.db.models import Count
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from frontline.areas.models import Area, Building, Household
+from frontline.core import policy
+from frontline.core.api import api_with_routers
+from frontline.core.models import ApiToken, AuditLog, ImportRecord, User, WorkOrder, WorkOrderEvent
+from frontline.core.services import can_act, work_order_create
+from frontline.grid.models import GridMessage, HouseholdVisit, MessageDelivery
+from frontline.grid.questions import STANDARD_QUESTIONS
+from frontline.grid.services import grid_message_publish, screening_campaign_create
+from frontline.people.models import Person, Resident
+
+USERS = ["commander", "street", "secretary", "grid", "grid2", "cadre", "volunteer", "inspector", "enterprise",
+         "courier", "district2", "admin", None]  # None: a visitor without a login
+ALLOWED = {200, 201, 204, 302, 400, 422}  # the operation ran (400/422: it refused the data, not the caller)
+PUBLIC, LOGGED_IN = "public", "logged_in"
+
+
+@dataclass
+class Route:
+    action: str  # the policy action it needs; PUBLIC for anyone, LOGGED_IN for any account
+    kwargs: Callable = lambda o, where, user: {}  # URL arguments for an object inside or outside
+    target: Callable | None = None  # the object whose place decides (None: the page has none)
+    method: str = "get"
+    data: Callable = lambda o, where: {}
+    query: str = ""
+    may: Callable | None = None  # beyond the policy's action on the object (e.g. acting on a work order)
+    api: bool = False
+    outside: bool = True  # has an object in another district to probe with
+
+
+def _by_pk(attr):
+    return lambda o, where, user: {"pk": getattr(o[where], attr).pk}
+
+
+def _obj(attr):
+    return lambda o, where: getattr(o[where], attr)
+
+
+PAGES: dict[str, Route] = {
+    "home": Route(LOGGED_IN, outside=False),
+    "login": Route(PUBLIC, outside=False),
+    "logout": Route(PUBLIC, method="post", outside=False),
+    "set_language": Route(PUBLIC, method="post", data=lambda o, w: {"language": "en"}, outside=False),
+    "access_policy": Route(LOGGED_IN, outside=False),
+    "token_list": Route(LOGGED_IN, outside=False),
+    "token_revoke": Route(LOGGED_IN, method="post", kwargs=lambda o, where, user: {"pk": o.token_rows[user].pk},
+                          outside=False),
+    "area_root": Route(policy.VIEW, outside=False),
+    "area_detail": Route(policy.VIEW, _by_pk("grid"), _obj("grid")),
+    "building_detail": Route(policy.VIEW_PEOPLE, _by_pk("building"), _obj("building")),
+    "household_detail": Route(policy.VIEW_PEOPLE, _by_pk("household"), _obj("household")),
+    "person_search": Route(policy.SEARCH_PEOPLE, query="?q=zhang", outside=False),
+    "person_detail": Route(policy.VIEW_PEOPLE, _by_pk("person"), _obj("person")),
+    "person_reveal": Route(policy.REVEAL, lambda o, where, user: {"pk": o[where].person.pk, "field": "phone"},
+                           _obj("person"), method="post"),
+    "audit_list": Route(policy.READ_AUDIT, outside=False),
+    "inbox": Route(policy.VIEW_WORK, outside=False),
+    "work_order_list": Route(policy.MANAGE_WORK, outside=False),
+    "work_order_detail": Route(policy.VIEW_WORK, _by_pk("order"), _obj("order")),
+    "work_order_act": Route(policy.VIEW_WORK, lambda o, where, user: {"pk": o[where].order.pk, "action": "comment"},
+                            _obj("order"), method="post", data=lambda o, w: {"note": "已联系"},
+                            may=lambda user, order: can_act(user, order)),
+    "import_new": Route(policy.IMPORT, _by_pk("grid"), _obj("grid")),
+    "import_detail": Route(policy.IMPORT, _by_pk("record"), _obj("record")),
+    "import_remap": Route(policy.IMPORT, _by_pk("record"), _obj("record"), method="post"),
+    "import_apply": Route(policy.IMPORT, _by_pk("record"), _obj("record"), method="post"),
+    "import_restart": Route(policy.IMPORT, _by_pk("record"), _obj("record"), method="post"),
+    "grid_chain": Route(policy.VIEW_PEOPLE, _by_pk("grid"), _obj("grid")),
+    "grid_role_assign": Route("manage_grid", _by_pk("grid"), _obj("grid"), method="post",
+                              data=lambda o, w: {"kind": "grid_member"}),
+    "contacts_propose": Route("manage_grid", _by_pk("grid"), _obj("grid")),
+    "contacts_assign": Route("manage_grid", _by_pk("grid"), _obj("grid"), method="post",
+                             data=lambda o, w: {"max_per_member": 10}),
+    "campaign_list": Route(policy.VIEW, outside=False),
+    "campaign_create": Route("manage_grid", outside=False),
+    "campaign_detail": Route(policy.VIEW, _by_pk("campaign"), _obj("campaign")),
+    "campaign_todo": Route("record_visit", _by_pk("campaign"), _obj("campaign")),
+    "campaign_revisit_orders": Route("manage_grid", _by_pk("campaign"), _obj("campaign"), method="post"),
+    "visit_form": Route("record_visit", lambda o, where, user: {"pk": o.campaign.pk, "household_pk": o[where].household.pk},
+                        _obj("household"), method="post", data=lambda o, w: {"outcome": "nobody_home"}),
+    "special_needs": Route(policy.VIEW_PEOPLE, _by_pk("grid"), _obj("grid")),
+    "roster_export": Route(policy.EXPORT, _by_pk("grid"), _obj("grid")),
+    "grid_message_list": Route(policy.VIEW, outside=False),
+    "grid_message_new": Route("manage_grid", outside=False),
+    "grid_message": Route(policy.VIEW, _by_pk("message"), _obj("message")),
+    "grid_message_deliver": Route("deliver_message", _by_pk("message"), _obj("message"), method="post",
+                                  data=lambda o, w: {"grid": o[w].grid.pk}),
+    "grid_message_file": Route(policy.VIEW, lambda o, where, user: {"pk": o[where].message.pk,
+                                                                     "attachment_pk": o[where].attachment.pk},
+                               _obj("message")),
+}
+
+API: dict[tuple[str, str], Route] = {
+    ("get", "/api/v1/inbox"): Route(policy.VIEW_WORK, outside=False),
+    ("get", "/api/v1/work-orders"): Route(policy.MANAGE_WORK, outside=False),
+    ("get", "/api/v1/work-orders/{order_id}"): Route(policy.VIEW_WORK, lambda o, w, u: {"order_id": o[w].order.pk},
+                                                     _obj("order")),
+    ("post", "/api/v1/work-orders/{order_id}/{action}"): Route(
+        policy.VIEW_WORK, lambda o, w, u: {"order_id": o[w].order.pk, "action": "comment"}, _obj("order"),
+        method="post", data=lambda o, w: {"note": "已联系"}, may=lambda user, order: can_act(user, order)),
+    ("get", "/api/v1/areas"): Route(policy.VIEW, outside=False),
+    ("get", "/api/v1/areas/{area_id}"): Route(policy.VIEW, lambda o, w, u: {"area_id": o[w].grid.pk}, _obj("grid")),
+    ("get", "/api/v1/households"): Route(policy.VIEW_PEOPLE, outside=False),
+    ("get", "/api/v1/figures"): Route(policy.VIEW, outside=False),
+    ("get", "/api/v1/areas/{area_id}/figures"): Route(policy.VIEW, lambda o, w, u: {"area_id": o[w].grid.pk},
+                                                      _obj("grid")),
+    ("get", "/api/v1/sites/{site_id}/figures"): Route(policy.VIEW, lambda o, w, u: {"site_id": o[w].site.pk},
+                                                      _obj("site"), query="?codes=households"),
+    ("get", "/api/v1/areas/{area_id}/figures/{code}/series"): Route(
+        policy.VIEW, lambda o, w, u: {"area_id": o[w].grid.pk, "code": "households_visited"}, _obj("grid"),
+        query="?start=2022-04-01&end=2022-04-02"),
+    ("get", "/api/v1/persons"): Route(policy.SEARCH_PEOPLE, query="?q=zhang", outside=False),
+    ("get", "/api/v1/persons/{person_id}"): Route(policy.VIEW_PEOPLE, lambda o, w, u: {"person_id": o[w].person.pk},
+                                                  _obj("person")),
+    ("get", "/api/v1/households/{household_id}"): Route(
+        policy.VIEW_PEOPLE, lambda o, w, u: {"household_id": o[w].household.pk}, _obj("household")),
+    ("get", "/api/v1/campaigns"): Route(policy.VIEW, outside=False),
+    ("get", "/api/v1/campaigns/{campaign_id}"): Route(policy.VIEW, lambda o, w, u: {"campaign_id": o[w].campaign.pk},
+                                                      _obj("campaign")),
+    ("get", "/api/v1/campaigns/{campaign_id}/to-visit"): Route(
+        "record_visit", lambda o, w, u: {"campaign_id": o[w].campaign.pk}, _obj("campaign")),
+    ("get", "/api/v1/campaigns/{campaign_id}/households/{household_id}/visit"): Route(
+        "record_visit", lambda o, w, u: {"campaign_id": o.campaign.pk, "household_id": o[w].household.pk},
+        _obj("household")),
+    ("post", "/api/v1/campaigns/{campaign_id}/households/{household_id}/visits"): Route(
+        "record_visit", lambda o, w, u: {"campaign_id": o.campaign.pk, "household_id": o[w].household.pk},
+        _obj("household"), method="post", data=lambda o, w: {"outcome": "nobody_home"}),
+}
+API_DOCS = {"openapi-json", "openapi-view", "api-root"}  # the schema and its page: public, as published
+
+
+def url_patterns(patterns=None, prefix=""):
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p.name
+        elif isinstance(p, URLResolver):
+            yield from url_patterns(p.url_patterns, prefix + str(p.pattern))
+
+
+def api_operations():
+    for path, operations in api_with_routers().get_openapi_schema()["paths"].items():
+        for method in operations:
+            yield method, path
+
+
+def test_every_route_and_api_operation_has_an_entry():
+    missing = [f"{path} ({name})" for path, name in url_patterns()
+               if not path.startswith(("admin/", "api/v1/")) and name not in PAGES]
+    missing += [f"{method.upper()} {path}" for method, path in api_operations() if (method, path) not in API]
+    assert not missing, "routes without an entry in the access matrix:\n" + "\n".join(missing)
+    assert not set(PAGES) - {name for _path, name in url_patterns()}, "entries for routes that are gone"
+
+
+@pytest.fixture
+def o(city):
+    """One of each object in the probe grid, and one in another district."""
+    def place(grid):
+        building = Building.objects.filter(area=grid).order_by("id").first()
+        household = Household.objects.filter(building=building, residents__moved_out__isnull=True).order_by("id").first()
+        person = Resident.objects.filter(household=household, moved_out__isnull=True).order_by("id").first().person
+        message = grid_message_publish(actor=city.users["commander"], kind="message", title="通知", body="请配合",
+                                       areas=[grid], files=[SimpleUploadedFile("明白卡.txt", "一米线".encode())])
+        order = work_order_create(actor=city.users["commander"], kind="revisit", title="复访", area=grid,
+                                  subject=household, assignee_role="grid_worker")
+        record = ImportRecord.objects.create(kind="roster", area=grid, uploaded_by=city.users["commander"],
+                                             filename="花名册.csv", sha256="0" * 64, status="failed")
+        site = grid.sites.first() or grid.sites.create(kind="testing", name="采样点")
+        return SimpleNamespace(grid=grid, building=building, household=household, person=person, message=message,
+                               attachment=message.attachments.get(), order=order, record=record, site=site)
+
+    far_grid = Area.objects.filter(level="grid", path__startswith=city.other_district.path).order_by("path").first()
+    today = timezone.localdate()
+    campaign = screening_campaign_create(actor=city.users["commander"], name="敲门", areas=[city.city],
+                                         starts_on=today, ends_on=today + datetime.timedelta(days=3),
+                                         form=STANDARD_QUESTIONS)
+    far_campaign = screening_campaign_create(actor=city.users["commander"], name="敲门（外区）",
+                                             areas=[city.other_district], starts_on=today, ends_on=today,
+                                             form=STANDARD_QUESTIONS)
+    inside, outside = place(city.grid), place(far_grid)
+    inside.campaign, outside.campaign = campaign, far_campaign
+    issued = {u.username: ApiToken.issue(user=u, name="probe") for u in User.objects.all()}
+    return Objects(inside=inside, outside=outside, campaign=campaign,
+                   token_rows={**{name: row for name, (row, _plain) in issued.items()}, None: issued["commander"][0]},
+                   tokens={name: plain for name, (_row, plain) in issued.items()})
+
+
+class Objects(SimpleNamespace):
+    def __getitem__(self, where):
+        return getattr(self, where)
+
+
+def fingerprint():
+    """What a refused write must not change."""
+    return (Person.objects.count(), Resident.objects.count(), Household.objects.count(), Building.objects.count(),
+            WorkOrder.objects.count(), HouseholdVisit.objects.count(), GridMessage.objects.count(),
+            MessageDelivery.objects.count(), ImportRecord.objects.filter(status="failed").count(),
+            ApiToken.objects.filter(revoked=True).count(), WorkOrderEvent.objects.count(),
+            tuple(WorkOrder.objects.values_list("status").annotate(n=Count("id")).order_by("status")),
+            AuditLog.objects.filter(action="reveal").count())
+
+
+def expected(route: Route, user, target) -> str:
+    """What the policy says: "ok", 403, 404, or the login page / 401 for a visitor."""
+    if route.action == PUBLIC:
+        return "ok"
+    if user is None:
+        return "login"
+    if route.action == LOGGED_IN:
+        return "ok"
+    if not policy.allows(user, route.action):
+        return 403
+    if target is None:
+        return "ok"
+    if not type(target).objects.visible_to(user).filter(pk=target.pk).exists():
+        return 404
+    if not policy.allows(user, route.action, target) or (route.may and not route.may(user, target)):
+        return 403
+    return "ok"
+
+
+def probe(route: Route, url: str, username, o, where, *, api: bool):
+    user = User.objects.get(username=username) if username else None
+    target = route.target(o, where) if route.target else None
+    want = expected(route, user, target)
+    if api:
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {o.tokens[username]}") if username else Client()
+    else:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+    before = fingerprint()
+    with transaction.atomic():
+        data = route.data(o, where)
+        if route.method == "post" and api:
+            response = client.post(url + route.query, json.dumps(data), content_type="application/json")
+        else:
+            response = getattr(client, route.method)(url + route.query, data)
+        changed = fingerprint() != before
+        transaction.set_rollback(True)
+    got = response.status_code
+    who = f"{username or 'visitor'} {route.method.upper()} {url} ({where})"
+    if want == "ok":
+        assert got in ALLOWED, f"{who}: {got}, but the policy allows it"
+    elif want == "login":
+        assert got == 401 if api else (got == 302 and "/login/" in response["Location"]), f"{who}: {got}, not the login"
+    else:
+        assert got == want, f"{who}: {got}, the policy says {want}"
+        assert not changed, f"{who}: refused, but the database changed"
+
+
+def _reverse(name, kwargs):
+    from django.urls import reverse
+
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_every_page_answers_every_role_as_the_policy_says(city, o, name):
+    route = PAGES[name]
+    for where in ["inside", "outside"] if route.outside else ["inside"]:
+        for username in USERS:
+            url = _reverse(name, route.kwargs(o, where, username))
+            probe(route, url, username, o, where, api=False)
+
+
+@pytest.mark.parametrize("operation", sorted(API), ids=lambda op: f"{op[0]} {op[1]}")
+def test_every_api_operation_answers_every_role_as_the_policy_says(city, o, operation):
+    method, path = operation
+    route = API[operation]
+    for where in ["inside", "outside"] if route.outside else ["inside"]:
+        for username in USERS:
+            url = path.format(**route.kwargs(o, where, username))
+            probe(route, url, username, o, where, api=True)
+
+
+def test_the_admin_is_for_superusers_only(city):
+    """Every admin page without an object, and each model's change page, for every account."""
+    names = [name for path, name in url_patterns() if path.startswith("admin/") and name and "<" not in path
+             and name not in ("login", "logout")]  # the admin's own door is open, and shows nothing
+    assert len(names) > 10
+    for username in USERS:
+        client = Client()
+        if username:
+            client.force_login(User.objects.get(username=username))
+        for name in names:
+            response = client.get(_reverse(f"admin:{name}", {}))
+            if username == "admin":  # 403 where the admin itself forbids a page to everyone (adding audit rows)
+                assert response.status_code in (200, 302, 403), name
+            else:
+                assert response.status_code == 302 and "/admin/login/" in response["Location"], (username, name)
+
