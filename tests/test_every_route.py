@@ -21,9 +21,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from frontline.areas.models import Area, Building, Household
-from frontline.core import policy
+from frontline.core import accounts, policy
 from frontline.core.api import api_with_routers
-from frontline.core.models import ApiToken, AuditLog, ImportRecord, User, WorkOrder, WorkOrderEvent
+from frontline.core.models import ApiToken, Assignment, AuditLog, ImportRecord, User, WorkOrder, WorkOrderEvent
 from frontline.core.services import can_act, work_order_create
 from frontline.grid.models import GridMessage, HouseholdVisit, MessageDelivery
 from frontline.grid.questions import STANDARD_QUESTIONS
@@ -45,6 +45,7 @@ class Route:
     data: Callable = lambda o, where: {}
     query: str = ""
     may: Callable | None = None  # beyond the policy's action on the object (e.g. acting on a work order)
+    visible: Callable | None = None  # who may find the object at all, where it is not a scoped model
     api: bool = False
     outside: bool = True  # has an object in another district to probe with
 
@@ -55,6 +56,10 @@ def _by_pk(attr):
 
 def _obj(attr):
     return lambda o, where: getattr(o[where], attr)
+
+
+def _manages(user, account) -> bool:
+    return accounts.accounts_managed(actor=user).filter(pk=account.pk).exists()
 
 
 PAGES: dict[str, Route] = {
@@ -106,9 +111,24 @@ PAGES: dict[str, Route] = {
     "grid_message": Route(policy.VIEW, _by_pk("message"), _obj("message")),
     "grid_message_deliver": Route("deliver_message", _by_pk("message"), _obj("message"), method="post",
                                   data=lambda o, w: {"grid": o[w].grid.pk}),
+    "account_list": Route(policy.MANAGE_ACCOUNTS, outside=False),
+    "account_detail": Route(policy.MANAGE_ACCOUNTS, _by_pk("account"), _obj("account"), visible=_manages),
+    "assignment_end": Route(policy.MANAGE_ACCOUNTS, lambda o, where, user: {
+        "pk": o[where].account.pk, "assignment_pk": o[where].account.assignments.first().pk}, _obj("account"),
+        method="post", visible=_manages,
+        may=lambda user, account: account.assignments.first().role in accounts.grantable_roles(user)),
+    "account_act": Route(policy.MANAGE_ACCOUNTS, lambda o, where, user: {"pk": o[where].account.pk, "action": "unlock"},
+                         _obj("account"), method="post", visible=_manages),
     "grid_message_file": Route(policy.VIEW, lambda o, where, user: {"pk": o[where].message.pk,
                                                                      "attachment_pk": o[where].attachment.pk},
                                _obj("message")),
+    # Transfer requests (frontline.grid.transfers): the answering side through the request's work order, the
+    # asking side's list by who may import there.
+    "transfer_list": Route(policy.IMPORT, outside=False),
+    "transfer_detail": Route(policy.VIEW_WORK, _by_pk("transfer_order"), _obj("transfer_order")),
+    "transfer_act": Route(policy.VIEW_WORK, lambda o, where, user: {"pk": o[where].transfer_order.pk, "action": "refuse"},
+                          _obj("transfer_order"), method="post", data=lambda o, w: {"reason": "本人未迁出"},
+                          may=lambda user, order: can_act(user, order)),
 }
 
 API: dict[tuple[str, str], Route] = {
@@ -186,7 +206,11 @@ def o(city):
         record = ImportRecord.objects.create(kind="roster", area=grid, uploaded_by=city.users["commander"],
                                              filename="花名册.csv", sha256="0" * 64, status="failed")
         site = grid.sites.first() or grid.sites.create(kind="testing", name="采样点")
-        return SimpleNamespace(grid=grid, building=building, household=household, person=person, message=message,
+        account = User.objects.filter(assignments__area=grid, assignments__role="grid_worker").order_by("pk").first()
+        if account is None:
+            account = User.objects.create(username=f"worker-{grid.code}", role="grid_worker", area=grid)
+            Assignment.objects.create(user=account, role="grid_worker", area=grid, valid_from=datetime.date(2022, 3, 1))
+        return SimpleNamespace(account=account, grid=grid, building=building, household=household, person=person, message=message,
                                attachment=message.attachments.get(), order=order, record=record, site=site)
 
     far_grid = Area.objects.filter(level="grid", path__startswith=city.other_district.path).order_by("path").first()
@@ -199,6 +223,12 @@ def o(city):
                                              form=STANDARD_QUESTIONS)
     inside, outside = place(city.grid), place(far_grid)
     inside.campaign, outside.campaign = campaign, far_campaign
+    from frontline.grid.transfers import Asked, transfer_requests_file
+
+    for here, there in ((inside, outside), (outside, inside)):  # asked by the other place, answered here
+        (transfer,) = transfer_requests_file(actor=None, asked=[Asked(here.person.pk, there.household.pk, there.grid.pk,
+                                                                      "other", today, here.person.name)])
+        here.transfer_order = transfer.work_order
     issued = {u.username: ApiToken.issue(user=u, name="probe") for u in User.objects.all()}
     return Objects(inside=inside, outside=outside, campaign=campaign,
                    token_rows={**{name: row for name, (row, _plain) in issued.items()}, None: issued["commander"][0]},
@@ -232,9 +262,14 @@ def expected(route: Route, user, target) -> str:
         return 403
     if target is None:
         return "ok"
-    if not type(target).objects.visible_to(user).filter(pk=target.pk).exists():
+    if route.visible is not None:
+        if not route.visible(user, target):
+            return 404
+    elif not type(target).objects.visible_to(user).filter(pk=target.pk).exists():
         return 404
-    if not policy.allows(user, route.action, target) or (route.may and not route.may(user, target)):
+    elif not policy.allows(user, route.action, target):
+        return 403
+    if route.may and not route.may(user, target):
         return 403
     return "ok"
 

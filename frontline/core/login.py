@@ -45,12 +45,15 @@ def lockout_response(request, original_response=None, credentials=None):
 
 
 def login_unlock(*, actor, user: User) -> int:
-    """Lift the login locks of an account (every address); audited. Administrators only, for now: the
-    access policy's account managers will call this from their pages. Returns the locks lifted."""
+    """Lift the login locks of an account (every address); audited. Administrators, and whoever manages
+    the account's place (frontline.core.accounts). Returns the locks lifted."""
     from axes.utils import reset
 
-    if not (actor.is_authenticated and actor.is_active and actor.is_superuser):
+    from .accounts import account_manageable
+
+    if not (actor.is_authenticated and actor.is_active):
         raise PermissionDenied
+    account_manageable(actor, user)
     count = reset(username=user.username)
     audit_record(actor=actor, action=AuditAction.UNLOCK, obj=user, note=str(count))
     return count

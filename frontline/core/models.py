@@ -58,6 +58,7 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()
+    scope_area_field = "area"  # whoever manages accounts there sees and ends it (frontline.core.accounts)
 
     class Meta:
         verbose_name = _("assignment")

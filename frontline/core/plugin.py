@@ -20,6 +20,8 @@ plugins.navigation.register(plugins.NavEntry(
     "work_orders", _("Work orders"), "work_order_list", order=50,
     allowed=lambda user: policy.allows(user, policy.MANAGE_WORK)))
 plugins.navigation.register(plugins.NavEntry("audit", _("Audit log"), "audit_list", order=90, allowed=can_read_audit))
+plugins.navigation.register(plugins.NavEntry("accounts", _("Accounts"), "account_list", order=95,
+                                             allowed=lambda user: policy.allows(user, policy.MANAGE_ACCOUNTS)))
 plugins.navigation.register(plugins.NavEntry("exports", _("Export approvals"), "export_request_list", order=85,
                                              allowed=can_approve_any_export))
 plugins.api_routers.register(plugins.ApiRouter("work_orders", work_order_router))

@@ -2,10 +2,15 @@
 
 from django.urls import path
 
-from . import export_views, import_views, views
+from . import account_views, export_views, import_views, views
 
 urlpatterns = [
     path("access/", views.access_policy, name="access_policy"),
+    path("accounts/", account_views.account_list, name="account_list"),
+    path("accounts/<int:pk>/", account_views.account_detail, name="account_detail"),
+    path("accounts/<int:pk>/assignments/<int:assignment_pk>/end/", account_views.assignment_end_view,
+         name="assignment_end"),
+    path("accounts/<int:pk>/<str:action>/", account_views.account_act, name="account_act"),
     path("areas/<int:pk>/imports/new/", import_views.import_new, name="import_new"),
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("imports/<int:pk>/remap/", import_views.import_remap, name="import_remap"),
