@@ -66,6 +66,7 @@ PAGES: dict[str, Route] = {
     "home": Route(LOGGED_IN, outside=False),
     "login": Route(PUBLIC, outside=False),
     "logout": Route(PUBLIC, method="post", outside=False),
+    "password_change": Route(LOGGED_IN, outside=False),  # one's own password, whatever one's role
     "set_language": Route(PUBLIC, method="post", data=lambda o, w: {"language": "en"}, outside=False),
     "access_policy": Route(LOGGED_IN, outside=False),
     "token_list": Route(LOGGED_IN, outside=False),
