@@ -49,6 +49,8 @@ plugins.navigation.register(plugins.NavEntry("campaigns", _("Door to door"), "ca
                                              or policy.allows(user, MANAGE_GRID)))
 plugins.navigation.register(plugins.NavEntry("messages", _("Publicity"), "grid_message_list", order=60,
                                              allowed=lambda user: policy.allows(user, policy.VIEW)))
+plugins.navigation.register(plugins.NavEntry("transfers", _("Transfer requests"), "transfer_list", order=70,
+                                             allowed=lambda user: policy.allows(user, policy.IMPORT)))
 plugins.api_routers.register(plugins.ApiRouter("grid", router))
 plugins.importers.register(RosterImporter())
 plugins.export_kinds.register(plugins.ExportKind("roster", _("Roster with full identifiers"), roster_full_download))

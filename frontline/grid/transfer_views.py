@@ -65,4 +65,5 @@ def transfer_list(request):
     where the person lives now."""
     transfers = (TransferRequest.objects.visible_to(request.user)
                  .select_related("person", "area", "household__building").order_by("-requested_at", "-id"))
-    return render(request, "grid/transfer_list.html", {"page": Paginator(transfers, 50).get_page(request.GET.get("page"))})
+    return render(request, "grid/transfer_list.html", {"page": Paginator(transfers, 50).get_page(request.GET.get("page")),
+                                                       "active": "transfers"})

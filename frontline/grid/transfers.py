@@ -136,6 +136,9 @@ def transfer_confirm(*, actor, order: WorkOrder) -> TransferRequest:
     person = transfer.person
     if people_elsewhere(actor, [person.pk]) or not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
         raise ValidationError(_("This person is no longer registered with you: refuse the request, saying so."))
+    # The new home lies in the asking grid, outside the confirmer's scope: the asking side's import asked for
+    # exactly this move, so it is the confirmer's act on their own person (a policy check in
+    # `resident_move_in` must allow a move out of the actor's scope into a home a transfer request names).
     resident_move_in(actor=actor, person=person, household=transfer.household,
                      moved_in=transfer.moved_in, relation=transfer.relation)
     before = snapshot(transfer)

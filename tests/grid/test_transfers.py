@@ -216,3 +216,26 @@ def test_the_asking_sides_audit_log_names_the_person_by_number_only(city, tmp_pa
     assert "改名" in page  # the asking side's own data: the name its file gave
     for secret in (outsider.name, their_community.name, city.other_district.name, outsider.id_number):
         assert secret not in page
+
+
+def test_the_asking_side_finds_its_requests_in_the_navigation(city, client_for):
+    assert 'href="/transfers/"' in client_for("secretary").get("/").content.decode()
+    assert 'href="/transfers/"' not in client_for("grid").get("/").content.decode()
+
+
+def test_the_list_of_requests_asks_the_same_number_of_queries_however_long(city, tmp_path, building, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    homes = (Resident.objects.filter(moved_out=None, person__id_number__isnull=False,
+                                     household__building__area__path__startswith=city.other_district.path)
+             .select_related("person").order_by("pk"))
+    client = client_for("secretary")
+    counts = []
+    for resident in homes[:1], homes[1:4]:
+        for r in resident:
+            import_file(tmp_path, city.users["secretary"], city.grid, building, r.person, room=str(r.pk))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/transfers/").status_code == 200
+        counts.append(len(queries))
+    assert TransferRequest.objects.count() == 4 and counts[0] == counts[1]
