@@ -371,9 +371,10 @@ def _review(run: ImportRun, chunk: list[RosterRow], result: CheckResult) -> list
     living, or a party member, outside the importer's scope) changes nothing of that person. The dry run
     and the import say so under the ID number, that fact and nothing more (a warning: the rest of the file
     goes on), each answer is audited (who asked about which ID number, masked), and the row is marked
-    for the writer, which asks that jurisdiction to move the person here. One lookup of the chunk's ID
-    numbers (the writer's own, made here once for both) and one query for the scope; the system (the
-    command line without --user) imports city-wide and asks neither."""
+    for the writer, which asks that jurisdiction to move the person here. The chunk's ID numbers and the
+    homes of the people they name are looked up here once for the writer too; the scope then costs a few
+    small queries a chunk (`people_elsewhere`). The system (the command line without --user) imports
+    city-wide and asks none of it."""
     actor = run.actor
     if actor is None:
         return chunk
