@@ -239,3 +239,23 @@ def test_the_list_of_requests_asks_the_same_number_of_queries_however_long(city,
             assert client.get("/transfers/").status_code == 200
         counts.append(len(queries))
     assert TransferRequest.objects.count() == 4 and counts[0] == counts[1]
+
+
+def test_the_web_import_says_it_and_counts_the_rows_sent(city, tmp_path, building, outsider, client_for):
+    from frontline.core.models import ImportRecord
+
+    path = tmp_path / "web.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([HEADER, ["改名", outsider.id_number, "", building.name, "1", "801", "户主", "", ""]])
+    client = client_for("secretary")
+    with open(path, "rb") as f:
+        client.post(f"/areas/{city.grid.pk}/imports/new/", {"file": f})
+    record = ImportRecord.objects.get()
+    assert record.status == "checked" and record.error_count == 0
+    assert record.problems == [[2, "身份证号", "已在其他辖区登记", "warning"]]
+    page = client.get(f"/imports/{record.pk}/").content.decode()
+    assert "已在其他辖区登记" in page and "迁入申请" in page and outsider.name not in page
+    client.post(f"/imports/{record.pk}/apply/")
+    record.refresh_from_db()
+    assert record.status == "done" and record.result["transfers_requested"] == 1
+    assert "转办其他辖区 1" in client.get(f"/imports/{record.pk}/").content.decode()
