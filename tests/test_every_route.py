@@ -16,6 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Count
+from django.http import Http404
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -23,7 +24,18 @@ from django.utils import timezone
 from frontline.areas.models import Area, Building, Household
 from frontline.core import accounts, policy
 from frontline.core.api import api_with_routers
-from frontline.core.models import ApiToken, Assignment, AuditLog, ImportRecord, User, WorkOrder, WorkOrderEvent
+from frontline.core.export_requests import export_request_create, export_request_get_for
+from frontline.core.models import (
+    ApiToken,
+    Assignment,
+    AuditLog,
+    ExportRequest,
+    ImportRecord,
+    User,
+    WorkOrder,
+    WorkOrderEvent,
+)
+from frontline.core.roles import can_approve_export
 from frontline.core.services import can_act, work_order_create
 from frontline.grid.models import GridMessage, HouseholdVisit, MessageDelivery
 from frontline.grid.questions import STANDARD_QUESTIONS
@@ -107,6 +119,22 @@ PAGES: dict[str, Route] = {
                         _obj("household"), method="post", data=lambda o, w: {"outcome": "nobody_home"}),
     "special_needs": Route(policy.VIEW_PEOPLE, _by_pk("grid"), _obj("grid")),
     "roster_export": Route(policy.EXPORT, _by_pk("grid"), _obj("grid")),
+    # Exports with full identifiers (frontline.core.export_requests): asked for at an area, seen by the one who
+    # asked and those who may decide, decided by another who may approve there, downloaded by the one who asked.
+    "export_request_new": Route(policy.EXPORT_FULL, lambda o, where, user: {"pk": o[where].grid.pk, "kind": "roster"},
+                                _obj("grid"), method="post", data=lambda o, w: {"reason": "核对密接身份"}),
+    "export_request_list": Route(policy.EXPORT_FULL, outside=False),
+    "export_request_detail": Route(policy.EXPORT_FULL, _by_pk("export_request"), _obj("export_request"),
+                                   visible=lambda user, asked: _sees_export_request(user, asked)),
+    "export_request_approve": Route(policy.APPROVE_EXPORT, _by_pk("export_request"), _obj("export_request"),
+                                    method="post", visible=lambda user, asked: _sees_export_request(user, asked),
+                                    may=lambda user, asked: _decides(user, asked)),
+    "export_request_refuse": Route(policy.APPROVE_EXPORT, _by_pk("export_request"), _obj("export_request"),
+                                   method="post", visible=lambda user, asked: _sees_export_request(user, asked),
+                                   may=lambda user, asked: _decides(user, asked)),
+    "export_request_download": Route(policy.EXPORT_FULL, _by_pk("export_request"), _obj("export_request"),
+                                     method="post", visible=lambda user, asked: _sees_export_request(user, asked),
+                                     may=lambda user, asked: asked.requester_id == user.pk),
     "grid_message_list": Route(policy.VIEW, outside=False),
     "grid_message_new": Route("manage_grid", outside=False),
     "grid_message": Route(policy.VIEW, _by_pk("message"), _obj("message")),
@@ -223,6 +251,10 @@ def o(city):
                                              areas=[city.other_district], starts_on=today, ends_on=today,
                                              form=STANDARD_QUESTIONS)
     inside, outside = place(city.grid), place(far_grid)
+    inside.export_request = export_request_create(actor=city.users["secretary"], kind="roster", area=city.grid,
+                                                  reason="核对密接身份")
+    outside.export_request = export_request_create(actor=city.users["district2"], kind="roster", area=far_grid,
+                                                   reason="核对密接身份")
     inside.campaign, outside.campaign = campaign, far_campaign
     from frontline.grid.transfers import Asked, transfer_requests_file
 
@@ -248,7 +280,19 @@ def fingerprint():
             MessageDelivery.objects.count(), ImportRecord.objects.filter(status="failed").count(),
             ApiToken.objects.filter(revoked=True).count(), WorkOrderEvent.objects.count(),
             tuple(WorkOrder.objects.values_list("status").annotate(n=Count("id")).order_by("status")),
-            AuditLog.objects.filter(action="reveal").count())
+            AuditLog.objects.filter(action="reveal").count(),
+            tuple(ExportRequest.objects.values_list("status").annotate(n=Count("id")).order_by("status")))
+
+
+def _sees_export_request(user, asked) -> bool:
+    try:
+        return export_request_get_for(user, asked.pk) is not None
+    except Http404:
+        return False
+
+
+def _decides(user, asked) -> bool:
+    return user.pk != asked.requester_id and can_approve_export(user, asked.area)
 
 
 def expected(route: Route, user, target) -> str:

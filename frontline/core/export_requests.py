@@ -2,7 +2,8 @@
 downloaded once by the one who asked, within a day. The services write (each step audited) and the
 selectors read; like the import framework (`imports.py`), one module for one flow of the core.
 
-Who may approve is one rule (`roles.can_approve_export`); who may ask is who may reveal (`roles.can_reveal`).
+Who may approve is one rule (`roles.can_approve_export`, on the policy's `approve_export`); who may ask, the
+policy's `export_full` at the area.
 A masked export needs none of this: it stays direct, watermarked and audited (`export.py`)."""
 
 import datetime
@@ -13,25 +14,21 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import plugins
+from . import plugins, policy
 from .audit import audit_create, audit_update, snapshot
 from .models import ExportRequest
-from .roles import can_approve_export, can_reveal
+from .roles import can_approve_export
 
 EXPORT_VALID_FOR = datetime.timedelta(hours=24)  # an approved export may be downloaded for a day
 
 Status = ExportRequest.Status
 
 
-def _in_scope(actor, area) -> bool:
-    return type(area).objects.visible_to(actor).filter(pk=area.pk).exists()
-
-
 @transaction.atomic
 def export_request_create(*, actor, kind: str, area, reason: str, params: dict | None = None,
                           now: datetime.datetime | None = None) -> ExportRequest:
     """Ask for an export with full identifiers of `area` (in the actor's scope), saying why."""
-    if not can_reveal(actor) or not _in_scope(actor, area):
+    if actor is None or not policy.allows(actor, policy.EXPORT_FULL, area):
         raise PermissionDenied
     if kind not in plugins.export_kinds:
         raise ValidationError({"kind": _("%(kind)s is not a kind of export.") % {"kind": kind}})

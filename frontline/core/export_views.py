@@ -1,6 +1,8 @@
 """Pages of exports with full identifiers: ask for one (with a reason), the requests waiting for the viewer's
 decision, approve or refuse, and the requester's one download within a day."""
 
+from functools import wraps
+
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import plugins
+from . import plugins, policy
 from .export_requests import (
     EXPORT_VALID_FOR,
     export_request_approve,
@@ -25,20 +27,32 @@ from .export_requests import (
     export_requests_to_decide,
 )
 from .models import ExportRequest
-from .roles import can_approve_any_export, can_approve_export, can_reveal
+from .roles import can_approve_export
 from .scoping import get_for
 
 FORMATS = ("xlsx", "csv")
 
 
-@login_required
+def _asks_or_approves(view):
+    """The pages of those who may ask for full exports or approve them (the policy's `export_full` and
+    `approve_export`); 403 for an account with neither, the login page for a visitor."""
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not (policy.allows(request.user, policy.EXPORT_FULL) or policy.allows(request.user, policy.APPROVE_EXPORT)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(checked)
+
+
+@policy.requires(policy.EXPORT_FULL)
 def export_request_new(request, pk, kind):
     """Ask for an export of `kind` with full identifiers for an area: it waits for another user's approval."""
     area = get_for(apps.get_model("areas", "Area"), request.user, pk)
     spec = plugins.export_kinds.get(kind)
     if spec is None:
         raise Http404
-    if not can_reveal(request.user):
+    if not policy.allows(request.user, policy.EXPORT_FULL, area):
         raise PermissionDenied
     chosen = request.POST.get("format") or request.GET.get("format")
     chosen = chosen if chosen in FORMATS else FORMATS[0]
@@ -57,17 +71,15 @@ def export_request_new(request, pk, kind):
         "hours": int(EXPORT_VALID_FOR.total_seconds() // 3600)})
 
 
-@login_required
+@_asks_or_approves
 def export_request_list(request):
     """The requests waiting for the viewer's decision (within their scope), and their own requests."""
-    if not (can_approve_any_export(request.user) or can_reveal(request.user)):
-        raise PermissionDenied
     return render(request, "core/export_request_list.html", {
         "to_decide": export_requests_to_decide(actor=request.user), "mine": export_requests_of(actor=request.user),
         "now": timezone.now(), "active": "exports"})
 
 
-@login_required
+@_asks_or_approves
 def export_request_detail(request, pk):
     asked = export_request_get_for(request.user, pk)
     now = timezone.now()
@@ -79,7 +91,7 @@ def export_request_detail(request, pk):
         "can_download": mine and asked.status == ExportRequest.Status.APPROVED and not asked.expired_at(now)})
 
 
-@login_required
+@policy.requires(policy.APPROVE_EXPORT)
 @require_POST
 def export_request_decide(request, pk, decision):
     asked = export_request_get_for(request.user, pk)
@@ -96,7 +108,7 @@ def export_request_decide(request, pk, decision):
     return redirect("export_request_detail", pk=asked.pk)
 
 
-@login_required
+@_asks_or_approves
 @require_POST
 def export_request_download_view(request, pk):
     """The one download of an approved request, by its requester: marked and written in one transaction."""

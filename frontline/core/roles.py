@@ -38,21 +38,26 @@ def can_manage_grid(user, obj=None) -> bool:
     return allows(user, "manage_grid", obj)
 
 
-EXPORT_APPROVER_ROLES = {Role.COMMANDER, Role.STREET_OFFICER}
+def _approving_assignments(user) -> list:
+    """The user's assignments in force that may approve exports (the policy's `approve_export`), at an area."""
+    from .policy import APPROVE_EXPORT, assignments, scope_of
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return [a for a in assignments(user) if a.area_id and scope_of(a.role, APPROVE_EXPORT)]
 
 
 def can_approve_export(user, area) -> bool:
-    """May this user approve an export of full identifiers for `area`? A street officer for the areas
-    strictly below their street, a commander for the areas strictly below theirs and, at their own area,
-    a second commander of it. Never the one who asked: the service refuses that, and a constraint."""
-    if (area is None or not getattr(user, "is_authenticated", False) or not user.is_active
-            or user.role not in EXPORT_APPROVER_ROLES or not user.area_id):
+    """May this user approve an export of full identifiers for `area`? Through one assignment in force: a
+    street officer for the areas strictly below their street, a commander for the areas strictly below
+    theirs and, at their own area, a second commander of it. Never the one who asked: the service refuses
+    that, and a constraint. (A superuser is no approver: approval is the hierarchy's.)"""
+    if area is None:
         return False
-    if not area.path.startswith(user.area.path):
-        return False
-    return area.pk != user.area_id or user.role == Role.COMMANDER
+    return any(area.path.startswith(a.area.path) and (area.pk != a.area_id or a.role == Role.COMMANDER)
+               for a in _approving_assignments(user))
 
 
 def can_approve_any_export(user) -> bool:
     """Does this user approve exports somewhere (their navigation shows the requests waiting)?"""
-    return getattr(user, "is_authenticated", False) and user.role in EXPORT_APPROVER_ROLES and bool(user.area_id)
+    return bool(_approving_assignments(user))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontline.areas import figures
 from frontline.core import plugins, policy
-from frontline.core.roles import Role, can_reveal
+from frontline.core.roles import Role
 from frontline.people.models import Resident
 
 from .api import router
@@ -100,6 +100,7 @@ def _household_campaigns(request, household):
 
 plugins.panels.register(plugins.Panel("grid_campaigns", "area", "grid/panels/area_campaigns.html", _area_campaigns))
 plugins.panels.register(plugins.Panel("grid_full_export", "area", "grid/panels/area_full_export.html",
-                                      lambda request, area: {} if can_reveal(request.user) else None, order=10))
+                                      lambda request, area: {} if policy.allows(request.user, policy.EXPORT_FULL, area)
+                                      else None, order=10))
 plugins.panels.register(plugins.Panel("grid_household_campaigns", "household", "grid/panels/household_campaigns.html",
                                       _household_campaigns))

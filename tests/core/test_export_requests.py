@@ -17,7 +17,7 @@ from frontline.core.export_requests import (
     export_request_refuse,
     export_requests_expire,
 )
-from frontline.core.models import AuditLog, ExportRequest, User
+from frontline.core.models import Assignment, AuditLog, ExportRequest, User
 from frontline.core.roles import can_approve_export
 from frontline.people.models import Resident
 
@@ -37,10 +37,6 @@ def clock(monkeypatch):
 
 def make_user(username: str, role: str, area) -> User:
     user = User.objects.create(username=username, role=role, area=area)
-    try:  # the access policy's assignments, where they exist
-        from frontline.core.models import Assignment
-    except ImportError:
-        return user
     Assignment.objects.create(user=user, role=role, area=area, valid_from=datetime.date(2000, 1, 1))
     return user
 
@@ -183,15 +179,19 @@ def test_the_requester_cannot_approve_their_own_request(city, client_for, asked)
 
 
 def test_someone_outside_the_scope_gets_404(city, client_for, asked):
-    for username in ("district2", "secretary2", "grid2"):
+    # Another district's commander approves at home, a sibling community's secretary asks at home: this
+    # request is neither's, and answers as if it did not exist.
+    for username in ("district2", "secretary2"):
         client = client_for(username)
         assert client.get(f"/exports/{asked.pk}/").status_code == 404, username
-        assert client.post(f"/exports/{asked.pk}/approve/").status_code == 404, username
         assert client.post(f"/exports/{asked.pk}/download/").status_code == 404, username
-        assert f'href="/exports/{asked.pk}/"' not in (client.get("/exports/").content.decode()
-                                                      if client.get("/exports/").status_code == 200 else "")
-    # Inside the area but neither the requester nor one who may approve it: not theirs either.
-    assert client_for("grid").get(f"/exports/{asked.pk}/").status_code == 404
+        assert f'href="/exports/{asked.pk}/"' not in client.get("/exports/").content.decode()
+    assert client_for("district2").post(f"/exports/{asked.pk}/approve/").status_code == 404
+    assert client_for("secretary2").post(f"/exports/{asked.pk}/approve/").status_code == 403  # approves nowhere
+    # Roles with no use for these pages at all (inside the area or not): 403.
+    for username in ("grid", "grid2", "cadre", "volunteer"):
+        assert client_for(username).get(f"/exports/{asked.pk}/").status_code == 403, username
+        assert client_for(username).get("/exports/").status_code == 403, username
     assert client_for("commander").get("/exports/999999/").status_code == 404
     asked.refresh_from_db()
     assert asked.status == "requested"
@@ -232,16 +232,27 @@ def test_who_may_approve_an_export(city, second_commander):
             assert can_approve_export(user, area) == (username in allowed), (username, place)
 
 
+def test_an_ended_assignment_approves_nothing(city, client_for, asked):
+    Assignment.objects.filter(user=city.users["street"]).update(valid_until=datetime.date(2022, 3, 31))
+    street = User.objects.get(username="street")
+    assert not can_approve_export(street, city.community)
+    assert client_for("street").post(f"/exports/{asked.pk}/approve/").status_code == 403
+    asked.refresh_from_db()
+    assert asked.status == "requested"
+    assert 'href="/exports/"' not in client_for("street").get("/").content.decode()
+
+
 def test_a_role_that_may_not_reveal_cannot_ask(city, client_for):
-    for username in ("cadre", "volunteer"):
+    for username in ("grid", "cadre", "volunteer"):  # a grid worker reveals a phone to call, but never exports
         client = client_for(username)
         assert client.get(f"/areas/{city.grid.pk}/roster.xlsx?full=1").status_code == 403, username
-        assert client.post(f"/areas/{city.grid.pk}/exports/roster/new/", {"reason": REASON}).status_code in (403, 404)
+        assert client.post(f"/areas/{city.grid.pk}/exports/roster/new/", {"reason": REASON}).status_code == 403
     assert client_for("secretary2").post(f"/areas/{city.grid.pk}/exports/roster/new/", {"reason": REASON}).status_code == 404
     assert client_for("secretary").get(f"/areas/{city.grid.pk}/exports/nothing/new/").status_code == 404
     assert not ExportRequest.objects.exists()
-    with pytest.raises(PermissionDenied):
-        export_request_create(actor=city.users["cadre"], kind="roster", area=city.community, reason=REASON)
+    for username in ("cadre", "grid"):
+        with pytest.raises(PermissionDenied):
+            export_request_create(actor=city.users[username], kind="roster", area=city.grid, reason=REASON)
     with pytest.raises(PermissionDenied):  # outside their scope
         export_request_create(actor=city.users["secretary"], kind="roster", area=city.sibling_community, reason=REASON)
 
