@@ -156,3 +156,26 @@ def accounts_managed(*, actor):
         return users
     q = policy.scope_q(Assignment, actor, policy.MANAGE_ACCOUNTS)
     return users.filter(pk__in=Assignment.objects.filter(q).values("user"))
+
+
+@transaction.atomic
+def assignments_lapse(*, today: datetime.date | None = None) -> int:
+    """Assignments that ended by their own date give the account's open work orders at that place back to
+    its role there, as an ended one does (a scheduled task; idempotent: a returned order has no assignee).
+    Returns the orders returned."""
+    today = today or timezone.localdate()
+    returned = 0
+    for assignment in (Assignment.objects.filter(valid_until__lt=today, area__isnull=False)
+                       .select_related("area", "user")):
+        still = Assignment.objects.current(today).filter(user=assignment.user, area__path__in=[
+            assignment.area.path[:i] for i in range(4, len(assignment.area.path) + 1, 4)])
+        if still.exists():
+            continue  # another assignment in force still covers the place
+        for order in WorkOrder.objects.filter(assignee=assignment.user, status__in=ACTIVE_STATUSES,
+                                              area__path__startswith=assignment.area.path):
+            before = snapshot(order)
+            order.assignee, order.assignee_role = None, assignment.role
+            order.save(update_fields=["assignee", "assignee_role"])
+            audit_update(None, order, before)
+            returned += 1
+    return returned

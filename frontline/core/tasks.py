@@ -25,3 +25,19 @@ def import_apply_task(pk: int) -> None:
 @shared_task
 def purge_import_files() -> int:
     return imports_purge()
+
+
+@shared_task
+def lapse_assignments() -> int:
+    """Daily: the work of assignments that ended by their date goes back to the role at their place."""
+    from .accounts import assignments_lapse
+
+    return assignments_lapse()
+
+
+@shared_task
+def expire_export_requests() -> int:
+    """Hourly: approvals whose day is over are marked expired (the download refuses them either way)."""
+    from .export_requests import export_requests_expire
+
+    return export_requests_expire()

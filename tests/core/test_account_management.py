@@ -90,3 +90,45 @@ def test_a_manager_unlocks_and_deactivates_within_their_place(city, client_for):
     user.refresh_from_db()
     assert not user.is_active and User.objects.filter(pk=user.pk).exists()
     assert not Assignment.objects.filter(user=user).current().filter(user__is_active=True).exists()
+
+
+def test_accounts_come_from_a_spreadsheet_with_every_problem_by_row(city, tmp_path):
+    from frontline.core.imports import import_apply, import_check, importer_for
+
+    path = tmp_path / "账号.csv"
+    path.write_text("用户名,姓名,角色,区划代码,起始日期\n"
+                    f"wang1,王一,网格员,{city.grid.code},2022-04-01\n"
+                    f"wang2,王二,志愿者,{city.grid.code},\n"
+                    f"wang1,王三,网格员,{city.grid.code},\n"
+                    f"boss,李四,指挥部,{city.grid.code},\n"
+                    f"far,赵五,网格员,{city.sibling_community.code},\n"
+                    "grid,钱六,网格员,{city.grid.code},\n".replace("{city.grid.code}", city.grid.code),
+                    encoding="utf-8")
+    importer, secretary = importer_for("accounts"), city.users["secretary"]
+    result, _table, _mapping = import_check(importer=importer, actor=secretary, area=city.community, path=path,
+                                            filename=path.name)
+    errors = {(p.row, p.column) for p in result.problems if p.severity == "error"}
+    assert errors == {(4, "用户名"), (5, "角色"), (6, "区划代码"), (7, "用户名")}
+    path.write_text("用户名,姓名,角色,区划代码\n"
+                    f"wang1,王一,网格员,{city.grid.code}\nwang2,王二,志愿者,{city.grid.code}\n", encoding="utf-8")
+    counts, _result = import_apply(importer=importer, actor=secretary, area=city.community, path=path,
+                                   filename=path.name)
+    assert counts["accounts_created"] == 2
+    user = User.objects.get(username="wang2")
+    assert [(a.role, a.area) for a in user.assignments.all()] == [("volunteer", city.grid)]
+    assert not user.has_usable_password()  # given once, from the account's page
+    with pytest.raises(PermissionDenied):
+        import_check(importer=importer, actor=city.users["grid"], area=city.grid, path=path, filename=path.name)
+
+
+def test_an_assignment_that_ends_by_its_date_gives_its_work_back(city):
+    user, _password = accounts.account_create(actor=city.users["secretary"], username="lapsing", role="grid_worker",
+                                              area=city.grid, valid_from=datetime.date(2022, 4, 1),
+                                              valid_until=timezone.localdate() - datetime.timedelta(days=1))
+    household = Resident.objects.filter(household__building__area=city.grid).first().household
+    order = work_order_create(actor=city.users["secretary"], kind="revisit", title="复访", area=city.grid,
+                              subject=household, assignee=user)
+    assert accounts.assignments_lapse() == 1
+    order.refresh_from_db()
+    assert (order.assignee, order.assignee_role) == (None, "grid_worker")
+    assert accounts.assignments_lapse() == 0  # nothing twice
