@@ -94,6 +94,7 @@ class AccountImporter(Importer):
     required = ("username", "role", "area_code")
     counts = {"accounts_created": pgettext_lazy("import count", "accounts added")}
     chunk_size = 500
+    order = 90  # after the rosters, which a community imports far more often
 
     def checker(self, run: ImportRun) -> AccountChecker:
         return AccountChecker(run)
