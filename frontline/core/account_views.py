@@ -47,7 +47,7 @@ class AssignmentForm(forms.Form):
 
 class AccountForm(AssignmentForm):
     username = forms.CharField(label=gettext_lazy("User name"), max_length=150)
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=150, required=False)
+    name = forms.CharField(label=gettext_lazy("Full name"), max_length=150, required=False)
     field_order = ["username", "name", "role", "area_code", "valid_from", "valid_until"]
 
 
