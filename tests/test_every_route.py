@@ -263,6 +263,9 @@ def o(city):
                                                                       "other", today, here.person.name)])
         here.transfer_order = transfer.work_order
     issued = {u.username: ApiToken.issue(user=u, name="probe") for u in User.objects.all()}
+    # A machine token of each purpose, issued by the city's commander: only the purpose's actions.
+    for code in policy.PURPOSES:
+        issued[f"purpose:{code}"] = ApiToken.issue(user=city.users["commander"], name=code, purpose=code)
     return Objects(inside=inside, outside=outside, campaign=campaign,
                    token_rows={**{name: row for name, (row, _plain) in issued.items()}, None: issued["commander"][0]},
                    tokens={name: plain for name, (_row, plain) in issued.items()})
@@ -320,9 +323,12 @@ def expected(route: Route, user, target) -> str:
 
 
 def probe(route: Route, url: str, username, o, where, *, api: bool):
-    user = User.objects.get(username=username) if username else None
+    purpose = username.removeprefix("purpose:") if username and username.startswith("purpose:") else ""
+    user = User.objects.get(username="commander" if purpose else username) if username else None
     target = route.target(o, where) if route.target else None
     want = expected(route, user, target)
+    if purpose and route.action not in policy.PURPOSES[purpose][1] and route.action not in (PUBLIC, LOGGED_IN):
+        want = 403  # a machine token does its purpose and nothing else
     if api:
         client = Client(HTTP_AUTHORIZATION=f"Bearer {o.tokens[username]}") if username else Client()
     else:
@@ -369,7 +375,7 @@ def test_every_api_operation_answers_every_role_as_the_policy_says(city, o, oper
     method, path = operation
     route = API[operation]
     for where in ["inside", "outside"] if route.outside else ["inside"]:
-        for username in USERS:
+        for username in [*USERS, *(f"purpose:{code}" for code in policy.PURPOSES)]:
             url = path.format(**route.kwargs(o, where, username))
             probe(route, url, username, o, where, api=True)
 

@@ -16,3 +16,6 @@ figures.register(figures.Figure(
     "households", _("Households"), _("households"), app="areas", rows=lambda at: Household.objects.all(),
     area="building__area", building="building", history=False, watch=(("areas.Household", "building__area"),),
     order=10))
+
+# A wall screen or a statistics system reads figures, nothing else (a token of this purpose).
+policy.purpose("figures:read", _("read places and figures"), policy.VIEW)

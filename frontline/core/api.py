@@ -25,6 +25,7 @@ class TokenAuth(HttpBearer):
         if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 300:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
+        request.token_purpose = api_token.purpose  # checked by policy.api_requires
         return api_token.user
 
 

@@ -80,6 +80,9 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100)
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
+    # Empty: the token acts as its owner (a phone app). Otherwise a machine's purpose
+    # (frontline.core.policy.purpose, e.g. "figures:read"): only that purpose's actions, where the owner may.
+    purpose = models.CharField(_("purpose"), max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
@@ -96,9 +99,9 @@ class ApiToken(models.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, *, user, name: str, purpose: str = "") -> tuple["ApiToken", str]:
         token = "fl_" + secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, digest=cls.hash(token), prefix=token[:8]), token
+        return cls.objects.create(user=user, name=name, purpose=purpose, digest=cls.hash(token), prefix=token[:8]), token
 
 
 class AuditAction(models.TextChoices):

@@ -112,6 +112,23 @@ grant(READ_AUDIT, AREA, Role.COMMANDER)
 grant(MANAGE_ACCOUNTS, AREA, *DESK)
 
 
+# Machine tokens' purposes: a token issued for one may do only its actions (and only where its owner may).
+PURPOSES: dict[str, tuple[Any, frozenset[str]]] = {}
+
+
+def purpose(code: str, label, *actions: str) -> str:
+    unknown = [a for a in actions if a not in ACTIONS]
+    if unknown:
+        raise ValueError(f"unknown actions {unknown} for purpose {code!r}")
+    PURPOSES[code] = (label, frozenset(actions))
+    return code
+
+
+def purposes_for(actor) -> list[str]:
+    """The purposes the actor may issue a token for: those whose every action their assignments allow."""
+    return [code for code, (_label, actions) in PURPOSES.items() if all(allows(actor, a) for a in actions)]
+
+
 def scope_of(role: str, action_code: str) -> str | None:
     """The scope kind in which a role may do an action, or None."""
     if action_code == REVEAL and role not in settings.FRONTLINE_REVEAL_ROLES:
@@ -203,12 +220,16 @@ def requires(action_code: str):
 
 
 def api_requires(action_code: str):
-    """The API's `requires`: 403 for a caller whose assignments give no such action anywhere."""
+    """The API's `requires`: 403 for a caller whose assignments give no such action anywhere, or whose
+    machine token was issued for a purpose that does not include it."""
     from functools import wraps
 
     def decorate(operation):
         @wraps(operation)
         def checked(request, *args, **kwargs):
+            purpose = getattr(request, "token_purpose", "")
+            if purpose and action_code not in PURPOSES.get(purpose, (None, frozenset()))[1]:
+                raise PermissionDenied
             require(request.auth, action_code)
             return operation(request, *args, **kwargs)
 

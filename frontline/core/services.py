@@ -184,9 +184,12 @@ MAX_ACTIVE_TOKENS = 10
 
 
 @transaction.atomic
-def api_token_issue(*, actor, name: str) -> tuple[ApiToken, str]:
-    """A new token for the actor's own use (a phone app, a scanner): returned once, stored as a hash."""
+def api_token_issue(*, actor, name: str, purpose: str = "") -> tuple[ApiToken, str]:
+    """A new token for the actor's own use (a phone app: as the actor; a machine: one purpose only, of those
+    the actor's assignments allow); returned once, stored as a hash."""
     name = (name or "").strip()
+    if purpose and purpose not in policy.purposes_for(actor):
+        raise ValidationError({"purpose": _("You may not issue a token for this purpose.")})
     if not name:
         raise ValidationError({"name": _("Name the device or program that will use it.")})
     if len(name) > 100:
@@ -194,7 +197,7 @@ def api_token_issue(*, actor, name: str) -> tuple[ApiToken, str]:
     if ApiToken.objects.filter(user=actor, revoked=False).count() >= MAX_ACTIVE_TOKENS:
         raise ValidationError(_("You have %(n)d tokens in use; revoke one you no longer need first.")
                               % {"n": MAX_ACTIVE_TOKENS})
-    token_row, token = ApiToken.issue(user=actor, name=name)
+    token_row, token = ApiToken.issue(user=actor, name=name, purpose=purpose)
     audit_create(actor, token_row)
     return token_row, token
 

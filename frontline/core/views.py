@@ -52,11 +52,14 @@ def token_list(request):
     issued, errors = None, []
     if request.method == "POST":
         try:
-            _row, issued = api_token_issue(actor=request.user, name=request.POST.get("name", ""))
+            _row, issued = api_token_issue(actor=request.user, name=request.POST.get("name", ""),
+                                           purpose=request.POST.get("purpose", ""))
         except ValidationError as e:
             errors = e.messages
     tokens = ApiToken.objects.filter(user=request.user).order_by("revoked", "-created_at")
-    return render(request, "core/tokens.html", {"tokens": tokens, "issued": issued, "errors": errors},
+    purposes = [(code, policy.PURPOSES[code][0]) for code in policy.purposes_for(request.user)]
+    return render(request, "core/tokens.html", {"purposes": purposes,
+                                                "tokens": tokens, "issued": issued, "errors": errors},
                   status=400 if errors else 200)
 
 

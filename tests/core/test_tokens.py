@@ -33,3 +33,19 @@ def test_a_nameless_token_or_one_too_many_is_refused_with_a_reason(city, client_
         api_token_issue(actor=city.users["grid"], name=f"设备{i}")
     response = client.post("/tokens/", {"name": "再来一个"})
     assert response.status_code == 400 and not ApiToken.objects.filter(name="再来一个").exists()
+
+
+def test_a_machine_token_does_its_purpose_and_nothing_else(city, client_for):
+    """A wall screen's token reads figures; it cannot list people although its owner can."""
+    page = client_for("commander").post("/tokens/", {"name": "指挥大屏", "purpose": "figures:read"}).content.decode()
+    import re
+
+    token = re.search(r'data-testid="token">([^<]+)<', page).group(1)
+    from django.test import Client
+
+    machine = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert machine.get(f"/api/v1/areas/{city.city.pk}/figures").status_code == 200
+    assert machine.get("/api/v1/persons?q=zhang").status_code == 403
+    assert machine.get("/api/v1/inbox").status_code == 403
+    refused = client_for("volunteer").post("/tokens/", {"name": "x", "purpose": "figures:read"})
+    assert refused.status_code == 400  # a volunteer may not read figures, so may not give a machine that right
