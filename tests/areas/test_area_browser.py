@@ -14,7 +14,7 @@ def test_counts_move_when_a_resident_moves_out(city, client_for):
     resident = Resident.objects.filter(household__building__area=city.grid, moved_out__isnull=True).first()
     from frontline.people.services import resident_move_out
 
-    resident_move_out(actor=city.users["grid"], resident=resident, moved_out=resident.moved_in)
+    resident_move_out(actor=city.users["secretary"], resident=resident, moved_out=resident.moved_in)
     after = _count(client.get(f"/areas/{city.grid.pk}/").content.decode(), "total-residents")
     assert after == before - 1
 

@@ -133,3 +133,20 @@ def test_reveal_roles_setting_narrows_the_policy(city, person, settings):
     settings.FRONTLINE_REVEAL_ROLES = ["commander"]
     assert not policy.allows(city.users["secretary"], policy.REVEAL, person)
     assert policy.allows(city.users["commander"], policy.REVEAL, person)
+
+
+def test_people_services_refuse_who_may_not_correct_records(city, person):
+    """A grid worker records visits; correcting a person's record, home or membership is the desk's."""
+    from frontline.people.services import person_update, resident_move_out
+
+    home = Resident.objects.get(person=person, moved_out__isnull=True)
+    for username in ["grid", "cadre", "volunteer", "secretary2"]:
+        with pytest.raises(PermissionDenied):
+            person_update(actor=city.users[username], person=person, name="改名")
+        with pytest.raises(PermissionDenied):
+            resident_move_out(actor=city.users[username], resident=home, moved_out=home.moved_in)
+    person.refresh_from_db()
+    assert person.name != "改名" and Resident.objects.filter(pk=home.pk, moved_out__isnull=True).exists()
+    person_update(actor=city.users["secretary"], person=person, name="改名")
+    person.refresh_from_db()
+    assert person.name == "改名"
