@@ -150,3 +150,15 @@ def test_people_services_refuse_who_may_not_correct_records(city, person):
     person_update(actor=city.users["secretary"], person=person, name="改名")
     person.refresh_from_db()
     assert person.name == "改名"
+
+
+def test_places_are_made_by_who_may_correct_records_there(city):
+    from frontline.areas.services import area_create, building_create
+
+    with pytest.raises(PermissionDenied):
+        building_create(actor=city.users["grid"], grid=city.grid, name="99栋")
+    with pytest.raises(PermissionDenied):
+        building_create(actor=city.users["secretary2"], grid=city.grid, name="99栋")
+    with pytest.raises(PermissionDenied):
+        area_create(actor=city.users["commander"], parent=None, name="另一个市", code="419000000000")
+    assert building_create(actor=city.users["secretary"], grid=city.grid, name="99栋").area == city.grid
