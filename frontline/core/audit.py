@@ -58,10 +58,23 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+def _actor_place(actor) -> str:
+    """Where the actor works (their first assignment in force; their account's home area otherwise, e.g. a
+    failed login to an account whose assignments ended): whose commanders read the entry."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ""
+    from .policy import home_area
+
+    area = home_area(actor) if actor.is_active else None
+    if area is None and getattr(actor, "area_id", None):
+        area = actor.area
+    return area.path if area is not None and not actor.is_superuser else ""
+
+
 def _actor_fields(actor) -> dict:
     return {"actor": actor if actor is not None and actor.is_authenticated else None,
             "actor_name": getattr(actor, "username", "") or "system",
-            "actor_area_path": actor.area.path if getattr(actor, "area_id", None) else "",
+            "actor_area_path": _actor_place(actor),
             "ip": _request_ip.get()}
 
 
