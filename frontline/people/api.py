@@ -8,6 +8,8 @@ from ninja.pagination import paginate
 from frontline.areas.api import HouseholdOut
 from frontline.areas.selectors import household_get_for
 from frontline.core import policy
+from frontline.core.audit import audit_record
+from frontline.core.models import AuditAction
 from frontline.core.validators import age_on, mask_id_number, mask_phone
 
 from .selectors import household_residents, person_get_for, person_search
@@ -56,7 +58,9 @@ def person_list(request, q: str):
 @router.get("/persons/{person_id}", response=PersonOut)
 @policy.api_requires(policy.VIEW_PEOPLE)
 def person_detail(request, person_id: int):
-    return person_get_for(request.auth, person_id)
+    person = person_get_for(request.auth, person_id)
+    audit_record(actor=request.auth, action=AuditAction.VIEW, obj=person)  # who viewed personal data, as the page
+    return person
 
 
 class HouseholdDetailOut(HouseholdOut):
@@ -67,6 +71,7 @@ class HouseholdDetailOut(HouseholdOut):
 @policy.api_requires(policy.VIEW_PEOPLE)
 def household_detail(request, household_id: int):
     household = household_get_for(request.auth, household_id)
+    audit_record(actor=request.auth, action=AuditAction.VIEW, obj=household)  # its residents are personal data
     household.current_residents = list(household_residents(actor=request.auth, household=household))
     household.resident_count = len(household.current_residents)
     return household

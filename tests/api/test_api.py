@@ -55,3 +55,16 @@ def test_api_docs_page_uses_no_cdn(city, client_for):
     page = client_for("grid").get("/api/v1/docs").content.decode()
     assert "swagger-ui-bundle.js" in page
     assert "cdn." not in page and "jsdelivr" not in page
+
+
+def test_viewing_a_person_or_a_household_through_the_api_is_audited_like_the_pages(city):
+    from frontline.core.models import AuditLog
+    from frontline.people.models import Resident
+    from tests.access import api_client
+
+    resident = Resident.objects.filter(household__building__area=city.grid, moved_out__isnull=True).first()
+    client = api_client("grid")
+    assert client.get(f"/api/v1/persons/{resident.person_id}").status_code == 200
+    assert client.get(f"/api/v1/households/{resident.household_id}").status_code == 200
+    viewed = set(AuditLog.objects.filter(action="view", actor_name="grid").values_list("content_type__model", "object_id"))
+    assert {("person", str(resident.person_id)), ("household", str(resident.household_id))} <= viewed
