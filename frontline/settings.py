@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "frontline.areas",
     "frontline.people",
     "frontline.grid",
+    "frontline.mobilization",
     "frontline.demo",
 ]
 

@@ -1,0 +1,62 @@
+"""Mobilization: cadres sent down (deployments and their groups), party-fee allocations."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from frontline.core.scoping import ScopedQuerySet
+
+
+class DeploymentGroup(models.Model):
+    """分组包片: cadres sent to one community in a group with a leader, covering a set of its grids."""
+
+    name = models.CharField(_("name"), max_length=100)
+    community = models.ForeignKey("areas.Area", verbose_name=_("community"), on_delete=models.PROTECT,
+                                  related_name="deployment_groups")
+    leader = models.ForeignKey("people.Cadre", verbose_name=_("leader"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    grids = models.ManyToManyField("areas.Area", verbose_name=_("grids"), related_name="covering_groups")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "community"
+
+    class Meta:
+        verbose_name = _("deployment group")
+        verbose_name_plural = _("deployment groups")
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="deployment_group_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Deployment(models.Model):
+    """A cadre sent down to a community (or a street) for a period (下沉). It gives the cadre's account a
+    `cadre` assignment there for the same period, and takes it away after."""
+
+    cadre = models.ForeignKey("people.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT,
+                              related_name="deployments")
+    area = models.ForeignKey("areas.Area", verbose_name=_("sent to"), on_delete=models.PROTECT,
+                             related_name="deployments")
+    group = models.ForeignKey(DeploymentGroup, verbose_name=_("group"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="deployments")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    assignment = models.OneToOneField("core.Assignment", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="deployment")
+    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "area"
+    access_action = "view_people"  # who was sent where: personal
+
+    class Meta:
+        verbose_name = _("deployment")
+        verbose_name_plural = _("deployments")
+        constraints = [models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                                              name="deployment_ends_after_start")]
+        indexes = [models.Index(fields=["cadre", "starts_on"]), models.Index(fields=["area", "ends_on"])]
+
+    def __str__(self):
+        return f"{self.cadre} → {self.area}"

@@ -1,0 +1,1 @@
+"""What mobilization adds to the platform: its actions and grants, navigation, figures and pages."""

@@ -1,0 +1,1 @@
+"""Pages of mobilization: cadres sent down and their groups, party-fee allocations."""
