@@ -40,7 +40,8 @@ from frontline.core.services import can_act, work_order_create
 from frontline.grid.models import GridMessage, HouseholdVisit, MessageDelivery
 from frontline.grid.questions import STANDARD_QUESTIONS
 from frontline.grid.services import grid_message_publish, screening_campaign_create
-from frontline.people.models import Person, Resident
+from frontline.mobilization.models import Deployment
+from frontline.people.models import Cadre, Person, Resident
 
 USERS = ["commander", "street", "secretary", "grid", "grid2", "cadre", "volunteer", "inspector", "enterprise",
          "courier", "district2", "admin", None]  # None: a visitor without a login
@@ -148,6 +149,10 @@ PAGES: dict[str, Route] = {
         may=lambda user, account: account.assignments.first().role in accounts.grantable_roles(user)),
     "account_act": Route(policy.MANAGE_ACCOUNTS, lambda o, where, user: {"pk": o[where].account.pk, "action": "unlock"},
                          _obj("account"), method="post", visible=_manages),
+    "area_deployments": Route("deploy_cadres", _by_pk("community"), _obj("community")),
+    "deployment_group_create": Route("deploy_cadres", _by_pk("community"), _obj("community"), method="post",
+                                     data=lambda o, w: {"name": "一组"}),
+    "deployment_end": Route("deploy_cadres", _by_pk("deployment"), _obj("deployment"), method="post"),
     "grid_message_file": Route(policy.VIEW, lambda o, where, user: {"pk": o[where].message.pk,
                                                                      "attachment_pk": o[where].attachment.pk},
                                _obj("message")),
@@ -225,6 +230,9 @@ def test_every_route_and_api_operation_has_an_entry():
 def o(city):
     """One of each object in the probe grid, and one in another district."""
     def place(grid):
+        community = Area.objects.get_parent(grid)
+        cadre = Cadre.objects.filter(unit_area__path__startswith=Area.objects.get_parent(community).path[:8]).first()
+        deployment = Deployment.objects.create(cadre=cadre, area=community, starts_on=datetime.date(2022, 4, 1))
         building = Building.objects.filter(area=grid).order_by("id").first()
         household = Household.objects.filter(building=building, residents__moved_out__isnull=True).order_by("id").first()
         person = Resident.objects.filter(household=household, moved_out__isnull=True).order_by("id").first().person
@@ -239,7 +247,8 @@ def o(city):
         if account is None:
             account = User.objects.create(username=f"worker-{grid.code}", role="grid_worker", area=grid)
             Assignment.objects.create(user=account, role="grid_worker", area=grid, valid_from=datetime.date(2022, 3, 1))
-        return SimpleNamespace(account=account, grid=grid, building=building, household=household, person=person, message=message,
+        return SimpleNamespace(community=community, deployment=deployment,
+                               account=account, grid=grid, building=building, household=household, person=person, message=message,
                                attachment=message.attachments.get(), order=order, record=record, site=site)
 
     far_grid = Area.objects.filter(level="grid", path__startswith=city.other_district.path).order_by("path").first()

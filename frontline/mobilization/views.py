@@ -1,1 +1,102 @@
-"""Pages of mobilization: cadres sent down and their groups, party-fee allocations."""
+"""Pages of mobilization: a community's (or street's) cadres sent down, their groups and gaps; deploying a
+cadre, forming a group, ending a deployment."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from frontline.areas.models import Area
+from frontline.areas.selectors import area_breadcrumb, area_get_for
+from frontline.core import policy
+from frontline.core.scoping import get_for
+from frontline.people.models import Cadre
+
+from .models import Deployment, DeploymentGroup
+from .selectors import cadres_not_sent, community_deployments
+from .services import DEPLOY_CADRES, cadre_deploy, deployment_end, deployment_group_create
+
+
+class DeployForm(forms.Form):
+    cadre = forms.ModelChoiceField(label=gettext_lazy("cadre"), queryset=Cadre.objects.none())
+    starts_on = forms.DateField(label=gettext_lazy("from"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=gettext_lazy("until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    group = forms.ModelChoiceField(label=gettext_lazy("group"), queryset=DeploymentGroup.objects.none(), required=False)
+
+    def __init__(self, *args, actor, area, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadres_not_sent(actor=actor, limit=None)
+        self.fields["cadre"].label_from_instance = lambda c: f"{c.person.name} · {c.home_unit} · {c.get_rank_display()}"
+        self.fields["group"].queryset = DeploymentGroup.objects.filter(community=area)
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("name"), max_length=100)
+    grids = forms.ModelMultipleChoiceField(label=gettext_lazy("grids"), queryset=Area.objects.none())
+    leader = forms.ModelChoiceField(label=gettext_lazy("leader"), queryset=Cadre.objects.none(), required=False)
+
+    def __init__(self, *args, area, deployments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grids"].queryset = Area.objects.get_children(area)
+        self.fields["leader"].queryset = Cadre.objects.filter(pk__in=[d.cadre_id for d in deployments])
+        self.fields["leader"].label_from_instance = lambda c: c.person.name
+
+
+def _styled(form):
+    for field in form.fields.values():
+        field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+    return form
+
+
+@policy.requires(DEPLOY_CADRES)
+def area_deployments(request, pk):
+    area = area_get_for(request.user, pk)
+    policy.require(request.user, DEPLOY_CADRES, area)
+    view = community_deployments(actor=request.user, area=area)
+    deploy = _styled(DeployForm(request.POST or None, actor=request.user, area=area))
+    group_form = _styled(GroupForm(area=area, deployments=view.deployments)) if area.level == "community" else None
+    if request.method == "POST" and deploy.is_valid():
+        d = deploy.cleaned_data
+        try:
+            cadre_deploy(actor=request.user, cadre=d["cadre"], area=area, starts_on=d["starts_on"], ends_on=d["ends_on"],
+                         group=d["group"])
+        except ValidationError as e:
+            deploy.add_error(None, e)
+        else:
+            messages.success(request, _("%(cadre)s is sent to %(area)s.") % {"cadre": d["cadre"].person.name,
+                                                                             "area": area.name})
+            return redirect("area_deployments", pk=area.pk)
+    return render(request, "mobilization/area_deployments.html", {
+        "area": area, "view": view, "deploy": deploy, "group_form": group_form,
+        "not_sent": cadres_not_sent(actor=request.user, limit=50),
+        "breadcrumb": area_breadcrumb(actor=request.user, area=area)}, status=400 if deploy.errors else 200)
+
+
+@policy.requires(DEPLOY_CADRES)
+@require_POST
+def group_create(request, pk):
+    area = area_get_for(request.user, pk)
+    view = community_deployments(actor=request.user, area=area)
+    form = GroupForm(request.POST, area=area, deployments=view.deployments)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            deployment_group_create(actor=request.user, community=area, name=d["name"], grids=list(d["grids"]),
+                                    leader=d["leader"])
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+    else:
+        messages.error(request, " ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items()))
+    return redirect("area_deployments", pk=area.pk)
+
+
+@policy.requires(DEPLOY_CADRES)
+@require_POST
+def deployment_end_view(request, pk):
+    deployment = get_for(Deployment.objects.select_related("area", "cadre__person", "assignment"), request.user, pk)
+    deployment_end(actor=request.user, deployment=deployment)
+    messages.success(request, _("The deployment ends today, and the access it gave."))
+    return redirect("area_deployments", pk=deployment.area_id)

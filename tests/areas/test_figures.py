@@ -29,6 +29,8 @@ RAW = {
                               "ON h.id = r.household_id JOIN areas_building b ON b.id = h.building_id "
                               "WHERE r.moved_out IS NULL AND EXISTS (SELECT 1 FROM grid_specialneed n WHERE "
                               "n.person_id = r.person_id AND n.resolved_on IS NULL) GROUP BY b.area_id",
+    "cadres_deployed": "SELECT area_id, count(*) FROM mobilization_deployment WHERE starts_on <= '{today}' "
+                       "AND (ends_on IS NULL OR ends_on >= '{today}') GROUP BY area_id",
 }
 
 
@@ -36,7 +38,7 @@ def raw_under(code: str, area: Area) -> int:
     """The independent count of a stock figure under an area."""
     paths = dict(Area.objects.values_list("id", "path"))
     with connection.cursor() as cursor:
-        cursor.execute(RAW[code])
+        cursor.execute(RAW[code].format(today=timezone.localdate().isoformat()))
         return sum(n for area_id, n in cursor.fetchall() if paths[area_id].startswith(area.path))
 
 

@@ -1,0 +1,49 @@
+"""Reads of mobilization: who is sent where on a day, the groups and what they leave uncovered, the cadres
+registered but not sent."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from frontline.areas.models import Area
+from frontline.people.models import Cadre
+
+from .models import Deployment, DeploymentGroup
+
+
+def deployments_on(day: datetime.date | None = None):
+    day = day or timezone.localdate()
+    return Deployment.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
+
+
+@dataclass
+class CommunityDeployments:
+    area: Area
+    deployments: list[Deployment]
+    groups: list[DeploymentGroup]
+    uncovered_grids: list[tuple[Area, int]]  # grids no group covers, the most residents first
+    groups_without_leader: list[DeploymentGroup]
+
+
+def community_deployments(*, actor, area: Area, day: datetime.date | None = None) -> CommunityDeployments:
+    deployments = list(deployments_on(day).restrict(actor, "view_people").filter(area__path__startswith=area.path)
+                       .select_related("cadre__person", "group", "area").order_by("group__name", "cadre__person__pinyin_full"))
+    groups = list(DeploymentGroup.objects.visible_to(actor).filter(community__path__startswith=area.path)
+                  .select_related("leader__person").prefetch_related("grids").order_by("name"))
+    uncovered = []
+    if area.level == "community":
+        grids = (Area.objects.get_children(area).visible_to(actor)
+                 .exclude(Exists(DeploymentGroup.grids.through.objects.filter(area=OuterRef("pk"))))
+                 .annotate(n=Count("buildings__households__residents",
+                                   filter=Q(buildings__households__residents__moved_out__isnull=True)))
+                 .order_by("-n", "code"))
+        uncovered = [(g, g.n) for g in grids]
+    return CommunityDeployments(area, deployments, groups, uncovered, [g for g in groups if g.leader_id is None])
+
+
+def cadres_not_sent(*, actor, day: datetime.date | None = None, limit: int = 200):
+    """Cadres registered in the actor's scope and sent nowhere on the day."""
+    return (Cadre.objects.visible_to(actor).exclude(Exists(deployments_on(day).filter(cadre=OuterRef("pk"))))
+            .select_related("person", "unit_area").order_by("home_unit", "person__pinyin_full")[:limit])

@@ -1,0 +1,104 @@
+"""Writes of mobilization: cadres sent down (deployed, ended) and their groups. Each asks the access policy,
+is atomic, validated and audited. A deployment is the cadre's access: it grants their account a `cadre`
+assignment at the place for the same period (frontline.core.accounts), and ending it ends the assignment."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from frontline.areas.figures import figures_mark_dirty
+from frontline.areas.models import Area, AreaLevel
+from frontline.core import accounts, policy
+from frontline.core.audit import audit_create, audit_update, snapshot
+from frontline.core.roles import Role
+from frontline.people.models import Cadre
+
+from .models import Deployment, DeploymentGroup
+
+DEPLOY_CADRES = "deploy_cadres"
+
+
+def _overlapping(cadre: Cadre, starts_on: datetime.date, ends_on: datetime.date | None, exclude=None):
+    """The cadre's deployments that share a day with [starts_on, ends_on] (open-ended when None)."""
+    others = Deployment.objects.filter(cadre=cadre).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+    if ends_on is not None:
+        others = others.filter(starts_on__lte=ends_on)
+    return others.exclude(pk=exclude.pk) if exclude is not None else others
+
+
+@transaction.atomic
+def cadre_deploy(*, actor, cadre: Cadre, area: Area, starts_on: datetime.date, ends_on: datetime.date | None = None,
+                 group: DeploymentGroup | None = None) -> Deployment:
+    """Send a cadre down to a community or a street for a period; one cadre's deployments never overlap."""
+    policy.require(actor, DEPLOY_CADRES, area)
+    policy.require(actor, policy.VIEW_PEOPLE, cadre)  # the cadre's unit is the sender's (the organization department's)
+    if area.level not in (AreaLevel.COMMUNITY, AreaLevel.STREET):
+        raise ValidationError({"area": _("Cadres are sent down to a community or a street.")})
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The deployment ends before it starts.")})
+    if group is not None and group.community_id != area.pk:
+        raise ValidationError({"group": _("%(group)s works in another community.") % {"group": group}})
+    clash = _overlapping(cadre, starts_on, ends_on).select_related("area").first()
+    if clash is not None:
+        raise ValidationError(_("%(cadre)s is already sent to %(area)s from %(start)s%(until)s.") % {
+            "cadre": cadre.person.name, "area": clash.area.name, "start": clash.starts_on,
+            "until": _(" until %(date)s") % {"date": clash.ends_on} if clash.ends_on else ""})
+    deployment = Deployment(cadre=cadre, area=area, group=group, starts_on=starts_on, ends_on=ends_on,
+                            created_by=actor if actor is not None and actor.is_authenticated else None)
+    deployment.full_clean()
+    account = cadre.person.accounts.filter(is_active=True).order_by("pk").first()
+    if account is not None:  # the access comes with the deployment
+        deployment.assignment = accounts.assignment_grant(actor=actor, user=account, role=Role.CADRE, area=area,
+                                                          valid_from=starts_on, valid_until=ends_on)
+    deployment.save()
+    audit_create(actor, deployment, person=cadre.person)
+    figures_mark_dirty([area.pk])
+    return deployment
+
+
+@transaction.atomic
+def deployment_end(*, actor, deployment: Deployment, on: datetime.date | None = None) -> Deployment:
+    """The deployment ends on `on` (today by default), and the access it gave with it."""
+    policy.require(actor, DEPLOY_CADRES, deployment.area)
+    on = max(deployment.starts_on, on or timezone.localdate())
+    before = snapshot(deployment)
+    deployment.ends_on = on
+    deployment.full_clean()
+    deployment.save(update_fields=["ends_on"])
+    audit_update(actor, deployment, before, person=deployment.cadre.person)
+    if deployment.assignment is not None:
+        accounts.assignment_end(actor=actor, assignment=deployment.assignment, on=on)
+    figures_mark_dirty([deployment.area_id])
+    return deployment
+
+
+@transaction.atomic
+def deployment_group_create(*, actor, community: Area, name: str, grids: list[Area],
+                            leader: Cadre | None = None) -> DeploymentGroup:
+    """A group covering some of the community's grids (分组包片), with a leader from its cadres."""
+    policy.require(actor, DEPLOY_CADRES, community)
+    if community.level != AreaLevel.COMMUNITY:
+        raise ValidationError({"community": _("Groups cover the grids of one community.")})
+    foreign = [g.name for g in grids if g.level != AreaLevel.GRID or not g.path.startswith(community.path)]
+    if foreign:
+        raise ValidationError({"grids": _("Not grids of %(community)s: %(grids)s") % {
+            "community": community.name, "grids": "、".join(foreign)}})
+    group = DeploymentGroup(community=community, name=(name or "").strip(), leader=leader)
+    group.full_clean()
+    group.save()
+    group.grids.set(grids)
+    audit_create(actor, group)
+    return group
+
+
+def deployments_lapse_marks(*, today: datetime.date | None = None) -> int:
+    """Deployments start and end by their dates: mark their areas so the kept figures count them then."""
+    today = today or timezone.localdate()
+    areas = set(Deployment.objects.filter(Q(starts_on=today) | Q(ends_on=today - datetime.timedelta(days=1)))
+                .values_list("area_id", flat=True))
+    figures_mark_dirty(areas)
+    return len(areas)
