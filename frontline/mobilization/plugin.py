@@ -9,6 +9,7 @@ from frontline.areas import figures
 from frontline.core import plugins, policy
 from frontline.core.roles import Role
 
+from .cadre_import import CadreImporter
 from .models import Deployment
 from .services import DEPLOY_CADRES
 
@@ -35,3 +36,4 @@ def _area_panel(request, area):
 
 
 plugins.panels.register(plugins.Panel("deployments", "area", "mobilization/panels/area_deployments.html", _area_panel))
+plugins.importers.register(CadreImporter())

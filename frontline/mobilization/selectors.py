@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from frontline.areas.models import Area
-from frontline.people.models import Cadre
+from frontline.people.models import Cadre, CadreRank
 
 from .models import Deployment, DeploymentGroup
 
@@ -47,3 +47,12 @@ def cadres_not_sent(*, actor, day: datetime.date | None = None, limit: int = 200
     """Cadres registered in the actor's scope and sent nowhere on the day."""
     return (Cadre.objects.visible_to(actor).exclude(Exists(deployments_on(day).filter(cadre=OuterRef("pk"))))
             .select_related("person", "unit_area").order_by("home_unit", "person__pinyin_full")[:limit])
+
+
+def deployed_by_rank_and_unit(*, actor, area: Area, day: datetime.date | None = None, units: int = 20):
+    """Cadres sent under the area on the day, by rank and by home unit (the largest units first)."""
+    sent = deployments_on(day).restrict(actor, "view_people").filter(area__path__startswith=area.path)
+    ranks = dict(CadreRank.choices)
+    by_rank = [(ranks.get(r, r), n) for r, n in sent.values_list("cadre__rank").annotate(n=Count("id")).order_by("cadre__rank")]
+    by_unit = list(sent.values_list("cadre__home_unit").annotate(n=Count("id")).order_by("-n", "cadre__home_unit")[:units])
+    return by_rank, by_unit

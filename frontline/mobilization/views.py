@@ -16,7 +16,7 @@ from frontline.core.scoping import get_for
 from frontline.people.models import Cadre
 
 from .models import Deployment, DeploymentGroup
-from .selectors import cadres_not_sent, community_deployments
+from .selectors import cadres_not_sent, community_deployments, deployed_by_rank_and_unit
 from .services import DEPLOY_CADRES, cadre_deploy, deployment_end, deployment_group_create
 
 
@@ -72,6 +72,7 @@ def area_deployments(request, pk):
     return render(request, "mobilization/area_deployments.html", {
         "area": area, "view": view, "deploy": deploy, "group_form": group_form,
         "not_sent": cadres_not_sent(actor=request.user, limit=50),
+        "by": deployed_by_rank_and_unit(actor=request.user, area=area),
         "breadcrumb": area_breadcrumb(actor=request.user, area=area)}, status=400 if deploy.errors else 200)
 
 

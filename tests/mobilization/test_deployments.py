@@ -84,3 +84,40 @@ def test_deploying_is_for_the_desk_where_it_applies(city, cadre, client_for):
     assert client_for("secretary").post(url, {"cadre": cadre.pk, "starts_on": TODAY.isoformat()}).status_code == 400
     response = client_for("commander").post(url, {"cadre": cadre.pk, "starts_on": TODAY.isoformat()})
     assert response.status_code == 302 and Deployment.objects.filter(cadre=cadre, area=city.community).exists()
+
+
+def test_the_organization_departments_spreadsheet_registers_and_updates_cadres(city, tmp_path):
+    from frontline.core.imports import import_apply, import_check, importer_for
+    from frontline.core.validators import id_check_char
+
+    def make_id(seq):
+        first17 = f"11010519750101{seq:03d}"
+        return first17 + id_check_char(first17)
+
+    existing = Resident.objects.filter(household__building__area=city.grid, moved_out__isnull=True,
+                                       person__id_number__isnull=False).first().person
+    path = tmp_path / "干部名册.csv"
+    path.write_text("姓名,身份证号,工作单位,单位区划代码,职级,职务\n"
+                    f"孙一,{make_id(1)},区卫健局,{city.district.code},乡科级,科长\n"
+                    f"{existing.name},{existing.id_number},区教育局,{city.district.code},科员,\n"
+                    f"孙二,{make_id(1)},区卫健局,{city.district.code},乡科级,\n"
+                    f"孙三,{make_id(3)},区卫健局,{city.district.code},大领导,\n", encoding="utf-8")
+    importer, commander = importer_for("cadres"), city.users["commander"]
+    result, _t, _m = import_check(importer=importer, actor=commander, area=city.city, path=path, filename=path.name)
+    assert {(p.row, p.column) for p in result.problems if p.severity == "error"} == {(4, "身份证号"), (5, "职级")}
+    path.write_text("姓名,身份证号,工作单位,单位区划代码,职级\n"
+                    f"孙一,{make_id(1)},区卫健局,{city.district.code},乡科级\n"
+                    f"{existing.name},{existing.id_number},区教育局,{city.district.code},科员\n", encoding="utf-8")
+    counts, _r = import_apply(importer=importer, actor=commander, area=city.city, path=path, filename=path.name)
+    assert counts["cadres_created"] == 2
+    assert Cadre.objects.get(person=existing).home_unit == "区教育局"  # the known person, not a second one
+    path.write_text(f"姓名,身份证号,工作单位,单位区划代码,职级\n孙一,{make_id(1)},区应急局,{city.district.code},县处级\n",
+                    encoding="utf-8")
+    counts, _r = import_apply(importer=importer, actor=commander, area=city.city, path=path, filename=path.name)
+    assert counts["cadres_updated"] == 1 and Cadre.objects.get(person__id_number=make_id(1)).rank == "county"
+
+
+def test_the_deployments_page_counts_by_rank_and_home_unit(city, cadre, client_for):
+    cadre_deploy(actor=city.users["commander"], cadre=cadre, area=city.community, starts_on=TODAY)
+    page = client_for("secretary").get(f"/areas/{city.community.pk}/deployments/").content.decode()
+    assert "区卫健局 1" in page[page.index('data-testid="by-unit"'):]
