@@ -40,6 +40,7 @@ from frontline.core.services import can_act, work_order_create
 from frontline.grid.models import GridMessage, HouseholdVisit, MessageDelivery
 from frontline.grid.questions import STANDARD_QUESTIONS
 from frontline.grid.services import grid_message_publish, screening_campaign_create
+from frontline.mobilization.funds import FundAllocation
 from frontline.mobilization.models import Deployment
 from frontline.people.models import Cadre, Person, Resident
 
@@ -163,6 +164,12 @@ PAGES: dict[str, Route] = {
     "transfer_act": Route(policy.VIEW_WORK, lambda o, where, user: {"pk": o[where].transfer_order.pk, "action": "refuse"},
                           _obj("transfer_order"), method="post", data=lambda o, w: {"reason": "本人未迁出"},
                           may=lambda user, order: can_act(user, order)),
+    # Party-fee allocations (frontline.mobilization): requested and paid by who may allocate, decided by another.
+    "fund_list": Route("allocate_funds", outside=False),
+    "fund_new": Route("allocate_funds", outside=False),
+    "fund_detail": Route("allocate_funds", _by_pk("fund"), _obj("fund")),
+    "fund_act": Route("approve_funds", lambda o, where, user: {"pk": o[where].fund.pk, "action": "approve"},
+                      _obj("fund"), method="post"),
 }
 
 API: dict[tuple[str, str], Route] = {
@@ -265,6 +272,13 @@ def o(city):
     outside.export_request = export_request_create(actor=city.users["district2"], kind="roster", area=far_grid,
                                                    reason="核对密接身份")
     inside.campaign, outside.campaign = campaign, far_campaign
+    from frontline.mobilization.fund_services import fund_allocation_create
+    from frontline.people.models import PartyOrg
+
+    for here, author, district in ((inside, "commander", city.district), (outside, "district2", city.other_district)):
+        org = PartyOrg.objects.filter(area__path__startswith=district.path).order_by("path").first()
+        here.fund = fund_allocation_create(actor=city.users[author], purpose="hardship", amount="1000.00",
+                                           source="代市委管理党费", area=here.grid, recipients=[(org, None)])
     from frontline.grid.transfers import Asked, transfer_requests_file
 
     for here, there in ((inside, outside), (outside, inside)):  # asked by the other place, answered here
@@ -293,7 +307,8 @@ def fingerprint():
             ApiToken.objects.filter(revoked=True).count(), WorkOrderEvent.objects.count(),
             tuple(WorkOrder.objects.values_list("status").annotate(n=Count("id")).order_by("status")),
             AuditLog.objects.filter(action="reveal").count(),
-            tuple(ExportRequest.objects.values_list("status").annotate(n=Count("id")).order_by("status")))
+            tuple(ExportRequest.objects.values_list("status").annotate(n=Count("id")).order_by("status")),
+            tuple(FundAllocation.objects.values_list("status").annotate(n=Count("id")).order_by("status")))
 
 
 def _sees_export_request(user, asked) -> bool:

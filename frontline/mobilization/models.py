@@ -60,3 +60,7 @@ class Deployment(models.Model):
 
     def __str__(self):
         return f"{self.cadre} → {self.area}"
+
+
+# Party-fee allocations: their own module (funds.py), loaded with the app's models.
+from .funds import FundAllocation, FundPurpose, FundRecipient, FundStatus  # noqa: E402, F401

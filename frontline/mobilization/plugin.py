@@ -37,3 +37,18 @@ def _area_panel(request, area):
 
 plugins.panels.register(plugins.Panel("deployments", "area", "mobilization/panels/area_deployments.html", _area_panel))
 plugins.importers.register(CadreImporter())
+
+
+# --- party-fee allocations (党费划拨) ---------------------------------------------------------------------
+from .fund_services import ALLOCATE_FUNDS, APPROVE_FUNDS  # noqa: E402
+from .funds import FundAllocation, FundStatus  # noqa: E402
+
+policy.action(ALLOCATE_FUNDS, _("request party-fee allocations and record their payment"), "mobilization", 76)
+policy.action(APPROVE_FUNDS, _("approve or refuse another's party-fee allocation"), "mobilization", 77)
+policy.grant(ALLOCATE_FUNDS, policy.AREA, Role.COMMANDER)
+policy.grant(APPROVE_FUNDS, policy.AREA, Role.COMMANDER)
+plugins.navigation.register(plugins.NavEntry("funds", _("Party-fee allocations"), "fund_list", order=70,
+                                             allowed=lambda user: policy.allows(user, ALLOCATE_FUNDS)))
+figures.register(figures.Figure(
+    "funds_allocated", _("Party-fee allocations paid"), _("allocations"), app="mobilization", kind=figures.FLOW,
+    rows=lambda at: FundAllocation.objects.filter(status=FundStatus.PAID), when="paid_at", area="area", order=90))

@@ -7,3 +7,13 @@ urlpatterns = [
     path("areas/<int:pk>/deployment-groups/", views.group_create, name="deployment_group_create"),
     path("deployments/<int:pk>/end/", views.deployment_end_view, name="deployment_end"),
 ]
+
+# Party-fee allocations.
+from . import fund_views  # noqa: E402
+
+urlpatterns += [
+    path("funds/", fund_views.fund_list, name="fund_list"),
+    path("funds/new/", fund_views.fund_new, name="fund_new"),
+    path("funds/<int:pk>/", fund_views.fund_detail, name="fund_detail"),
+    path("funds/<int:pk>/<str:action>/", fund_views.fund_act, name="fund_act"),
+]
