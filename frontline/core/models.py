@@ -214,6 +214,8 @@ class WorkOrder(models.Model):
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     escalated_to = models.ForeignKey("areas.Area", verbose_name=_("escalated to"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="escalated_work_orders")
+    escalated_to_user = models.ForeignKey(User, verbose_name=_("escalated to (named)"), null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="escalated_work_orders")
     escalation_level = models.PositiveSmallIntegerField(default=0)
     next_escalation_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)

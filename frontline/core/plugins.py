@@ -95,6 +95,15 @@ class NavEntry:
 
 
 @dataclass(frozen=True)
+class EscalationRoute:
+    """Who, by name, receives overdue work that reaches an area: `resolve(area_ids) -> {area_id: user_id}`
+    (one query for all of them). Without a route, the users responsible at that area see it."""
+
+    code: str
+    resolve: Callable[[list[int]], dict[int, int]] = field(compare=False)
+
+
+@dataclass(frozen=True)
 class ApiRouter:
     """A django-ninja router, mounted under /api/v1/`prefix`."""
 
@@ -132,6 +141,7 @@ scheduled_tasks: Registry[ScheduledTask] = Registry("scheduled task")
 navigation: Registry[NavEntry] = Registry("navigation entry")
 api_routers: Registry[ApiRouter] = Registry("API router")
 panels: Registry[Panel] = Registry("panel")
+escalation_routes: Registry[EscalationRoute] = Registry("escalation route")
 # Figures and importers have richer types of their own (`frontline.core.figures`, `frontline.core.imports`).
 figures: Registry = Registry("figure")
 importers: Registry = Registry("importer")

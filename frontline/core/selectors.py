@@ -16,7 +16,7 @@ def inbox(*, actor, now=None):
     """What is waiting for this person: assigned to them, to their role at their place, or escalated to
     their place. Overdue first, then by priority and deadline."""
     now = now or timezone.now()
-    mine = Q(assignee=actor)
+    mine = Q(assignee=actor) | Q(escalated_to_user=actor)
     for a in policy.assignments(actor):  # each role at each place the account holds now
         if a.area_id:
             mine |= Q(assignee__isnull=True, assignee_role=a.role, area=a.area_id) | Q(escalated_to=a.area_id)

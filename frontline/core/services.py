@@ -77,6 +77,8 @@ def can_act(user, order: WorkOrder) -> bool:
     that lets them act there (frontline.core.policy)."""
     if policy.allows(user, policy.MANAGE_WORK, order):
         return True
+    if order.escalated_to_user_id is not None and order.escalated_to_user_id == user.pk:
+        return policy.allows(user, policy.VIEW_WORK, order)  # the named secretary it climbed to
     if not policy.allows(user, policy.ACT, order):
         return False
     if order.assignee_id is not None:
@@ -163,6 +165,9 @@ def work_orders_escalate_overdue(*, now: datetime.datetime | None = None) -> int
     # without the last step).
     parent_paths = {(o.escalated_to or o.area).path[:-Area.steplen] for o in due}
     parents = {a.path: a for a in Area.objects.filter(path__in=parent_paths - {""})}
+    named: dict[int, int] = {}  # the secretary each area names, where an app keeps such a chain (one query a route)
+    for route in plugins.escalation_routes:
+        named.update(route.resolve([a.pk for a in parents.values()]))
     count = 0
     for order in due:
         current = order.escalated_to or order.area
@@ -172,7 +177,8 @@ def work_orders_escalate_overdue(*, now: datetime.datetime | None = None) -> int
         parent = parents[current.path[:-Area.steplen]]
         before = snapshot(order)
         order.escalated_to, order.escalation_level, order.next_escalation_at = parent, order.escalation_level + 1, now + grace
-        order.save(update_fields=["escalated_to", "escalation_level", "next_escalation_at"])
+        order.escalated_to_user_id = named.get(parent.pk)
+        order.save(update_fields=["escalated_to", "escalated_to_user", "escalation_level", "next_escalation_at"])
         WorkOrderEvent.objects.create(work_order=order, action=WorkOrderEvent.Action.ESCALATED, at=now,
                                       note=_("Overdue: escalated to %(area)s.") % {"area": parent.name})
         audit_update(None, order, before)

@@ -64,3 +64,32 @@ class Deployment(models.Model):
 
 # Party-fee allocations: their own module (funds.py), loaded with the app's models.
 from .funds import FundAllocation, FundPurpose, FundRecipient, FundStatus  # noqa: E402, F401
+
+
+class ResponsibilityChain(models.Model):
+    """五级书记抓防疫: the secretary accountable for an area (city, district, street, community or grid) over a
+    period. Overdue work climbing the area tree goes to the named secretary of each level it reaches."""
+
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT,
+                             related_name="accountable_secretaries")
+    secretary = models.ForeignKey("core.User", verbose_name=_("secretary"), on_delete=models.PROTECT,
+                                  related_name="accountable_for")
+    title = models.CharField(_("title"), max_length=100, blank=True, help_text=_("e.g. 街道党工委书记"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "area"
+
+    class Meta:
+        verbose_name = _("accountable secretary")
+        verbose_name_plural = _("accountable secretaries")
+        constraints = [
+            models.UniqueConstraint(fields=["area"], condition=Q(valid_until__isnull=True),
+                                    name="responsibility_chain_one_open_per_area"),
+            models.CheckConstraint(condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                                   name="responsibility_chain_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.area} · {self.secretary}"

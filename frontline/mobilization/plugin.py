@@ -11,6 +11,7 @@ from frontline.core.roles import Role
 
 from .cadre_import import CadreImporter
 from .models import Deployment
+from .selectors import chain_secretaries
 from .services import DEPLOY_CADRES
 
 policy.action(DEPLOY_CADRES, _("send cadres down, form their groups, end deployments"), "mobilization", 72)
@@ -37,6 +38,9 @@ def _area_panel(request, area):
 
 plugins.panels.register(plugins.Panel("deployments", "area", "mobilization/panels/area_deployments.html", _area_panel))
 plugins.importers.register(CadreImporter())
+plugins.escalation_routes.register(plugins.EscalationRoute("five_level_chain", chain_secretaries))
+plugins.panels.register(plugins.Panel("five_level_chain", "area", "mobilization/panels/area_chain.html",
+                                      lambda request, area: {"area": area}))
 
 
 # --- party-fee allocations (党费划拨) ---------------------------------------------------------------------

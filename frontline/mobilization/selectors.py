@@ -10,7 +10,7 @@ from django.utils import timezone
 from frontline.areas.models import Area
 from frontline.people.models import Cadre, CadreRank
 
-from .models import Deployment, DeploymentGroup
+from .models import Deployment, DeploymentGroup, ResponsibilityChain
 
 
 def deployments_on(day: datetime.date | None = None):
@@ -56,3 +56,25 @@ def deployed_by_rank_and_unit(*, actor, area: Area, day: datetime.date | None = 
     by_rank = [(ranks.get(r, r), n) for r, n in sent.values_list("cadre__rank").annotate(n=Count("id")).order_by("cadre__rank")]
     by_unit = list(sent.values_list("cadre__home_unit").annotate(n=Count("id")).order_by("-n", "cadre__home_unit")[:units])
     return by_rank, by_unit
+
+
+def chain_in_force(day: datetime.date | None = None):
+    day = day or timezone.localdate()
+    return ResponsibilityChain.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day), valid_from__lte=day)
+
+
+def responsibility_chain(*, actor, area: Area, day: datetime.date | None = None):
+    """The five levels from the city down to the area, each with its accountable secretary (None: a gap), and
+    the areas below it that have none (the first 50, and how many)."""
+    ancestors = [*Area.objects.get_ancestors(area), area]
+    named = {e.area_id: e for e in chain_in_force(day).filter(area__in=ancestors).select_related("secretary__person")}
+    levels = [(a, named.get(a.pk)) for a in ancestors]
+    below = (Area.objects.visible_to(actor).filter(path__startswith=area.path, depth__gt=area.depth)
+             .exclude(pk__in=chain_in_force(day).values("area")).order_by("path"))
+    return levels, list(below[:50]), below.count()
+
+
+def chain_secretaries(area_ids: list[int]) -> dict[int, int]:
+    """The escalation route: the account of the secretary each area names today (one query)."""
+    return dict(chain_in_force().filter(area_id__in=area_ids, secretary__is_active=True)
+                .values_list("area_id", "secretary_id"))

@@ -17,7 +17,7 @@ from frontline.core.audit import audit_create, audit_update, snapshot
 from frontline.core.roles import Role
 from frontline.people.models import Cadre
 
-from .models import Deployment, DeploymentGroup
+from .models import Deployment, DeploymentGroup, ResponsibilityChain
 
 DEPLOY_CADRES = "deploy_cadres"
 
@@ -102,3 +102,23 @@ def deployments_lapse_marks(*, today: datetime.date | None = None) -> int:
                 .values_list("area_id", flat=True))
     figures_mark_dirty(areas)
     return len(areas)
+
+
+@transaction.atomic
+def chain_secretary_name(*, actor, area: Area, secretary, title: str = "",
+                         valid_from: datetime.date | None = None) -> ResponsibilityChain:
+    """Name the secretary accountable for an area (五级书记); the one named before steps down the day before."""
+    policy.require(actor, policy.MANAGE_ACCOUNTS, area)
+    if not secretary.is_active:
+        raise ValidationError({"secretary": _("%(user)s is deactivated.") % {"user": secretary}})
+    valid_from = valid_from or timezone.localdate()
+    for previous in ResponsibilityChain.objects.select_for_update().filter(area=area, valid_until__isnull=True):
+        before = snapshot(previous)
+        previous.valid_until = max(previous.valid_from, valid_from - datetime.timedelta(days=1))
+        previous.save(update_fields=["valid_until"])
+        audit_update(actor, previous, before)
+    entry = ResponsibilityChain(area=area, secretary=secretary, title=(title or "").strip(), valid_from=valid_from)
+    entry.full_clean()
+    entry.save()
+    audit_create(actor, entry)
+    return entry

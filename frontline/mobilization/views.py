@@ -12,12 +12,13 @@ from django.views.decorators.http import require_POST
 from frontline.areas.models import Area
 from frontline.areas.selectors import area_breadcrumb, area_get_for
 from frontline.core import policy
+from frontline.core.models import User
 from frontline.core.scoping import get_for
 from frontline.people.models import Cadre
 
 from .models import Deployment, DeploymentGroup
-from .selectors import cadres_not_sent, community_deployments, deployed_by_rank_and_unit
-from .services import DEPLOY_CADRES, cadre_deploy, deployment_end, deployment_group_create
+from .selectors import cadres_not_sent, community_deployments, deployed_by_rank_and_unit, responsibility_chain
+from .services import DEPLOY_CADRES, cadre_deploy, chain_secretary_name, deployment_end, deployment_group_create
 
 
 class DeployForm(forms.Form):
@@ -101,3 +102,24 @@ def deployment_end_view(request, pk):
     deployment_end(actor=request.user, deployment=deployment)
     messages.success(request, _("The deployment ends today, and the access it gave."))
     return redirect("area_deployments", pk=deployment.area_id)
+
+
+@policy.requires(policy.VIEW)
+def area_chain(request, pk):
+    """五级书记抓防疫: the accountable secretary at each level above and at the area, the gaps below; naming
+    one for those who manage accounts there."""
+    area = area_get_for(request.user, pk)
+    if request.method == "POST":
+        policy.require(request.user, policy.MANAGE_ACCOUNTS, area)
+        secretary = User.objects.filter(username=request.POST.get("username", "").strip(), is_active=True).first()
+        if secretary is None or not policy.allows(secretary, policy.VIEW, area):
+            messages.error(request, _("No active account by that name works at %(area)s.") % {"area": area.name})
+        else:
+            chain_secretary_name(actor=request.user, area=area, secretary=secretary, title=request.POST.get("title", ""))
+            messages.success(request, _("%(user)s is accountable for %(area)s.") % {"user": secretary, "area": area.name})
+        return redirect("area_chain", pk=area.pk)
+    levels, gaps, gap_count = responsibility_chain(actor=request.user, area=area)
+    return render(request, "mobilization/area_chain.html", {
+        "area": area, "levels": levels, "gaps": gaps, "gap_count": gap_count,
+        "can_name": policy.allows(request.user, policy.MANAGE_ACCOUNTS, area),
+        "breadcrumb": area_breadcrumb(actor=request.user, area=area)})
