@@ -153,6 +153,7 @@ PAGES: dict[str, Route] = {
     "area_deployments": Route("deploy_cadres", _by_pk("community"), _obj("community")),
     "deployment_group_create": Route("deploy_cadres", _by_pk("community"), _obj("community"), method="post",
                                      data=lambda o, w: {"name": "一组"}),
+    "area_teams": Route("deploy_cadres", _by_pk("community"), _obj("community")),
     "area_chain": Route(policy.VIEW, _by_pk("grid"), _obj("grid")),
     "deployment_end": Route("deploy_cadres", _by_pk("deployment"), _obj("deployment"), method="post"),
     "grid_message_file": Route(policy.VIEW, lambda o, where, user: {"pk": o[where].message.pk,

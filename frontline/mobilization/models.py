@@ -93,3 +93,51 @@ class ResponsibilityChain(models.Model):
 
     def __str__(self):
         return f"{self.area} · {self.secretary}"
+
+
+class TeamKind(models.TextChoices):
+    VANGUARD = "vanguard", _("Party vanguard team")
+    COMMANDO = "commando", _("Party commando team")
+    VOLUNTEER = "volunteer", _("Volunteer service team")
+
+
+class Team(models.Model):
+    """先锋队/突击队/志愿服务队: a frontline team with a leader, attached to an area or a site."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=TeamKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="teams")
+    site = models.ForeignKey("areas.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="teams")
+    leader = models.ForeignKey("people.Person", verbose_name=_("leader"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    formed_on = models.DateField(_("formed on"))
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "area"
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], condition=Q(dissolved_on__isnull=True),
+                                    name="team_unique_active_name"),
+            models.CheckConstraint(condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=models.F("formed_on")),
+                                   name="team_dissolved_after_formed"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="team_memberships")
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "person"], condition=Q(left_on__isnull=True),
+                                               name="team_member_once")]

@@ -10,7 +10,7 @@ from frontline.core import plugins, policy
 from frontline.core.roles import Role
 
 from .cadre_import import CadreImporter
-from .models import Deployment
+from .models import Deployment, Team
 from .selectors import chain_secretaries
 from .services import DEPLOY_CADRES
 
@@ -38,6 +38,11 @@ def _area_panel(request, area):
 
 plugins.panels.register(plugins.Panel("deployments", "area", "mobilization/panels/area_deployments.html", _area_panel))
 plugins.importers.register(CadreImporter())
+for kind, label in [("vanguard", _("Party vanguard teams")), ("commando", _("Party commando teams"))]:
+    figures.register(figures.Figure(
+        f"teams_{kind}", label, _("teams"), app="mobilization", area="area", order=36,
+        rows=lambda at, kind=kind: figures.stock_rows_at(Team.objects.filter(kind=kind), at, "formed_on", "dissolved_on"),
+        watch=(("mobilization.Team", "area"),)))
 plugins.escalation_routes.register(plugins.EscalationRoute("five_level_chain", chain_secretaries))
 plugins.panels.register(plugins.Panel("five_level_chain", "area", "mobilization/panels/area_chain.html",
                                       lambda request, area: {"area": area}))

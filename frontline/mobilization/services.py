@@ -17,7 +17,7 @@ from frontline.core.audit import audit_create, audit_update, snapshot
 from frontline.core.roles import Role
 from frontline.people.models import Cadre
 
-from .models import Deployment, DeploymentGroup, ResponsibilityChain
+from .models import Deployment, DeploymentGroup, ResponsibilityChain, Team, TeamMember
 
 DEPLOY_CADRES = "deploy_cadres"
 
@@ -122,3 +122,25 @@ def chain_secretary_name(*, actor, area: Area, secretary, title: str = "",
     entry.save()
     audit_create(actor, entry)
     return entry
+
+
+@transaction.atomic
+def team_form(*, actor, kind: str, name: str, area: Area, site=None, leader=None, members=(),
+              formed_on: datetime.date | None = None) -> Team:
+    """A vanguard, commando or volunteer team at an area (or one of its sites), with its leader and members
+    (people the former may see); the leader is a member."""
+    policy.require(actor, DEPLOY_CADRES, area)
+    if site is not None and not site.area.path.startswith(area.path):
+        raise ValidationError({"site": _("%(site)s is not in %(area)s.") % {"site": site, "area": area.name}})
+    people = list(dict.fromkeys([*([leader] if leader else []), *members]))
+    hidden = [p for p in people if not policy.allows(actor, policy.VIEW_PEOPLE, p)] if actor is not None else []
+    if hidden:
+        raise ValidationError({"members": _("Some members are not people of your area.")})
+    formed_on = formed_on or timezone.localdate()
+    team = Team(kind=kind, name=(name or "").strip(), area=area, site=site, leader=leader, formed_on=formed_on)
+    team.full_clean()
+    team.save()
+    TeamMember.objects.bulk_create([TeamMember(team=team, person=p, joined_on=formed_on) for p in people])
+    audit_create(actor, team)
+    figures_mark_dirty([area.pk])
+    return team

@@ -7,6 +7,7 @@ urlpatterns = [
     path("areas/<int:pk>/deployment-groups/", views.group_create, name="deployment_group_create"),
     path("deployments/<int:pk>/end/", views.deployment_end_view, name="deployment_end"),
     path("areas/<int:pk>/secretaries/", views.area_chain, name="area_chain"),
+    path("areas/<int:pk>/teams/", views.area_teams, name="area_teams"),
 ]
 
 # Party-fee allocations.

@@ -4,6 +4,7 @@ cadre, forming a group, ending a deployment."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,11 +15,18 @@ from frontline.areas.selectors import area_breadcrumb, area_get_for
 from frontline.core import policy
 from frontline.core.models import User
 from frontline.core.scoping import get_for
-from frontline.people.models import Cadre
+from frontline.people.models import Cadre, Person
 
-from .models import Deployment, DeploymentGroup
+from .models import Deployment, DeploymentGroup, Team, TeamKind
 from .selectors import cadres_not_sent, community_deployments, deployed_by_rank_and_unit, responsibility_chain
-from .services import DEPLOY_CADRES, cadre_deploy, chain_secretary_name, deployment_end, deployment_group_create
+from .services import (
+    DEPLOY_CADRES,
+    cadre_deploy,
+    chain_secretary_name,
+    deployment_end,
+    deployment_group_create,
+    team_form,
+)
 
 
 class DeployForm(forms.Form):
@@ -123,3 +131,36 @@ def area_chain(request, pk):
         "area": area, "levels": levels, "gaps": gaps, "gap_count": gap_count,
         "can_name": policy.allows(request.user, policy.MANAGE_ACCOUNTS, area),
         "breadcrumb": area_breadcrumb(actor=request.user, area=area)})
+
+
+class TeamForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("kind"), choices=TeamKind.choices)
+    name = forms.CharField(label=gettext_lazy("name"), max_length=100)
+    members = forms.CharField(label=gettext_lazy("Members (ID numbers or names of party members here, one a line)"),
+                              widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+@policy.requires(DEPLOY_CADRES)
+def area_teams(request, pk):
+    """The teams formed at an area (先锋队、突击队、志愿服务队), and a new one."""
+    area = area_get_for(request.user, pk)
+    policy.require(request.user, DEPLOY_CADRES, area)
+    form = _styled(TeamForm(request.POST or None))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        lines = [line.strip() for line in d["members"].splitlines() if line.strip()]
+        people = list(Person.objects.visible_to(request.user).filter(Q(id_number__in=lines) | Q(name__in=lines)))
+        try:
+            team_form(actor=request.user, kind=d["kind"], name=d["name"], area=area, members=people,
+                      leader=people[0] if people else None)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Team formed."))
+            return redirect("area_teams", pk=area.pk)
+    teams = (Team.objects.visible_to(request.user).filter(area__path__startswith=area.path, dissolved_on__isnull=True)
+             .select_related("leader", "area").annotate(size=Count("members", filter=Q(members__left_on__isnull=True)))
+             .order_by("kind", "name"))
+    return render(request, "mobilization/area_teams.html", {
+        "area": area, "teams": teams, "form": form, "breadcrumb": area_breadcrumb(actor=request.user, area=area)},
+        status=400 if form.errors else 200)
