@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from . import accounts, policy
-from .imports import Column, Importer, ImportRun
+from .imports import Column, Importer, ImportRun, row_values
 from .models import Assignment, User
 from .roles import Role
 from .tabular import Problem, parse_date
@@ -38,8 +38,7 @@ class AccountChecker:
         self.seen: dict[str, int] = {}
 
     def check(self, number: int, cells: list[str]):
-        raw = {key: (cells[i].strip() if i < len(cells) else "") for key, i in self.mapping.items() if key in COLUMNS}
-        raw = {key: raw.get(key, "") for key in COLUMNS}
+        raw = row_values(COLUMNS, self.mapping, cells)
         if not any(raw.values()):
             return None, []
         problems = []

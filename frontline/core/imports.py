@@ -134,6 +134,13 @@ class Importer:
         return _(", ").join(f"{label} {counts[key]}" for key, label in self.counts.items() if key in counts)
 
 
+def row_values(columns: dict[str, Column], mapping: dict[str, int], cells: list[str]) -> dict[str, str]:
+    """A row's cells by column key, stripped; "" where a column is not mapped or the row is short (for
+    importers whose rows are few enough not to need the roster's tuned loop)."""
+    count = len(cells)
+    return {key: cells[mapping[key]].strip() if mapping.get(key, count) < count else "" for key in columns}
+
+
 def importer_for(kind: str) -> Importer:
     importer = plugins.importers.get(kind)
     if importer is None:

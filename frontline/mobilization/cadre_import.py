@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from frontline.areas.models import Area
 from frontline.core import policy
 from frontline.core.audit import audit_update, snapshot
-from frontline.core.imports import Column, Importer, ImportRun
+from frontline.core.imports import Column, Importer, ImportRun, row_values
 from frontline.core.tabular import Problem
 from frontline.core.validators import clean_text
 from frontline.people.models import Cadre, CadreRank, Person
@@ -36,8 +36,7 @@ class CadreChecker:
         self.run, self.seen = run, {}
 
     def check(self, number: int, cells: list[str]):
-        raw = {key: (cells[i].strip() if i < len(cells) else "") for key, i in self.run.mapping.items() if key in COLUMNS}
-        raw = {key: raw.get(key, "") for key in COLUMNS}
+        raw = row_values(COLUMNS, self.run.mapping, cells)
         if not any(raw.values()):
             return None, []
         problems = []
