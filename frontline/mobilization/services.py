@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from frontline.areas.figures import figures_mark_dirty
 from frontline.areas.models import Area, AreaLevel
 from frontline.core import accounts, policy
-from frontline.core.audit import audit_create, audit_update, snapshot
+from frontline.core.audit import audit_bulk_create, audit_create, audit_update, snapshot
 from frontline.core.roles import Role
 from frontline.people.models import Cadre
 
@@ -140,7 +140,8 @@ def team_form(*, actor, kind: str, name: str, area: Area, site=None, leader=None
     team = Team(kind=kind, name=(name or "").strip(), area=area, site=site, leader=leader, formed_on=formed_on)
     team.full_clean()
     team.save()
-    TeamMember.objects.bulk_create([TeamMember(team=team, person=p, joined_on=formed_on) for p in people])
+    members = TeamMember.objects.bulk_create([TeamMember(team=team, person=p, joined_on=formed_on) for p in people])
     audit_create(actor, team)
+    audit_bulk_create(actor, members, person_of=lambda m: m.person)
     figures_mark_dirty([area.pk])
     return team
