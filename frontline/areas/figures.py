@@ -31,6 +31,7 @@ from django.utils import timezone
 from frontline.core import plugins
 
 from .models import Area, AreaFigure, AreaFigureDirty, AreaLevel, Building, KeptFigure, Site
+from .selectors import count_by
 
 STOCK, FLOW = "stock", "flow"
 # Beyond this many dirty areas a refresh recounts everything in one pass (after a generator run).
@@ -216,10 +217,9 @@ def _count_rows(figure: Figure, area: Area, group: str | None, length: int | Non
         rows = rows.filter(**{figure.area: area.pk})
         if group is None:
             return {None: rows.aggregate(n=Count("pk"))["n"]}
-        return dict(rows.values_list(group).annotate(n=Count("pk")).order_by())
+        return count_by(rows, group)
     rows = rows.filter(**{f"{figure.area}__path__prefix": area.path})
-    keyed = rows.annotate(k=Substr(f"{figure.area}__path", 1, length)).values_list("k")
-    return dict(keyed.annotate(n=Count("pk")).order_by())
+    return count_by(rows, f"{figure.area}__path", length)
 
 
 def _kept_counts(codes: list[str], area: Area, length: int) -> dict[str, dict]:
