@@ -107,10 +107,14 @@ def deployments_lapse_marks(*, today: datetime.date | None = None) -> int:
 @transaction.atomic
 def chain_secretary_name(*, actor, area: Area, secretary, title: str = "",
                          valid_from: datetime.date | None = None) -> ResponsibilityChain:
-    """Name the secretary accountable for an area (五级书记); the one named before steps down the day before."""
+    """Name the secretary accountable for an area (五级书记), an active account that works there (None: no such
+    account); the one named before steps down the day before."""
     policy.require(actor, policy.MANAGE_ACCOUNTS, area)
-    if not secretary.is_active:
+    if secretary is not None and not secretary.is_active:
         raise ValidationError({"secretary": _("%(user)s is deactivated.") % {"user": secretary}})
+    if secretary is None or not policy.allows(secretary, policy.VIEW, area):
+        raise ValidationError({"secretary": _("No active account by that name works at %(area)s.") % {
+            "area": area.name}})
     valid_from = valid_from or timezone.localdate()
     for previous in ResponsibilityChain.objects.select_for_update().filter(area=area, valid_until__isnull=True):
         before = snapshot(previous)

@@ -118,12 +118,12 @@ def area_chain(request, pk):
     one for those who manage accounts there."""
     area = area_get_for(request.user, pk)
     if request.method == "POST":
-        policy.require(request.user, policy.MANAGE_ACCOUNTS, area)
         secretary = User.objects.filter(username=request.POST.get("username", "").strip(), is_active=True).first()
-        if secretary is None or not policy.allows(secretary, policy.VIEW, area):
-            messages.error(request, _("No active account by that name works at %(area)s.") % {"area": area.name})
-        else:
+        try:
             chain_secretary_name(actor=request.user, area=area, secretary=secretary, title=request.POST.get("title", ""))
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
             messages.success(request, _("%(user)s is accountable for %(area)s.") % {"user": secretary, "area": area.name})
         return redirect("area_chain", pk=area.pk)
     levels, gaps, gap_count = responsibility_chain(actor=request.user, area=area)
