@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from frontline.core import policy
@@ -38,9 +38,11 @@ def transfer_detail(request, pk):
         "can_answer": transfer.status == TransferStatus.PENDING and can_act(request.user, order)})
 
 
+# Each action with what the answering side is told once it is done.
 ACTIONS = {
-    "confirm": lambda actor, order, data: transfer_confirm(actor=actor, order=order),
-    "refuse": lambda actor, order, data: transfer_refuse(actor=actor, order=order, reason=data.get("reason", "")),
+    "confirm": (lambda actor, order, data: transfer_confirm(actor=actor, order=order), gettext_lazy("Moved in.")),
+    "refuse": (lambda actor, order, data: transfer_refuse(actor=actor, order=order, reason=data.get("reason", "")),
+               gettext_lazy("Refused: the asking community reads why.")),
 }
 
 
@@ -50,12 +52,13 @@ def transfer_act(request, pk, action):
     order = _order_for(request, pk)
     if action not in ACTIONS:
         raise Http404
+    act, done = ACTIONS[action]
     try:
-        ACTIONS[action](request.user, order, request.POST)
+        act(request.user, order, request.POST)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
-        messages.success(request, _("Moved in.") if action == "confirm" else _("Refused: the asking community reads why."))
+        messages.success(request, done)
     return redirect("transfer_detail", pk=order.pk)
 
 
