@@ -109,8 +109,7 @@ def account_manageable(actor, user: User) -> None:
     """An account is the actor's to manage when one of its assignments lies where the actor manages accounts."""
     if actor.is_superuser:
         return
-    if not any(policy.allows(actor, policy.MANAGE_ACCOUNTS, a.area) for a in user.assignments.select_related("area")
-               if a.area_id):
+    if not user.assignments.filter(policy.scope_q(Assignment, actor, policy.MANAGE_ACCOUNTS)).exists():  # one query
         raise PermissionDenied
 
 
