@@ -162,8 +162,9 @@ class RosterChecker:
         return None
 
     def _building(self, grid_id: int, name: str) -> int | None:
-        names = self.buildings.get(grid_id, {})
-        return names.get(name) or names.get(normalize_building_name(name))
+        """`name` as `check` keeps it (already `normalize_building_name`d): the grid's buildings are kept
+        under their normalized names too, so one lookup finds them."""
+        return self.buildings.get(grid_id, {}).get(name)
 
     def _hidden_characters(self, number: int, raw: dict[str, str], problems: list[Problem]) -> None:
         """Every cell read as a form takes it (`clean_text`): a control or direction character is refused,
