@@ -94,15 +94,22 @@ def assignment_end(*, actor, assignment: Assignment, on: datetime.date | None = 
     assignment.save(update_fields=["valid_until"])
     audit_update(actor, assignment, before)
     if assignment.area_id:
-        orders = WorkOrder.objects.filter(assignee=assignment.user, status__in=ACTIVE_STATUSES,
-                                          area__path__startswith=assignment.area.path)
-        for order in orders:
-            order_before = snapshot(order)
-            order.assignee, order.assignee_role = None, assignment.role
-            order.save(update_fields=["assignee", "assignee_role"])
-            audit_update(actor, order, order_before)
+        _give_work_back(actor, assignment)
     policy.forget(assignment.user)
     return assignment
+
+
+def _give_work_back(actor, assignment: Assignment) -> int:
+    """The account's open work orders at the assignment's place go back to its role there (audited)."""
+    returned = 0
+    for order in WorkOrder.objects.filter(assignee=assignment.user, status__in=ACTIVE_STATUSES,
+                                          area__path__startswith=assignment.area.path):
+        before = snapshot(order)
+        order.assignee, order.assignee_role = None, assignment.role
+        order.save(update_fields=["assignee", "assignee_role"])
+        audit_update(actor, order, before)
+        returned += 1
+    return returned
 
 
 def account_manageable(actor, user: User) -> None:
@@ -170,11 +177,5 @@ def assignments_lapse(*, today: datetime.date | None = None) -> int:
             assignment.area.path[:i] for i in range(4, len(assignment.area.path) + 1, 4)])
         if still.exists():
             continue  # another assignment in force still covers the place
-        for order in WorkOrder.objects.filter(assignee=assignment.user, status__in=ACTIVE_STATUSES,
-                                              area__path__startswith=assignment.area.path):
-            before = snapshot(order)
-            order.assignee, order.assignee_role = None, assignment.role
-            order.save(update_fields=["assignee", "assignee_role"])
-            audit_update(None, order, before)
-            returned += 1
+        returned += _give_work_back(None, assignment)
     return returned
