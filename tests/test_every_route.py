@@ -41,7 +41,7 @@ from frontline.grid.models import GridMessage, HouseholdVisit, MessageDelivery
 from frontline.grid.questions import STANDARD_QUESTIONS
 from frontline.grid.services import grid_message_publish, screening_campaign_create
 from frontline.mobilization.funds import FundAllocation
-from frontline.mobilization.models import Deployment
+from frontline.mobilization.models import Deployment, DeploymentGroup, ResponsibilityChain, Team
 from frontline.people.models import Cadre, Person, Resident
 
 USERS = ["commander", "street", "secretary", "grid", "grid2", "cadre", "volunteer", "inspector", "enterprise",
@@ -310,7 +310,9 @@ def fingerprint():
             tuple(WorkOrder.objects.values_list("status").annotate(n=Count("id")).order_by("status")),
             AuditLog.objects.filter(action="reveal").count(),
             tuple(ExportRequest.objects.values_list("status").annotate(n=Count("id")).order_by("status")),
-            tuple(FundAllocation.objects.values_list("status").annotate(n=Count("id")).order_by("status")))
+            tuple(FundAllocation.objects.values_list("status").annotate(n=Count("id")).order_by("status")),
+            tuple(Deployment.objects.values_list("pk", "ends_on").order_by("pk")), DeploymentGroup.objects.count(),
+            ResponsibilityChain.objects.count(), Team.objects.count())
 
 
 def _sees_export_request(user, asked) -> bool:
