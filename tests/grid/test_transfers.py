@@ -259,3 +259,17 @@ def test_the_web_import_says_it_and_counts_the_rows_sent(city, tmp_path, buildin
     record.refresh_from_db()
     assert record.status == "done" and record.result["transfers_requested"] == 1
     assert "转办其他辖区 1" in client.get(f"/imports/{record.pk}/").content.decode()
+
+
+def test_an_infants_move_in_date_is_not_shown_beside_the_masked_id(city, client_for):
+    """A roster dates a baby's arrival by its birth: that date is the hidden digits of the ID number."""
+    from frontline.grid.transfers import Asked, transfer_requests_file
+    from frontline.people.models import Resident as R
+
+    infant = R.objects.filter(household__building__area=city.sibling_grid, moved_out__isnull=True,
+                              person__birth_date__isnull=False, person__id_number__isnull=False).first().person
+    household = city.grid.buildings.first().households.first()
+    (transfer,) = transfer_requests_file(actor=None, asked=[Asked(infant.pk, household.pk, city.grid.pk, "child",
+                                                                  infant.birth_date, infant.name)])
+    page = client_for("secretary").get(f"/transfers/{transfer.work_order.pk}/").content.decode()
+    assert infant.birth_date.isoformat() not in page and "自出生起" in page
