@@ -113,9 +113,9 @@ def assignment_end_view(request, pk, assignment_pk):
 
 
 ACCOUNT_ACTIONS = {
-    "password": lambda actor, user: accounts.account_password_reset(actor=actor, user=user),
-    "unlock": lambda actor, user: accounts.account_unlock(actor=actor, user=user),
-    "deactivate": lambda actor, user: accounts.account_deactivate(actor=actor, user=user),
+    "password": accounts.account_password_reset,
+    "unlock": accounts.account_unlock,
+    "deactivate": accounts.account_deactivate,
 }
 
 
@@ -126,7 +126,7 @@ def account_act(request, pk, action):
     if action not in ACCOUNT_ACTIONS:
         raise PermissionDenied
     try:
-        result = ACCOUNT_ACTIONS[action](request.user, user)
+        result = ACCOUNT_ACTIONS[action](actor=request.user, user=user)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
         return redirect("account_detail", pk=user.pk)
