@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
@@ -12,15 +12,12 @@ from django.views.decorators.http import require_POST
 
 from . import policy
 from .models import ApiToken, AuditLog
-from .roles import can_read_audit
 from .services import api_token_issue, api_token_revoke
 
 
 @policy.requires(policy.READ_AUDIT)
 def audit_list(request):
     """Commanders browse the audit log by actor, object, person and date (within their scope)."""
-    if not can_read_audit(request.user):
-        raise PermissionDenied
     entries = AuditLog.objects.visible_to(request.user).select_related("content_type")
     f = request.GET
     if f.get("actor"):
