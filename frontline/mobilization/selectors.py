@@ -18,6 +18,11 @@ def deployments_on(day: datetime.date | None = None):
     return Deployment.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
 
 
+def deployments_under(*, actor, area: Area, day: datetime.date | None = None):
+    """The deployments in force on the day under the area, of cadres the actor may see."""
+    return deployments_on(day).restrict(actor, "view_people").filter(area__path__startswith=area.path)
+
+
 @dataclass
 class CommunityDeployments:
     area: Area
@@ -28,7 +33,7 @@ class CommunityDeployments:
 
 
 def community_deployments(*, actor, area: Area, day: datetime.date | None = None) -> CommunityDeployments:
-    deployments = list(deployments_on(day).restrict(actor, "view_people").filter(area__path__startswith=area.path)
+    deployments = list(deployments_under(actor=actor, area=area, day=day)
                        .select_related("cadre__person", "group", "area").order_by("group__name", "cadre__person__pinyin_full"))
     groups = list(DeploymentGroup.objects.visible_to(actor).filter(community__path__startswith=area.path)
                   .select_related("leader__person").prefetch_related("grids").order_by("name"))
@@ -51,7 +56,7 @@ def cadres_not_sent(*, actor, day: datetime.date | None = None, limit: int = 200
 
 def deployed_by_rank_and_unit(*, actor, area: Area, day: datetime.date | None = None, units: int = 20):
     """Cadres sent under the area on the day, by rank and by home unit (the largest units first)."""
-    sent = deployments_on(day).restrict(actor, "view_people").filter(area__path__startswith=area.path)
+    sent = deployments_under(actor=actor, area=area, day=day)
     ranks = dict(CadreRank.choices)
     by_rank = [(ranks.get(r, r), n) for r, n in sent.values_list("cadre__rank").annotate(n=Count("id")).order_by("cadre__rank")]
     by_unit = list(sent.values_list("cadre__home_unit").annotate(n=Count("id")).order_by("-n", "cadre__home_unit")[:units])

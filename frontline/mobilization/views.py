@@ -18,7 +18,13 @@ from frontline.core.scoping import get_for
 from frontline.people.models import Cadre, Person
 
 from .models import Deployment, DeploymentGroup, Team, TeamKind
-from .selectors import cadres_not_sent, community_deployments, deployed_by_rank_and_unit, responsibility_chain
+from .selectors import (
+    cadres_not_sent,
+    community_deployments,
+    deployed_by_rank_and_unit,
+    deployments_under,
+    responsibility_chain,
+)
 from .services import (
     DEPLOY_CADRES,
     cadre_deploy,
@@ -89,8 +95,7 @@ def area_deployments(request, pk):
 @require_POST
 def group_create(request, pk):
     area = area_get_for(request.user, pk)
-    view = community_deployments(actor=request.user, area=area)
-    form = GroupForm(request.POST, area=area, deployments=view.deployments)
+    form = GroupForm(request.POST, area=area, deployments=deployments_under(actor=request.user, area=area))
     if form.is_valid():
         d = form.cleaned_data
         try:
