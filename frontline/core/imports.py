@@ -302,6 +302,7 @@ def import_upload(*, actor, kind: str, area, upload) -> tuple[ImportRecord, Impo
 def import_remap(*, actor, record: ImportRecord, columns: dict[str, str]) -> bool:
     """Map fields to the file's columns as chosen (field → column index as text) and make the record ready
     to be checked again. Returns False when it is not in a state to remap."""
+    policy.require(actor, policy.IMPORT, record.area)
     if record.status not in (ImportRecord.Status.CHECKED, ImportRecord.Status.FAILED) or not record.file:
         return False
     fields = importer_for(record.kind).columns
@@ -349,6 +350,7 @@ def import_is_stale(record: ImportRecord, now: datetime.datetime | None = None) 
 def import_restart(*, actor, record: ImportRecord) -> str | None:
     """Start a stale record's step again: returns "check" or "apply" (the task to queue), or None when the
     record is not stale."""
+    policy.require(actor, policy.IMPORT, record.area)
     record = ImportRecord.objects.select_for_update().get(pk=record.pk)
     if not import_is_stale(record):
         return None
