@@ -15,7 +15,7 @@ from frontline.areas.models import Area, AreaLevel
 from frontline.core import accounts, policy
 from frontline.core.audit import audit_bulk_create, audit_create, audit_update, snapshot
 from frontline.core.roles import Role
-from frontline.people.models import Cadre
+from frontline.people.models import Cadre, Person
 
 from .models import Deployment, DeploymentGroup, ResponsibilityChain, Team, TeamMember
 
@@ -137,8 +137,8 @@ def team_form(*, actor, kind: str, name: str, area: Area, site=None, leader=None
     if site is not None and not site.area.path.startswith(area.path):
         raise ValidationError({"site": _("%(site)s is not in %(area)s.") % {"site": site, "area": area.name}})
     people = list(dict.fromkeys([*([leader] if leader else []), *members]))
-    hidden = [p for p in people if not policy.allows(actor, policy.VIEW_PEOPLE, p)] if actor is not None else []
-    if hidden:
+    if actor is not None and people and Person.objects.restrict(actor, policy.VIEW_PEOPLE).filter(
+            pk__in=[p.pk for p in people]).count() != len(people):  # one query, not one a member
         raise ValidationError({"members": _("Some members are not people of your area.")})
     formed_on = formed_on or timezone.localdate()
     team = Team(kind=kind, name=(name or "").strip(), area=area, site=site, leader=leader, formed_on=formed_on)
