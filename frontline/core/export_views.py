@@ -1,11 +1,8 @@
 """Pages of exports with full identifiers: ask for one (with a reason), the requests waiting for the viewer's
 decision, approve or refuse, and the requester's one download within a day."""
 
-from functools import wraps
-
 from django.apps import apps
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -33,16 +30,8 @@ from .scoping import get_for
 FORMATS = ("xlsx", "csv")
 
 
-def _asks_or_approves(view):
-    """The pages of those who may ask for full exports or approve them (the policy's `export_full` and
-    `approve_export`); 403 for an account with neither, the login page for a visitor."""
-    @wraps(view)
-    def checked(request, *args, **kwargs):
-        if not (policy.allows(request.user, policy.EXPORT_FULL) or policy.allows(request.user, policy.APPROVE_EXPORT)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(checked)
+# The pages of those who may ask for full exports or approve them; 403 for an account with neither.
+_asks_or_approves = policy.requires(policy.EXPORT_FULL, policy.APPROVE_EXPORT)
 
 
 @policy.requires(policy.EXPORT_FULL)

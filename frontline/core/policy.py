@@ -202,8 +202,8 @@ def table() -> list[tuple[str, Any, list[tuple[Action, Any]]]]:
     return rows
 
 
-def requires(action_code: str):
-    """A page for accounts that may do `action_code` somewhere: the login page for visitors, 403 for
+def requires(*action_codes: str):
+    """A page for accounts that may do one of `action_codes` somewhere: the login page for visitors, 403 for
     accounts whose assignments give no such thing (the object itself is then fetched through the scope:
     404 alike for "missing" and "not yours")."""
     from functools import wraps
@@ -213,7 +213,8 @@ def requires(action_code: str):
     def decorate(view):
         @wraps(view)
         def checked(request, *args, **kwargs):
-            require(request.user, action_code)
+            if not any(allows(request.user, code) for code in action_codes):
+                raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return login_required(checked)
