@@ -36,6 +36,14 @@ class AccountChecker:
         self.mapping = run.mapping
         self.grantable = set(accounts.grantable_roles(run.actor)) if run.actor else set(Role.values)
         self.seen: dict[str, int] = {}
+        self.areas: dict[str, object] = {}  # code → the area where the actor manages accounts under the run's, or None
+
+    def area(self, code: str):
+        """One query per code, not per row (a file names the same few places again and again)."""
+        if code not in self.areas:
+            areas = Area.objects.restrict(self.run.actor, policy.MANAGE_ACCOUNTS) if self.run.actor else Area.objects
+            self.areas[code] = areas.filter(code=code, path__startswith=self.run.area.path).first()
+        return self.areas[code]
 
     def check(self, number: int, cells: list[str]):
         raw = row_values(COLUMNS, self.mapping, cells)
@@ -66,9 +74,8 @@ class AccountChecker:
                 "value": raw["role"], "choices": "、".join(str(label) for _c, label in Role.choices)})
         elif role not in self.grantable:
             problem("role", _("You may not give the role %(role)s.") % {"role": raw["role"]})
-        area = Area.objects.filter(code=raw["area_code"]).first() if raw["area_code"] else None
-        if area is None or (self.run.actor and not policy.allows(self.run.actor, policy.MANAGE_ACCOUNTS, area)) \
-                or not area.path.startswith(self.run.area.path):
+        area = self.area(raw["area_code"]) if raw["area_code"] else None
+        if area is None:
             problem("area_code", _("No area with code %(code)s where you manage accounts.") % {"code": raw["area_code"]})
         dates = {}
         for key in ("valid_from", "valid_until"):
