@@ -164,14 +164,19 @@ def accounts_managed(*, actor):
     return users.filter(pk__in=Assignment.objects.filter(q).values("user"))
 
 
+LAPSE_LOOKBACK_DAYS = 7
+
+
 @transaction.atomic
 def assignments_lapse(*, today: datetime.date | None = None) -> int:
     """Assignments that ended by their own date give the account's open work orders at that place back to
     its role there, as an ended one does (a scheduled task; idempotent: a returned order has no assignee).
+    Looks back LAPSE_LOOKBACK_DAYS, so a stopped scheduler catches up without walking all history.
     Returns the orders returned."""
     today = today or timezone.localdate()
     returned = 0
-    for assignment in (Assignment.objects.filter(valid_until__lt=today, area__isnull=False)
+    since = today - datetime.timedelta(days=LAPSE_LOOKBACK_DAYS)
+    for assignment in (Assignment.objects.filter(valid_until__lt=today, valid_until__gte=since, area__isnull=False)
                        .select_related("area", "user")):
         still = Assignment.objects.current(today).filter(user=assignment.user, area__path__in=[
             assignment.area.path[:i] for i in range(4, len(assignment.area.path) + 1, 4)])
