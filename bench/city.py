@@ -1,5 +1,6 @@
 """The generated city the read benchmarks share: /tmp/frontline-bench-reads-<db>-<N> (SQLite file, or the
-PostgreSQL database frontline_bench_reads_<N>), made once and reused with --keep."""
+PostgreSQL database frontline_bench_reads_<N>), made once and reused with --keep. FRONTLINE_BENCH_TAG, when
+set, is added to both names."""
 
 import argparse
 import os
@@ -19,13 +20,14 @@ def arguments(doc: str) -> argparse.Namespace:
 def open_city(args) -> dict:
     """Point Django at the benchmark city (generating it when missing), set Django up; returns the
     environment a server process needs to open the same database."""
-    workdir = Path(f"/tmp/frontline-bench-reads-{args.database}-{args.residents}")
+    tag = os.environ.get("FRONTLINE_BENCH_TAG", "")  # keeps branches with other migrations apart
+    workdir = Path(f"/tmp/frontline-bench-reads{tag}-{args.database}-{args.residents}")
     workdir.mkdir(exist_ok=True)
     env = {"FRONTLINE_DATA_DIR": str(workdir), "DJANGO_SETTINGS_MODULE": "frontline.settings"}
     if args.database == "postgresql":
         import psycopg
 
-        name = f"frontline_bench_reads_{args.residents}"
+        name = f"frontline_bench_reads{tag}_{args.residents}"
         with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
             if not (exists and args.keep):
