@@ -54,6 +54,12 @@ class Area(MP_Node):
         return self.name
 
     @property
+    def is_village(self) -> bool:
+        """A villagers' committee (村委会): in the division codes a community's last three digits are 001–199 for
+        a residents' committee and 200–399 for a villagers' committee."""
+        return self.level == AreaLevel.COMMUNITY and "200" <= self.code[9:12] <= "399"
+
+    @property
     def child_level(self):
         i = LEVEL_ORDER.index(self.level)
         return LEVEL_ORDER[i + 1] if i + 1 < len(LEVEL_ORDER) else None

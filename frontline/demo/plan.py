@@ -182,13 +182,15 @@ def area_tree(plan: CityPlan, r: CityRandom) -> AreaSpec:
         city.children.append(district)
         for s in range(streets_per[d]):
             s_code = f"{d_code}{s + 1:03d}"
-            street = AreaSpec(unique_name("街道"), "street", f"{s_code}000")
+            # The last district's last street is a town of villages (division codes 2xx: villagers' committees).
+            town = d == plan.districts - 1 and s == streets_per[d] - 1
+            street = AreaSpec(unique_name("镇" if town else "街道"), "street", f"{s_code}000")
             district.children.append(street)
             roads = [r.place_name() + suffix for suffix in ("路", "街", "大道")]
             number = 0
             for c in range(communities_per[s_i]):
-                c_code = f"{s_code}{c + 1:03d}"
-                community = AreaSpec(unique_name("社区"), "community", c_code)
+                c_code = f"{s_code}{c + (201 if town else 1):03d}"
+                community = AreaSpec(unique_name("村" if town else "社区"), "community", c_code)
                 street.children.append(community)
                 for g in range(grids_per[c_i]):
                     number += r.rng.randint(1, 12)

@@ -30,9 +30,23 @@ class DeploymentGroup(models.Model):
         return self.name
 
 
+class DeploymentKind(models.TextChoices):
+    SENT_DOWN = "sent_down", _("Cadre sent down")
+    FIRST_SECRETARY = "first_secretary", _("First secretary in a village")
+    WORK_TEAM = "work_team", _("Village work team member")
+
+
+class FrontlineRole(models.TextChoices):
+    """What a first secretary or work-team member does on the frontline of the village."""
+    PUBLICITY = "publicity", _("Publicity and mobilization")
+    SUPERVISION = "supervision", _("Supervision")
+    SERVICE = "service", _("Service to residents")
+
+
 class Deployment(models.Model):
-    """A cadre sent down to a community (or a street) for a period (下沉). It gives the cadre's account a
-    `cadre` assignment there for the same period, and takes it away after."""
+    """A cadre sent down to a community (or a street) for a period (下沉), or stationed in a village as its first
+    secretary or a member of its work team (驻村第一书记、工作队员). It gives the cadre's account a `cadre`
+    assignment there for the same period, and takes it away after."""
 
     cadre = models.ForeignKey("people.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT,
                               related_name="deployments")
@@ -40,6 +54,8 @@ class Deployment(models.Model):
                              related_name="deployments")
     group = models.ForeignKey(DeploymentGroup, verbose_name=_("group"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="deployments")
+    kind = models.CharField(_("kind"), max_length=16, choices=DeploymentKind.choices, default=DeploymentKind.SENT_DOWN)
+    frontline_role = models.CharField(_("frontline role"), max_length=16, choices=FrontlineRole.choices, blank=True)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
     assignment = models.OneToOneField("core.Assignment", null=True, blank=True, on_delete=models.SET_NULL,

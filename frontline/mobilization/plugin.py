@@ -19,6 +19,11 @@ policy.grant(DEPLOY_CADRES, policy.AREA, Role.COMMANDER, Role.STREET_OFFICER, Ro
 figures.register(figures.Figure(
     "cadres_deployed", _("Cadres sent down"), _("people"), app="mobilization", rows=deployments_on, area="area",
     watch=(("mobilization.Deployment", "area"),), order=35))
+for kind, label in [("first_secretary", _("First secretaries in villages")),
+                    ("work_team", _("Village work team members"))]:
+    figures.register(figures.Figure(
+        f"village_{kind}", label, _("people"), app="mobilization", area="area", order=37,
+        rows=lambda at, kind=kind: deployments_on(at).filter(kind=kind), watch=(("mobilization.Deployment", "area"),)))
 plugins.scheduled_tasks.register(plugins.ScheduledTask(
     "deployment-dates", "frontline.mobilization.tasks.mark_deployment_dates", datetime.timedelta(hours=1)))
 

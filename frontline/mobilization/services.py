@@ -17,14 +17,17 @@ from frontline.core.audit import audit_bulk_create, audit_create, audit_update, 
 from frontline.core.roles import Role
 from frontline.people.models import Cadre, Person
 
-from .models import Deployment, DeploymentGroup, ResponsibilityChain, Team, TeamMember
+from .models import Deployment, DeploymentGroup, DeploymentKind, ResponsibilityChain, Team, TeamMember
 
 DEPLOY_CADRES = "deploy_cadres"
 
 
-def _overlapping(cadre: Cadre, starts_on: datetime.date, ends_on: datetime.date | None, exclude=None):
-    """The cadre's deployments that share a day with [starts_on, ends_on] (open-ended when None)."""
-    others = Deployment.objects.filter(cadre=cadre).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+def _overlapping(cadre: Cadre | None, starts_on: datetime.date, ends_on: datetime.date | None, exclude=None):
+    """The deployments (of the cadre, when given) that share a day with [starts_on, ends_on] (open-ended when
+    None)."""
+    others = Deployment.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+    if cadre is not None:
+        others = others.filter(cadre=cadre)
     if ends_on is not None:
         others = others.filter(starts_on__lte=ends_on)
     return others.exclude(pk=exclude.pk) if exclude is not None else others
@@ -32,14 +35,26 @@ def _overlapping(cadre: Cadre, starts_on: datetime.date, ends_on: datetime.date 
 
 @transaction.atomic
 def cadre_deploy(*, actor, cadre: Cadre, area: Area, starts_on: datetime.date, ends_on: datetime.date | None = None,
-                 group: DeploymentGroup | None = None) -> Deployment:
-    """Send a cadre down to a community or a street for a period; one cadre's deployments never overlap."""
+                 group: DeploymentGroup | None = None, kind: str = DeploymentKind.SENT_DOWN,
+                 frontline_role: str = "") -> Deployment:
+    """Send a cadre down to a community or a street for a period, or station them in a village as its first
+    secretary or in its work team; one cadre's deployments never overlap, a village has one first secretary
+    at a time."""
     policy.require(actor, DEPLOY_CADRES, area)
     policy.require(actor, policy.VIEW_PEOPLE, cadre)  # the cadre's unit is the sender's (the organization department's)
     if area.level not in (AreaLevel.COMMUNITY, AreaLevel.STREET):
         raise ValidationError({"area": _("Cadres are sent down to a community or a street.")})
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The deployment ends before it starts.")})
+    if kind != DeploymentKind.SENT_DOWN and not area.is_village:
+        raise ValidationError({"kind": _("%(area)s is not a village: first secretaries and work teams are stationed "
+                                         "in villages.") % {"area": area.name}})
+    if kind == DeploymentKind.FIRST_SECRETARY:
+        other = (_overlapping(None, starts_on, ends_on).filter(area=area, kind=kind)
+                 .select_related("cadre__person").first())
+        if other is not None:
+            raise ValidationError({"kind": _("%(village)s already has a first secretary then: %(name)s.") % {
+                "village": area.name, "name": other.cadre.person.name}})
     if group is not None and group.community_id != area.pk:
         raise ValidationError({"group": _("%(group)s works in another community.") % {"group": group}})
     clash = _overlapping(cadre, starts_on, ends_on).select_related("area").first()
@@ -47,7 +62,8 @@ def cadre_deploy(*, actor, cadre: Cadre, area: Area, starts_on: datetime.date, e
         raise ValidationError(_("%(cadre)s is already sent to %(area)s from %(start)s%(until)s.") % {
             "cadre": cadre.person.name, "area": clash.area.name, "start": clash.starts_on,
             "until": _(" until %(date)s") % {"date": clash.ends_on} if clash.ends_on else ""})
-    deployment = Deployment(cadre=cadre, area=area, group=group, starts_on=starts_on, ends_on=ends_on,
+    deployment = Deployment(cadre=cadre, area=area, group=group, starts_on=starts_on, ends_on=ends_on, kind=kind,
+                            frontline_role=frontline_role or "",
                             created_by=actor if actor is not None and actor.is_authenticated else None)
     deployment.full_clean()
     account = cadre.person.accounts.filter(is_active=True).order_by("pk").first()

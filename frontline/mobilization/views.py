@@ -17,7 +17,7 @@ from frontline.core.models import User
 from frontline.core.scoping import get_for
 from frontline.people.models import Cadre, Person
 
-from .models import Deployment, DeploymentGroup, Team, TeamKind
+from .models import Deployment, DeploymentGroup, DeploymentKind, FrontlineRole, Team, TeamKind
 from .selectors import (
     cadres_not_sent,
     community_deployments,
@@ -40,9 +40,14 @@ class DeployForm(forms.Form):
     starts_on = forms.DateField(label=gettext_lazy("from"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=gettext_lazy("until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     group = forms.ModelChoiceField(label=gettext_lazy("group"), queryset=DeploymentGroup.objects.none(), required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("kind"), choices=DeploymentKind.choices, initial=DeploymentKind.SENT_DOWN)
+    frontline_role = forms.ChoiceField(label=gettext_lazy("frontline role"), required=False,
+                                       choices=[("", "—"), *FrontlineRole.choices])
 
     def __init__(self, *args, actor, area, **kwargs):
         super().__init__(*args, **kwargs)
+        if not area.is_village:  # first secretaries and work teams are for villages only
+            del self.fields["kind"], self.fields["frontline_role"]
         self.fields["cadre"].queryset = cadres_not_sent(actor=actor, limit=None)
         self.fields["cadre"].label_from_instance = lambda c: f"{c.person.name} · {c.home_unit} · {c.get_rank_display()}"
         self.fields["group"].queryset = DeploymentGroup.objects.filter(community=area)
@@ -77,7 +82,8 @@ def area_deployments(request, pk):
         d = deploy.cleaned_data
         try:
             cadre_deploy(actor=request.user, cadre=d["cadre"], area=area, starts_on=d["starts_on"], ends_on=d["ends_on"],
-                         group=d["group"])
+                         group=d["group"], kind=d.get("kind") or DeploymentKind.SENT_DOWN,
+                         frontline_role=d.get("frontline_role", ""))
         except ValidationError as e:
             deploy.add_error(None, e)
         else:
