@@ -78,5 +78,5 @@ def test_demo_activity_shows_work_in_progress(city):
     demo_activity_create()
     demo_activity_create()  # once only
     assert HouseholdVisit.objects.filter(outcome="visited").count() == 6
-    assert WorkOrder.objects.filter(kind="revisit", status="open").count() == 2
+    assert WorkOrder.objects.filter(kind="revisit", status="open", escalation_level=0).count() == 2
     assert GridMessage.objects.count() == 1

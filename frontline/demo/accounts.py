@@ -39,6 +39,7 @@ def demo_accounts_create() -> list[tuple[User, str]]:
     sibling_grid = _first(AreaLevel.GRID, community, 1)
     places = [
         ("commander", Role.COMMANDER, city, None),
+        ("orgdept", Role.COMMANDER, city, None),  # the organization department: approves party-fee allocations
         ("street", Role.STREET_OFFICER, street, None),
         ("secretary", Role.COMMUNITY_SECRETARY, community, None),
         ("grid", Role.GRID_WORKER, grid, _resident_member_of(grid)),
@@ -98,3 +99,6 @@ def demo_activity_create() -> None:
     grid_message_publish(actor=secretary, kind="guide", title="疫情防控明白卡",
                          body="一、出门佩戴口罩,保持一米距离。\n二、配合查验健康码、行程码和体温。\n三、按通知有序参加核酸检测。",
                          areas=[secretary.area])
+    from .mobilization import demo_mobilization_create
+
+    demo_mobilization_create()
