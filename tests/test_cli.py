@@ -73,7 +73,8 @@ def test_import_roster_on_the_command_line(tmp_path):
 def test_demo_activity_shows_work_in_progress(city):
     from frontline.core.models import WorkOrder
     from frontline.demo.accounts import demo_activity_create
-    from frontline.grid.models import GridMessage, HouseholdVisit
+    from frontline.grid.models import HouseholdVisit
+    from frontline.notices.models import Notice as GridMessage
 
     demo_activity_create()
     demo_activity_create()  # once only
