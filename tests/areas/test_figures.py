@@ -153,8 +153,8 @@ def test_bulk_writers_mark_what_they_touched(city):
 
 
 def test_flows_by_period_and_by_day(city):
-    from frontline.notices.models import NoticeDelivery as MessageDelivery
     from frontline.grid.services import grid_message_deliver, grid_message_publish
+    from frontline.notices.models import NoticeDelivery as MessageDelivery
 
     message = grid_message_publish(actor=city.users["secretary"], kind="message", title="通知", body="请配合",
                                    areas=[city.community])

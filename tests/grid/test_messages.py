@@ -3,10 +3,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from frontline.areas.models import Area
-from frontline.notices.models import Notice as GridMessage
-from frontline.notices.models import NoticeDelivery as MessageDelivery
 from frontline.grid.selectors import message_coverage
 from frontline.grid.services import grid_message_deliver, grid_message_publish
+from frontline.notices.models import Notice as GridMessage
+from frontline.notices.models import NoticeDelivery as MessageDelivery
 from tests.access import assert_access, assert_listed
 
 
