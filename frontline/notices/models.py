@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from frontline.core.roles import Role
 from frontline.core.scoping import ScopedQuerySet
@@ -15,7 +16,7 @@ from frontline.core.scoping import ScopedQuerySet
 
 class NoticeKind(models.TextChoices):
     NOTICE = "notice", _("Notice")
-    PROPOSAL = "proposal", _("Proposal")
+    PROPOSAL = "proposal", pgettext_lazy("notice kind", "Proposal")
     LETTER = "letter", _("Open letter")
     # The kinds of publicity through the grid (宣讲), kept for the messages that came from it.
     MESSAGE = "message", _("Message")
