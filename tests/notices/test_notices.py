@@ -209,3 +209,17 @@ def test_the_rates_page_asks_the_same_number_of_queries_however_many_recipients(
             assert client.get(f"/notices/{notice.pk}/receipts/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_demo_shows_a_notice_with_receipts_coming_in_and_a_published_letter(city, client_for):
+    from frontline.demo.accounts import demo_activity_create
+
+    demo_activity_create()
+    notice = Notice.objects.get(title="关于开展新一轮全员核酸检测的通知")
+    total, acknowledged = notice.receipts.count(), notice.receipts.filter(acknowledged_at__isnull=False).count()
+    assert total >= 6 and 0.5 <= acknowledged / total <= 0.75
+    assert not notice.receipts.filter(acknowledged_at__isnull=True, reminded_count=0).exists()
+    assert 'data-testid="home-notice"' in client_for("grid").get("/").content.decode()
+    letter = Notice.objects.get(kind="letter")
+    assert Client().get(f"/letters/{letter.public_slug}/").status_code == 200
+    assert Notice.objects.filter(kind="guide", grids__isnull=False).exists()  # the grid's guide, now a notice
