@@ -65,8 +65,9 @@ def notice_acknowledge_view(request, pk):
     notice = notice_get_for(request.user, pk)
     notice_acknowledge(actor=request.user, notice=notice)
     flash.success(request, _("Acknowledged: %(title)s") % {"title": notice.title})
-    return redirect("home" if request.POST.get("next") == "home" else "notice", **(
-        {} if request.POST.get("next") == "home" else {"pk": notice.pk}))
+    if request.POST.get("next") == "home":  # opened from the home page: back to what is still waiting
+        return redirect("home")
+    return redirect("notice", pk=notice.pk)
 
 
 def _managed(request, pk) -> Notice:
