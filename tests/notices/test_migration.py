@@ -9,7 +9,7 @@ BEFORE = [("grid", "0003_transfer_request"), ("notices", "0001_initial")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_grid_messages_attachments_and_deliveries_are_copied_into_notices_under_the_same_ids():
+def test_grid_messages_attachments_and_deliveries_are_copied_into_notices_under_the_same_ids(live_city):
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes()
     executor.migrate(BEFORE)
