@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "frontline.core",
     "frontline.areas",
     "frontline.people",
+    "frontline.notices",
     "frontline.grid",
     "frontline.mobilization",
     "frontline.demo",

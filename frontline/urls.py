@@ -34,6 +34,7 @@ urlpatterns = [
     path("work-orders/<int:pk>/", workorder_views.work_order_detail, name="work_order_detail"),
     path("work-orders/<int:pk>/<str:action>/", workorder_views.work_order_act, name="work_order_act"),
     path("", include("frontline.core.urls")),
+    path("", include("frontline.notices.urls")),
     path("", include("frontline.grid.urls")),
     path("", include("frontline.mobilization.urls")),
     path("api/v1/", api_with_routers().urls),

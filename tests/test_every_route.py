@@ -37,11 +37,16 @@ from frontline.core.models import (
 )
 from frontline.core.roles import can_approve_export
 from frontline.core.services import can_act, work_order_create
-from frontline.grid.models import GridMessage, HouseholdVisit, MessageDelivery
+from frontline.grid.models import HouseholdVisit
 from frontline.grid.questions import STANDARD_QUESTIONS
 from frontline.grid.services import grid_message_publish, screening_campaign_create
 from frontline.mobilization.funds import FundAllocation
 from frontline.mobilization.models import Deployment, DeploymentGroup, ResponsibilityChain, Team
+from frontline.notices.models import Notice, NoticeReceipt
+from frontline.notices.models import Notice as GridMessage
+from frontline.notices.models import NoticeDelivery as MessageDelivery
+from frontline.notices.selectors import notice_visible
+from frontline.notices.services import may_manage, notice_issue, notice_publish
 from frontline.people.models import Cadre, Person, Resident
 
 USERS = ["commander", "street", "secretary", "grid", "grid2", "cadre", "volunteer", "inspector", "enterprise",
@@ -172,6 +177,24 @@ PAGES: dict[str, Route] = {
     "fund_detail": Route("allocate_funds", _by_pk("fund"), _obj("fund")),
     "fund_act": Route("approve_funds", lambda o, where, user: {"pk": o[where].fund.pk, "action": "approve"},
                       _obj("fund"), method="post"),
+    # Notices (frontline.notices): opened by who may see them at their place or holds a receipt; acknowledged by
+    # the recipient only; receipts, reminders and publishing by the issuer and who may issue where it was issued.
+    "notice_list": Route("read_notices", outside=False),
+    "notice_new": Route("issue_notices", outside=False),
+    "notice": Route("read_notices", _by_pk("notice"), _obj("notice"), visible=lambda u, n: _sees_notice(u, n)),
+    "notice_acknowledge": Route("read_notices", _by_pk("notice"), _obj("notice"), method="post",
+                                visible=lambda u, n: _sees_notice(u, n),
+                                may=lambda u, n: n.receipts.filter(user=u).exists()),
+    "notice_receipts": Route("issue_notices", _by_pk("notice"), _obj("notice"), visible=lambda u, n: _sees_notice(u, n),
+                             may=lambda u, n: _manages_notice(u, n)),
+    "notice_remind": Route("issue_notices", _by_pk("notice"), _obj("notice"), method="post",
+                           visible=lambda u, n: _sees_notice(u, n), may=lambda u, n: _manages_notice(u, n)),
+    "notice_publish": Route("issue_notices", _by_pk("notice"), _obj("notice"), method="post",
+                            visible=lambda u, n: _sees_notice(u, n), may=lambda u, n: _manages_notice(u, n)),
+    "notice_file": Route("read_notices", lambda o, where, user: {"pk": o[where].notice.pk,
+                                                                  "attachment_pk": o[where].notice.attachments.get().pk},
+                         _obj("notice"), visible=lambda u, n: _sees_notice(u, n)),
+    "notice_public": Route(PUBLIC, lambda o, where, user: {"slug": o.letter.public_slug}, outside=False),
 }
 
 API: dict[tuple[str, str], Route] = {
@@ -256,7 +279,10 @@ def o(city):
         if account is None:
             account = User.objects.create(username=f"worker-{grid.code}", role="grid_worker", area=grid)
             Assignment.objects.create(user=account, role="grid_worker", area=grid, valid_from=datetime.date(2022, 3, 1))
-        return SimpleNamespace(community=community, deployment=deployment,
+        notice = notice_issue(actor=city.users["commander" if grid == city.grid else "district2"], kind="letter",
+                              title="致居民的一封信", body="请配合", targets=[grid], roles=["grid_worker"],
+                              files=[SimpleUploadedFile("倡议.txt", "一米线".encode())])
+        return SimpleNamespace(community=community, deployment=deployment, notice=notice,
                                account=account, grid=grid, building=building, household=household, person=person, message=message,
                                attachment=message.attachments.get(), order=order, record=record, site=site)
 
@@ -291,7 +317,10 @@ def o(city):
     # A machine token of each purpose, issued by the city's commander: only the purpose's actions.
     for code in policy.PURPOSES:
         issued[f"purpose:{code}"] = ApiToken.issue(user=city.users["commander"], name=code, purpose=code)
-    return Objects(inside=inside, outside=outside, campaign=campaign,
+    letter = notice_publish(actor=city.users["commander"], notice=notice_issue(
+        actor=city.users["commander"], kind="letter", title="公开信", body="致全市居民", targets=[city.grid],
+        roles=["grid_worker"]))
+    return Objects(inside=inside, outside=outside, campaign=campaign, letter=letter,
                    token_rows={**{name: row for name, (row, _plain) in issued.items()}, None: issued["commander"][0]},
                    tokens={name: plain for name, (_row, plain) in issued.items()})
 
@@ -312,7 +341,17 @@ def fingerprint():
             tuple(ExportRequest.objects.values_list("status").annotate(n=Count("id")).order_by("status")),
             tuple(FundAllocation.objects.values_list("status").annotate(n=Count("id")).order_by("status")),
             tuple(Deployment.objects.values_list("pk", "ends_on").order_by("pk")), DeploymentGroup.objects.count(),
-            ResponsibilityChain.objects.count(), Team.objects.count())
+            ResponsibilityChain.objects.count(), Team.objects.count(),
+            NoticeReceipt.objects.filter(acknowledged_at__isnull=False).count(),
+            NoticeReceipt.objects.filter(reminded_count__gt=0).count(), Notice.objects.filter(public_slug__isnull=False).count())
+
+
+def _sees_notice(user, notice) -> bool:
+    return notice_visible(user, notice)
+
+
+def _manages_notice(user, notice) -> bool:
+    return may_manage(user, notice)
 
 
 def _sees_export_request(user, asked) -> bool:

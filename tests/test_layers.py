@@ -1,6 +1,7 @@
 """The layers, checked on the import graph: core imports no other app, areas only core, people only those
-two; a domain app imports what lies below it and never another domain app; only the demo app (and the
-tests and benchmarks) import the demo."""
+two, notices (the platform's one mechanism for notices and publicity through the grid) only those three; a
+domain app imports what lies below it and never another domain app; only the demo app (and the tests and
+benchmarks) import the demo."""
 
 import ast
 from pathlib import Path
@@ -8,8 +9,8 @@ from pathlib import Path
 import frontline
 
 PACKAGE = Path(frontline.__file__).parent
-BELOW = {"core": set(), "areas": {"core"}, "people": {"core", "areas"}}
-BASE = {"core", "areas", "people"}
+BELOW = {"core": set(), "areas": {"core"}, "people": {"core", "areas"}, "notices": {"core", "areas", "people"}}
+BASE = {"core", "areas", "people", "notices"}
 PROJECT_LEVEL = {"urls", "views", "settings", "cli", "celery", "wsgi", "asgi", "__init__"}
 
 

@@ -100,5 +100,7 @@ def demo_activity_create() -> None:
                          body="一、出门佩戴口罩,保持一米距离。\n二、配合查验健康码、行程码和体温。\n三、按通知有序参加核酸检测。",
                          areas=[secretary.area])
     from .mobilization import demo_mobilization_create
+    from .notices import demo_notices_create
 
     demo_mobilization_create()
+    demo_notices_create()

@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from frontline.areas.models import Area, Building
 from frontline.core import policy
+from frontline.notices.models import NoticeKind
 
-from .models import GridMessage, GridRoleKind
+from .models import GridRoleKind
 from .questions import STANDARD_QUESTIONS, parse_custom_questions, standard_question
 from .selectors import eligible_members
 
@@ -86,7 +87,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class GridMessageForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=GridMessage.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, k.label) for k in (NoticeKind.MESSAGE, NoticeKind.GUIDE)])
     title = forms.CharField(label=_("Title"), max_length=150)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
     areas = forms.ModelMultipleChoiceField(label=_("To the grids of"), queryset=None)

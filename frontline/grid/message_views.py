@@ -1,7 +1,9 @@
-"""Publicity through the grid: publish a message or guide to grids, grids mark it passed on, coverage by area."""
+"""Publicity through the grid: publish a message or guide to grids, grids mark it passed on, coverage by area.
+A message is a notice aimed at grids (frontline.notices); these pages keep their URLs and names."""
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,20 +14,21 @@ from frontline.areas.selectors import area_get_for
 from frontline.core import policy
 from frontline.core.roles import can_manage_grid
 from frontline.core.scoping import get_for
+from frontline.notices.models import Notice
 
 from .forms import GridMessageForm
-from .models import GridMessage
 from .selectors import message_coverage
 from .services import grid_message_deliver, grid_message_publish
 
 
-def _message_for(request, pk) -> GridMessage:
-    return get_for(GridMessage.objects.select_related("published_by"), request.user, pk)
+def _message_for(request, pk) -> Notice:
+    return get_for(Notice.objects.select_related("issued_by"), request.user, pk)
 
 
 @policy.requires(policy.VIEW)
 def message_list(request):
-    items = GridMessage.objects.visible_to(request.user).order_by("-published_at", "-id")[:100]
+    to_grids = Notice.grids.through.objects.filter(notice=OuterRef("pk"))
+    items = Notice.objects.visible_to(request.user).filter(Exists(to_grids)).order_by("-issued_at", "-id")[:100]
     return render(request, "grid/message_list.html", {"items": items, "can_manage": can_manage_grid(request.user)})
 
 
@@ -40,7 +43,7 @@ def message_new(request):
                                            title=form.cleaned_data["title"], body=form.cleaned_data["body"],
                                            areas=list(form.cleaned_data["areas"]), files=request.FILES.getlist("files"))
         except ValidationError as e:
-            form.add_error(None, e)
+            form.add_error(None, e.messages)
         else:
             return redirect("grid_message", pk=message.pk)
     return render(request, "grid/message_form.html", {"form": form}, status=400 if form.errors else 200)
@@ -49,6 +52,8 @@ def message_new(request):
 @policy.requires(policy.VIEW)
 def message_detail(request, pk):
     message = _message_for(request, pk)
+    if not message.grids.exists():  # a notice to roles only: its own page
+        return redirect("notice", pk=message.pk)
     area = area_get_for(request.user, request.GET["area"]) if request.GET.get("area") else policy.home_area(request.user)
     if area is None:
         raise Http404

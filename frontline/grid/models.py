@@ -203,56 +203,6 @@ class ResidentScreening(models.Model):
         constraints = [models.UniqueConstraint(fields=["visit", "person"], name="screening_one_per_person_per_visit")]
 
 
-class GridMessage(models.Model):
-    """Publicity through the grid (宣讲防控知识): a message or guide sent to grids, which each grid's party
-    branch passes on to its residents' group and marks delivered."""
-
-    class Kind(models.TextChoices):
-        MESSAGE = "message", _("Message")
-        GUIDE = "guide", _("Guide")
-
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.MESSAGE)
-    title = models.CharField(_("title"), max_length=150)
-    body = models.TextField(_("text"))
-    grids = models.ManyToManyField("areas.Area", verbose_name=_("grids"), related_name="grid_messages")
-    published_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    published_at = models.DateTimeField(_("published"), auto_now_add=True)
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("grid message")
-        verbose_name_plural = _("grid messages")
-
-    def __str__(self):
-        return self.title
-
-    @classmethod
-    def scope_for_area(cls, area) -> Q:
-        """Visible to everyone above or in one of its grids."""
-        return Exists(cls.grids.through.objects.filter(gridmessage=OuterRef("pk"), area__path__prefix=area.path))
-
-
-class GridMessageAttachment(models.Model):
-    message = models.ForeignKey(GridMessage, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="messages/%Y/%m/")
-    name = models.CharField(max_length=255)
-    size = models.PositiveIntegerField()
-
-
-class MessageDelivery(models.Model):
-    """A grid's branch has passed the message on to its residents' group."""
-
-    message = models.ForeignKey(GridMessage, on_delete=models.CASCADE, related_name="deliveries")
-    grid = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="message_deliveries")
-    delivered_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    delivered_at = models.DateTimeField(_("delivered"))
-    channel = models.CharField(_("how"), max_length=100, blank=True, help_text=_("e.g. the compound's WeChat group"))
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["message", "grid"], name="message_delivered_once_per_grid")]
-
-
 class TransferStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("transfer", "Waiting for the answer")
     CONFIRMED = "confirmed", pgettext_lazy("transfer", "Confirmed: moved in")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from frontline.areas import figures
 from frontline.core import plugins, policy
 from frontline.core.roles import Role
+from frontline.notices.models import NoticeDelivery
 from frontline.people.models import Resident
 
 from .api import router
@@ -21,7 +22,6 @@ from .models import (
     TRANSFER_REQUEST,
     ContactHousehold,
     HouseholdVisit,
-    MessageDelivery,
     ResidentScreening,
     SpecialNeed,
     VisitOutcome,
@@ -85,7 +85,7 @@ figures.register(figures.Figure(
     area="visit__household__building__area", building="visit__household__building", order=70))
 figures.register(figures.Figure(
     "messages_delivered", _("Messages passed on by grids"), _("times"), app="grid", kind=figures.FLOW,
-    rows=lambda at: MessageDelivery.objects.all(), when="delivered_at", area="grid", order=80))
+    rows=lambda at: NoticeDelivery.objects.all(), when="delivered_at", area="grid", order=80))
 
 
 def _area_campaigns(request, area):

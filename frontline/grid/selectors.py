@@ -9,12 +9,12 @@ from django.utils import timezone
 from frontline.areas.models import Area, Building, Household
 from frontline.areas.selectors import area_get_for, count_by
 from frontline.core import policy
+from frontline.notices.models import Notice
 from frontline.people.models import PartyMember, PartyOrg, Resident
 
 from .assignment import balanced_assignment
 from .models import (
     ContactHousehold,
-    GridMessage,
     GridRole,
     GridRoleKind,
     HouseholdVisit,
@@ -254,11 +254,11 @@ def household_campaigns(*, actor, household: Household) -> list[tuple[ScreeningC
     return [(c, last.get(c.pk)) for c in campaigns]
 
 
-def message_coverage(*, message: GridMessage, area: Area) -> tuple[Progress, dict]:
+def message_coverage(*, message: Notice, area: Area) -> tuple[Progress, dict]:
     """Grids the message went to, and how many passed it on, under each child of `area` (`Progress`
     with households = grids targeted, visited = grids delivered)."""
     grids = message.grids.filter(path__prefix=area.path)
-    delivered = grids.filter(message_deliveries__message=message)
+    delivered = grids.filter(notice_deliveries__notice=message)
     if area.level == "grid":
         targeted = {area.pk: grids.count()}
         done = {area.pk: delivered.count()}

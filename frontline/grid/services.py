@@ -3,11 +3,9 @@ special needs, messages to grids."""
 
 import datetime
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,18 +16,17 @@ from frontline.core.audit import audit_bulk_create, audit_create, audit_update, 
 from frontline.core.models import ACTIVE_STATUSES, WorkOrder
 from frontline.core.roles import Role
 from frontline.core.services import work_order_complete, work_order_create
+from frontline.notices.models import Notice, NoticeDelivery
+from frontline.notices.services import notice_issue
 from frontline.people.models import PartyMember
 
 from .models import (
     REVISIT,
     SPECIAL_NEED_FOLLOWUP,
     ContactHousehold,
-    GridMessage,
-    GridMessageAttachment,
     GridRole,
     GridRoleKind,
     HouseholdVisit,
-    MessageDelivery,
     ResidentScreening,
     ScreeningCampaign,
     SpecialNeed,
@@ -212,37 +209,22 @@ def _special_needs_sync(*, actor, person, kinds: list[str], visit: HouseholdVisi
 
 
 @transaction.atomic
-def grid_message_publish(*, actor, kind: str, title: str, body: str, areas: list[Area], files=()) -> GridMessage:
-    """Publish to every grid under the chosen areas that the publisher may reach."""
-    policy.require(actor, "manage_grid")
-    grids = list(Area.objects.visible_to(actor).filter(level="grid").filter(
-        Q(*[Q(path__prefix=a.path) for a in areas], _connector=Q.OR) if areas else Q(pk__in=[])))
-    if not grids:
-        raise ValidationError({"areas": _("Choose at least one area with grids in your scope.")})
-    # Every file is checked before anything is written: stored files are not rolled back with the transaction.
-    for upload in files:
-        if upload.size > settings.FRONTLINE_ATTACHMENT_MAX_BYTES:
-            raise ValidationError({"files": _("%(name)s is larger than %(limit)d MB.") % {
-                "name": upload.name, "limit": settings.FRONTLINE_ATTACHMENT_MAX_BYTES // 2**20}})
-    message = GridMessage(kind=kind, title=title.strip(), body=body.strip(), published_by=actor)
-    message.full_clean()
-    message.save()
-    message.grids.set(grids)
-    for upload in files:
-        GridMessageAttachment.objects.create(message=message, file=upload, name=upload.name[:255], size=upload.size)
-    audit_create(actor, message)
-    return message
+def grid_message_publish(*, actor, kind: str, title: str, body: str, areas: list[Area], files=()) -> Notice:
+    """Publish to every grid under the chosen areas that the publisher may reach: a notice aimed at grids
+    (frontline.notices), issued by who may manage the grid there."""
+    return notice_issue(actor=actor, kind=kind, title=title, body=body, targets=areas, to_grids=True, files=files,
+                        action="manage_grid")
 
 
 @transaction.atomic
-def grid_message_deliver(*, actor, message: GridMessage, grid: Area, channel: str = "") -> MessageDelivery:
+def grid_message_deliver(*, actor, message: Notice, grid: Area, channel: str = "") -> NoticeDelivery:
     """Mark a message passed on in one grid; marking it again changes nothing."""
     policy.require(actor, "deliver_message", grid)
     if not message.grids.filter(pk=grid.pk).exists():
         raise ValidationError(_("%(message)s was not sent to %(grid)s.") % {"message": message, "grid": grid})
-    delivery, created = MessageDelivery.objects.get_or_create(
-        message=message, grid=grid, defaults={"delivered_by": actor, "delivered_at": timezone.now(),
-                                              "channel": channel.strip()[:100]})
+    delivery, created = NoticeDelivery.objects.get_or_create(
+        notice=message, grid=grid, defaults={"delivered_by": actor, "delivered_at": timezone.now(),
+                                             "channel": channel.strip()[:100]})
     if created:
         audit_create(actor, delivery)
     return delivery

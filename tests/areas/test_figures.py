@@ -153,13 +153,13 @@ def test_bulk_writers_mark_what_they_touched(city):
 
 
 def test_flows_by_period_and_by_day(city):
-    from frontline.grid.models import MessageDelivery
     from frontline.grid.services import grid_message_deliver, grid_message_publish
+    from frontline.notices.models import NoticeDelivery as MessageDelivery
 
     message = grid_message_publish(actor=city.users["secretary"], kind="message", title="通知", body="请配合",
                                    areas=[city.community])
     grid_message_deliver(actor=city.users["grid"], message=message, grid=city.grid)
-    delivered = MessageDelivery.objects.get(message=message, grid=city.grid).delivered_at
+    delivered = MessageDelivery.objects.get(notice=message, grid=city.grid).delivered_at
     day = timezone.localdate(delivered)
     table = figure_table(actor=city.users["secretary"], area=city.community, codes=["messages_delivered"],
                          period=Period(day, day))

@@ -3,9 +3,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from frontline.areas.models import Area
-from frontline.grid.models import GridMessage, MessageDelivery
 from frontline.grid.selectors import message_coverage
 from frontline.grid.services import grid_message_deliver, grid_message_publish
+from frontline.notices.models import Notice as GridMessage
+from frontline.notices.models import NoticeDelivery as MessageDelivery
 from tests.access import assert_access, assert_listed
 
 
@@ -33,7 +34,7 @@ def test_a_grid_marks_it_passed_on_once_and_coverage_moves(city, client_for, mes
     client = client_for("grid")
     for _ in range(2):
         client.post(f"/messages/{message.pk}/deliver/", {"grid": city.grid.pk, "channel": "小区微信群"})
-    assert MessageDelivery.objects.filter(message=message).count() == 1
+    assert MessageDelivery.objects.filter(notice=message).count() == 1
     after, by_child = message_coverage(message=message, area=city.community)
     assert after.visited == 1 and by_child[city.grid.path].visited == 1
     page = client_for("secretary").get(f"/messages/{message.pk}/").content.decode()
@@ -53,7 +54,7 @@ def test_roles_that_do_not_pass_messages_on_are_refused_and_nothing_is_written(c
         with pytest.raises(PermissionDenied):
             grid_message_deliver(actor=city.users[username], message=message, grid=city.grid)
         assert client_for(username).post(f"/messages/{message.pk}/deliver/", {"grid": city.grid.pk}).status_code == 403
-    assert not MessageDelivery.objects.filter(message=message).exists()
+    assert not MessageDelivery.objects.filter(notice=message).exists()
 
 
 def test_publishing_reaches_only_grids_in_scope(city, client_for):
