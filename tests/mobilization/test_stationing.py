@@ -260,3 +260,22 @@ def test_page_query_counts_do_not_grow_with_rows(city, stationed, client_for):
         _days(cadre, city.community, APRIL + datetime.timedelta(days=5), i % 6, decider=city.users["secretary"])
     many = (_queries(commander, "/stationing/compliance/?month=2022-04"), _queries(secretary, community_page))
     assert many == few
+
+
+def test_the_demo_shows_stationing_and_its_cadre_can_log_today(city, client_for):
+    from frontline.demo.stationing import demo_stationing_create
+    from frontline.mobilization.stationing_services import local_today, previous_month
+
+    assert demo_stationing_create() > 0
+    assert demo_stationing_create() == 0  # once only
+    last = previous_month(local_today())
+    report = stationing_compliance(actor=city.users["commander"], month=last)
+    demo_cadres = set(StationingDay.objects.values_list("cadre_id", flat=True))
+    short = {pk for u in report.units for pk, *_rest in u.short}
+    assert demo_cadres & short and demo_cadres - short  # some under the minimum, some not
+    cadre = client_for("cadre")
+    assert "未关联干部信息" not in cadre.get("/stationing/").content.decode()
+    assert cadre.post("/stationing/log/", {}).status_code == 302
+    account = User.objects.get(username="cadre")
+    assert StationingDay.objects.filter(cadre__person=account.person, day=local_today(), status="waiting").exists()
+    assert client_for("secretary").get(f"/areas/{city.community.pk}/stationing/").status_code == 200
