@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -250,9 +250,10 @@ def compliance_rows(*, actor, month: datetime.date):
     days in the month: one aggregate query (a LEFT JOIN to the month's confirmed days, grouped by cadre)."""
     cadres = Cadre.objects.all() if actor is None else Cadre.objects.restrict(actor, VIEW_STATIONING)
     start, end = month_start(month), month_end(month)
-    return (cadres.exclude(rank=CadreRank.BUREAU)
-            .annotate(n=Count("stationing_days", filter=Q(stationing_days__day__gte=start, stationing_days__day__lte=end,
-                                                          stationing_days__status=StationingStatus.CONFIRMED)))
+    # The month's condition sits in the join (FilteredRelation), so other months' days are never read.
+    month_days = FilteredRelation("stationing_days", condition=Q(
+        stationing_days__day__gte=start, stationing_days__day__lte=end, stationing_days__status=StationingStatus.CONFIRMED))
+    return (cadres.exclude(rank=CadreRank.BUREAU).annotate(month_days=month_days).annotate(n=Count("month_days"))
             .values_list("pk", "home_unit", "unit_area_id", "person__name", "rank", "person__phone", "n")
             .order_by("home_unit", "unit_area_id", "person__pinyin_full", "pk"))
 

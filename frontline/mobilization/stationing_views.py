@@ -35,6 +35,8 @@ from .stationing_services import (
     stationing_waiting,
 )
 
+LISTED = 100  # cadres under the minimum listed on the page at most (a unit at a time; the export has all)
+
 
 def _messages(error: ValidationError) -> str:
     return " ".join(error.messages)
@@ -109,9 +111,14 @@ def stationing_compliance_page(request):
     months = [this]
     for _i in range(5):
         months.append(previous_month(months[-1]))
+    report = stationing_compliance(actor=request.user, month=month)
+    unit = request.GET.get("unit", "")
+    chosen = [u for u in report.units if u.home_unit == unit] if unit else report.units
+    listed = [{"unit": u.home_unit, "name": name, "rank": rank, "days": n}  # dicts: the template's quickest lookup
+              for u in chosen for _pk, name, rank, _phone, n in u.short]
     return render(request, "mobilization/stationing_compliance.html", {
-        "report": stationing_compliance(actor=request.user, month=month), "months": months,
-        "area": policy.home_area(request.user)})
+        "report": report, "months": months, "area": policy.home_area(request.user), "unit": unit,
+        "listed": listed[:LISTED], "listed_total": len(listed)})
 
 
 @policy.requires(VIEW_STATIONING)
