@@ -89,5 +89,5 @@ plugins.panels.register(plugins.Panel(
     and policy.allows(request.user, CONFIRM_STATIONING, area) else None))
 figures.register(figures.Figure(
     "stationing_days_confirmed", _("Stationing days confirmed"), _("days"), app="mobilization", kind=figures.FLOW,
-    rows=lambda at: StationingDay.objects.filter(status=StationingStatus.CONFIRMED), when="day", area="community",
+    rows=lambda at: StationingDay.objects.filter(status=StationingStatus.CONFIRMED), when="decided_at", area="community",
     order=37))

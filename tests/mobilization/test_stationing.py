@@ -279,3 +279,13 @@ def test_the_demo_shows_stationing_and_its_cadre_can_log_today(city, client_for)
     account = User.objects.get(username="cadre")
     assert StationingDay.objects.filter(cadre__person=account.person, day=local_today(), status="waiting").exists()
     assert client_for("secretary").get(f"/areas/{city.community.pk}/stationing/").status_code == 200
+
+
+def test_confirmed_days_are_a_registered_figure(city, stationed):
+    from frontline.areas.figures import Period, figure_series
+
+    day = stationing_day_log(actor=_account(), day=datetime.date(2022, 4, 3), now=at(2022, 4, 20, 2))
+    stationing_days_decide(actor=city.users["secretary"], days=[day.pk], confirm=True, now=at(2022, 4, 20, 5))
+    series = figure_series(area=city.street, code="stationing_days_confirmed",
+                           period=Period(datetime.date(2022, 4, 1), datetime.date(2022, 4, 30)))
+    assert [n for _t, n in series] == [1]
