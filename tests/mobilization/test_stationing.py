@@ -289,3 +289,10 @@ def test_confirmed_days_are_a_registered_figure(city, stationed):
     series = figure_series(area=city.street, code="stationing_days_confirmed",
                            period=Period(datetime.date(2022, 4, 1), datetime.date(2022, 4, 30)))
     assert [n for _t, n in series] == [1]
+
+
+def test_the_compliance_page_lists_a_chosen_units_cadres(city, stationed, client_for):
+    page = client_for("commander").get("/stationing/compliance/", {"month": "2022-04", "unit": "区卫健局"})
+    listed = page.content.decode().split('data-testid="short"')[1]
+    assert stationed.person.name in listed
+    assert set(re.findall(r"<tr><td>([^<]+)</td>", listed)) == {"区卫健局"}
