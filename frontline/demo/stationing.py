@@ -66,8 +66,8 @@ def demo_stationing_create() -> int:
     rows = []
     for i, cadre in enumerate(cadres):
         where = home_community(cadre, today)
-        if where is None or where.level != AreaLevel.COMMUNITY:
-            continue
+        if where is None or where.level != AreaLevel.COMMUNITY or not where.path.startswith(street.path):
+            where = community  # cadres from elsewhere in the district station in the demo community
         decider = secretary if where.pk == community.pk else street_officer
         logger = User.objects.filter(person_id=cadre.person_id).first()
         last_days = sorted({last + datetime.timedelta(days=(3 * k + i) % (month_end(last).day)) for k in
