@@ -23,22 +23,24 @@ def _demo_cadre(community: Area) -> Cadre | None:
     account = User.objects.filter(username="cadre").first()
     if account is None:
         return None
-    cadre = Cadre.objects.filter(person_id=account.person_id).first() if account.person_id else None
+    if account.person_id:  # linked already (by another part of the demo): that person is the cadre
+        return Cadre.objects.get_or_create(person_id=account.person_id, defaults={
+            "home_unit": "市卫生健康委员会", "rank": CadreRank.SECTION, "unit_area": Area.objects.get_first_root_node(),
+            "position": "干部"})[0]
+    cadre = (Cadre.objects.exclude(rank=CadreRank.BUREAU)
+             .filter(person__residences__household__building__area__path__startswith=community.path,
+                     person__residences__moved_out__isnull=True, person__accounts__isnull=True)
+             .order_by("id").first())
     if cadre is None:
-        cadre = (Cadre.objects.exclude(rank=CadreRank.BUREAU)
-                 .filter(person__residences__household__building__area__path__startswith=community.path,
-                         person__residences__moved_out__isnull=True, person__accounts__isnull=True)
-                 .order_by("id").first())
-        if cadre is None:
-            resident = (Resident.objects.filter(household__building__area__path__startswith=community.path,
-                                                moved_out__isnull=True, person__cadre__isnull=True,
-                                                person__accounts__isnull=True).order_by("id").first())
-            if resident is None:
-                return None
-            cadre = Cadre.objects.create(person=resident.person, home_unit="市卫生健康委员会", rank=CadreRank.SECTION,
-                                         unit_area=Area.objects.get_first_root_node(), position="干部")
-        account.person_id = cadre.person_id
-        account.save(update_fields=["person"])
+        resident = (Resident.objects.filter(household__building__area__path__startswith=community.path,
+                                            moved_out__isnull=True, person__cadre__isnull=True,
+                                            person__accounts__isnull=True).order_by("id").first())
+        if resident is None:
+            return None
+        cadre = Cadre.objects.create(person=resident.person, home_unit="市卫生健康委员会", rank=CadreRank.SECTION,
+                                     unit_area=Area.objects.get_first_root_node(), position="干部")
+    account.person_id = cadre.person_id
+    account.save(update_fields=["person"])
     return cadre
 
 
