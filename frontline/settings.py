@@ -252,3 +252,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Monthly stationing (家园驻守, frontline.mobilization.stationing): a cadre of county level and below is expected
+# to spend at least this many confirmed days a month in a community; the previous month's days may still be
+# logged during the first FRONTLINE_STATIONING_GRACE_DAYS days of a month (then its shortfall goes out as work
+# orders, one per home unit).
+FRONTLINE_STATIONING_MIN_DAYS = envint("FRONTLINE_STATIONING_MIN_DAYS", 5)
+FRONTLINE_STATIONING_GRACE_DAYS = envint("FRONTLINE_STATIONING_GRACE_DAYS", 5)
+if not 1 <= FRONTLINE_STATIONING_MIN_DAYS <= 31 or not 0 <= FRONTLINE_STATIONING_GRACE_DAYS <= 27:
+    raise ImproperlyConfigured("FRONTLINE_STATIONING_MIN_DAYS must be 1–31 and FRONTLINE_STATIONING_GRACE_DAYS 0–27")

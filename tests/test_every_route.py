@@ -197,6 +197,20 @@ PAGES: dict[str, Route] = {
     "notice_public": Route(PUBLIC, lambda o, where, user: {"slug": o.letter.public_slug}, outside=False),
 }
 
+# Monthly stationing (frontline.mobilization.stationing): a cadre's own page and log, the community's
+# confirmations (by the area), the organization department's compliance, export and work orders.
+PAGES.update({
+    "stationing": Route("log_stationing", outside=False),
+    "stationing_log": Route("log_stationing", method="post", outside=False, data=lambda o, w: {"note": "驻守"}),
+    "area_stationing": Route("confirm_stationing", _by_pk("community"), _obj("community")),
+    "area_stationing_decide": Route("confirm_stationing", _by_pk("community"), _obj("community"), method="post",
+                                    data=lambda o, w: {"action": "confirm"}),
+    "stationing_compliance": Route("view_stationing", outside=False),
+    "stationing_compliance_export": Route("view_stationing", outside=False),
+    "stationing_orders_create": Route("view_stationing", method="post", outside=False),
+})
+
+
 API: dict[tuple[str, str], Route] = {
     ("get", "/api/v1/inbox"): Route(policy.VIEW_WORK, outside=False),
     ("get", "/api/v1/work-orders"): Route(policy.MANAGE_WORK, outside=False),
@@ -463,3 +477,12 @@ def test_the_admin_is_for_superusers_only(city):
             else:
                 assert response.status_code == 302 and "/admin/login/" in response["Location"], (username, name)
 
+
+_fingerprint_before_stationing = fingerprint
+
+
+def fingerprint():  # noqa: F811 — the same, with the stationing rows
+    from frontline.mobilization.stationing import StationingDay, StationingShortfall
+
+    return (_fingerprint_before_stationing(), StationingShortfall.objects.count(),
+            tuple(StationingDay.objects.values_list("status").annotate(n=Count("id")).order_by("status")))

@@ -157,3 +157,7 @@ class TeamMember(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "person"], condition=Q(left_on__isnull=True),
                                                name="team_member_once")]
+
+
+# Monthly stationing (家园驻守): its own module (stationing.py), loaded with the app's models.
+from .stationing import StationingDay, StationingShortfall, StationingStatus  # noqa: E402, F401

@@ -59,3 +59,40 @@ plugins.navigation.register(plugins.NavEntry("funds", _("Party-fee allocations")
 figures.register(figures.Figure(
     "funds_allocated", _("Party-fee allocations paid"), _("allocations"), app="mobilization", kind=figures.FLOW,
     rows=lambda at: FundAllocation.objects.filter(status=FundStatus.PAID), when="paid_at", area="area", order=90))
+
+
+# --- monthly stationing (家园驻守) -------------------------------------------------------------------------
+# Least privilege: a cadre logs their own days only (the service takes the cadre from the account); the
+# community secretary and the street officer confirm days of communities in their area; the compliance by home
+# unit, its export and its work orders are the organization department's (commanders, by the units of their
+# area). Street officers do not get the compliance: cadres belong to units of the city or a district, not to a
+# street, and what a street needs (the days stationed in its communities) is on its confirmation page.
+from .stationing import StationingDay, StationingStatus  # noqa: E402
+from .stationing_services import CONFIRM_STATIONING, LOG_STATIONING, SHORTFALL_KIND, VIEW_STATIONING  # noqa: E402
+
+policy.action(LOG_STATIONING, _("log one's own stationing days"), "mobilization", 78)
+policy.action(CONFIRM_STATIONING, _("confirm or refuse cadres' stationing days in their communities"),
+              "mobilization", 79)
+policy.action(VIEW_STATIONING, _("see monthly stationing compliance by home unit, export it, send its work orders"),
+              "mobilization", 80)
+policy.grant(LOG_STATIONING, policy.AREA, Role.CADRE)
+policy.grant(CONFIRM_STATIONING, policy.AREA, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER)
+policy.grant(VIEW_STATIONING, policy.AREA, Role.COMMANDER)
+plugins.work_order_kinds.register(plugins.WorkOrderKindSpec(
+    SHORTFALL_KIND, _("Stationing under the monthly minimum"), "mobilization", due=datetime.timedelta(days=10),
+    escalate_until="city", order=60))
+plugins.scheduled_tasks.register(plugins.ScheduledTask(
+    "stationing-shortfall", "frontline.mobilization.tasks.stationing_shortfall", datetime.timedelta(hours=6)))
+plugins.navigation.register(plugins.NavEntry("stationing", _("Stationing"), "stationing", order=45,
+                                             allowed=lambda user: policy.allows(user, LOG_STATIONING)))
+plugins.navigation.register(plugins.NavEntry("stationing_compliance", _("Stationing compliance"),
+                                             "stationing_compliance", order=72,
+                                             allowed=lambda user: policy.allows(user, VIEW_STATIONING)))
+plugins.panels.register(plugins.Panel(
+    "stationing", "area", "mobilization/panels/area_stationing.html",
+    lambda request, area: {"area": area} if area.level in ("community", "street")
+    and policy.allows(request.user, CONFIRM_STATIONING, area) else None))
+figures.register(figures.Figure(
+    "stationing_days_confirmed", _("Stationing days confirmed"), _("days"), app="mobilization", kind=figures.FLOW,
+    rows=lambda at: StationingDay.objects.filter(status=StationingStatus.CONFIRMED), when="decided_at", area="community",
+    order=37))

@@ -9,3 +9,12 @@ from .services import deployments_lapse_marks
 def mark_deployment_dates() -> int:
     """Deployments begin and end by their dates: their areas' kept figures are recounted then."""
     return deployments_lapse_marks()
+
+
+@shared_task
+def stationing_shortfall() -> int:
+    """Once the previous month's grace days are over, one work order per home unit under the minimum
+    (idempotent: a unit's order for a month is made once)."""
+    from .stationing_services import stationing_shortfall_due
+
+    return stationing_shortfall_due()

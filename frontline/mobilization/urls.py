@@ -19,3 +19,17 @@ urlpatterns += [
     path("funds/<int:pk>/", fund_views.fund_detail, name="fund_detail"),
     path("funds/<int:pk>/<str:action>/", fund_views.fund_act, name="fund_act"),
 ]
+
+# Monthly stationing (家园驻守).
+from . import stationing_views  # noqa: E402
+
+urlpatterns += [
+    path("stationing/", stationing_views.stationing, name="stationing"),
+    path("stationing/log/", stationing_views.stationing_log, name="stationing_log"),
+    path("areas/<int:pk>/stationing/", stationing_views.area_stationing, name="area_stationing"),
+    path("areas/<int:pk>/stationing/decide/", stationing_views.area_stationing_decide, name="area_stationing_decide"),
+    path("stationing/compliance/", stationing_views.stationing_compliance_page, name="stationing_compliance"),
+    path("stationing/compliance/export/", stationing_views.stationing_compliance_export,
+         name="stationing_compliance_export"),
+    path("stationing/compliance/orders/", stationing_views.stationing_orders_create, name="stationing_orders_create"),
+]
