@@ -251,3 +251,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Temporary party organizations at a site or team (DESIGN.md): fewer formal party members than the first form a
+# temporary party group, from it a temporary branch, from the second a temporary committee.
+FRONTLINE_TEMPORARY_BRANCH_FROM = envint("FRONTLINE_TEMPORARY_BRANCH_FROM", 3)
+FRONTLINE_TEMPORARY_COMMITTEE_FROM = envint("FRONTLINE_TEMPORARY_COMMITTEE_FROM", 100)
+if not 1 < FRONTLINE_TEMPORARY_BRANCH_FROM < FRONTLINE_TEMPORARY_COMMITTEE_FROM:
+    raise ImproperlyConfigured("FRONTLINE_TEMPORARY_BRANCH_FROM must be above 1 and below FRONTLINE_TEMPORARY_COMMITTEE_FROM")

@@ -141,3 +141,7 @@ class TeamMember(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "person"], condition=Q(left_on__isnull=True),
                                                name="team_member_once")]
+
+
+# Responsibility zones, pioneer posts and temporary party organizations: their own module (partyorgs.py).
+from .partyorgs import PioneerPost, PostHolder, ResponsibilityZone, TemporaryOrg, ZoneMember  # noqa: E402, F401

@@ -9,3 +9,11 @@ from .services import deployments_lapse_marks
 def mark_deployment_dates() -> int:
     """Deployments begin and end by their dates: their areas' kept figures are recounted then."""
     return deployments_lapse_marks()
+
+
+@shared_task
+def dissolve_temporary_orgs() -> int:
+    """Temporary party organizations of sites that closed and teams dissolved end with them."""
+    from .partyorg_services import temporary_orgs_dissolve_closed
+
+    return temporary_orgs_dissolve_closed()
