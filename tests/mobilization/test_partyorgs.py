@@ -7,7 +7,7 @@ import datetime
 import itertools
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
@@ -205,7 +205,7 @@ def test_temporary_orgs_are_for_the_desk_where_they_are(city, client_for):
     assert client_for("secretary2").post(f"/teams/{team.pk}/temporary-org/",
                                          {"kind": "branch", "secretary": people[0].pk}).status_code == 404
     assert client_for("street").get(f"/teams/{team.pk}/temporary-org/").status_code == 200
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         temporary_org_create(actor=city.users["district2"], kind="branch", team=team, secretary=people[0])
     assert not TemporaryOrg.objects.filter(team=team).exists()
 
