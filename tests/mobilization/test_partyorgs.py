@@ -301,3 +301,16 @@ def test_zones_take_only_people_the_secretary_may_see_and_only_at_their_place(ci
     assert client_for("grid").get(f"/areas/{city.community.pk}/party-posts/").status_code == 403
     assert client_for("secretary2").get(f"/responsibility-zones/{zone.pk}/").status_code == 404
     assert client_for("street").get(f"/responsibility-zones/{zone.pk}/").status_code == 200
+
+
+def test_the_demo_shows_a_branch_set_up_and_two_teams_waiting_for_theirs(city, client_for):
+    from frontline.demo.partyorgs import demo_partyorgs_create
+
+    demo_partyorgs_create()
+    assert ResponsibilityZone.objects.count() >= 2 and PioneerPost.objects.count() == 2
+    needs, _total, existing = temporary_org_needs(actor=city.users["secretary"], area=city.community)
+    assert [t.kind for t in existing] == ["branch"] and existing[0].member_count == 5
+    assert len([n for n in needs if n.kind == "branch" and n.status == "missing"]) == 2
+    assert any(n.kind == "group" for n in needs)
+    page = client_for("secretary").get(f"/areas/{city.community.pk}/temporary-orgs/").content.decode()
+    assert "核酸采样党员突击队临时党支部" in page
