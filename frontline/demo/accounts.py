@@ -98,4 +98,5 @@ def demo_activity_create() -> None:
     grid_message_publish(actor=secretary, kind="guide", title="疫情防控明白卡",
                          body="一、出门佩戴口罩,保持一米距离。\n二、配合查验健康码、行程码和体温。\n三、按通知有序参加核酸检测。",
                          areas=[secretary.area])
-    from .partyorgs import demo_partyorgs_create; demo_partyorgs_create()  # noqa: E702
+    from .partyorgs import demo_partyorgs_create  # noqa: I001 (one line per feature, appended)
+    demo_partyorgs_create()
