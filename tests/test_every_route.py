@@ -185,6 +185,8 @@ PAGES.update({
     "site_temporary_org_new": Route("form_temporary_orgs", _by_pk("site"), _obj("site")),
     "team_temporary_org_new": Route("form_temporary_orgs", _by_pk("team"), _obj("team"), method="post",
                                     data=lambda o, w: {"kind": "branch", "secretary": o[w].person.pk}),
+    "team_detail": Route("deploy_cadres", _by_pk("team"), _obj("team"), method="post",
+                         data=lambda o, w: {"leave": o[w].person.pk}),
 })
 
 API: dict[tuple[str, str], Route] = {
@@ -337,10 +339,11 @@ def fingerprint():
 
 
 def _partyorgs_fingerprint():
+    from frontline.mobilization.models import TeamMember
     from frontline.mobilization.partyorgs import PostHolder, TemporaryOrg, ZoneMember
     from frontline.people.models import PartyOrg
 
-    return (TemporaryOrg.objects.count(), PartyOrg.objects.count(),
+    return (TemporaryOrg.objects.count(), PartyOrg.objects.count(), TeamMember.objects.filter(left_on__isnull=True).count(),
             ZoneMember.objects.filter(left_on__isnull=True).count(), PostHolder.objects.count())
 
 

@@ -16,6 +16,7 @@ from frontline.core import policy
 from frontline.core.scoping import get_for
 from frontline.people.models import Person
 
+from .models import Team
 from .partyorg_services import (
     FORM_TEMPORARY_ORGS,
     MANAGE_PARTY_POSTS,
@@ -29,12 +30,15 @@ from .partyorg_services import (
     post_holder_remove,
     post_holders_add,
     responsibility_zone_create,
+    team_dissolve,
+    team_member_leave,
     temporary_org_create,
     temporary_org_needs,
     zone_member_remove,
     zone_members_add,
 )
 from .partyorgs import PioneerPost, PioneerPostKind, ResponsibilityZone, TemporaryOrg
+from .services import DEPLOY_CADRES
 
 MEMBERS_HELP = gettext_lazy("Members (ID numbers or names, one a line)")
 
@@ -216,3 +220,29 @@ def temporary_org_new(request, pk, anchor):
         "obj": obj, "anchor": kind, "area": obj.area, "form": form, "count": len(people), "current": current,
         "needed": TEMPORARY_KIND_LABELS.get(needed, "—"),
         "breadcrumb": area_breadcrumb(actor=request.user, area=obj.area)}, status=400 if form.errors else 200)
+
+
+@policy.requires(DEPLOY_CADRES)
+def team_detail(request, pk):
+    """A team's members now; a member leaving, or the team dissolved (its temporary organization with it)."""
+    team = get_for(Team.objects.restrict(request.user, DEPLOY_CADRES).select_related("area", "site", "leader"),
+                   request.user, pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("leave"):
+                person = get_for(Person, request.user, request.POST["leave"])
+                team_member_leave(actor=request.user, team=team, person=person)
+                messages.success(request, _("%(person)s no longer belongs to %(what)s.") % {
+                    "person": person.name, "what": team.name})
+            elif request.POST.get("dissolve") and team.dissolved_on is None:
+                team_dissolve(actor=request.user, team=team)
+                messages.success(request, _("%(team)s is dissolved.") % {"team": team.name})
+                return redirect("area_teams", pk=team.area_id)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        return redirect("team_detail", pk=team.pk)
+    members = team.members.filter(left_on__isnull=True).select_related("person").order_by("joined_on", "pk")
+    temporary = TemporaryOrg.objects.filter(team=team, dissolved_on__isnull=True).select_related("org", "secretary").first()
+    return render(request, "mobilization/team_detail.html", {
+        "team": team, "members": members, "temporary": temporary, "area": team.area,
+        "breadcrumb": area_breadcrumb(actor=request.user, area=team.area)})

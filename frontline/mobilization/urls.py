@@ -32,4 +32,5 @@ urlpatterns += [
          name="site_temporary_org_new"),
     path("teams/<int:pk>/temporary-org/", partyorg_views.temporary_org_new, {"anchor": "team"},
          name="team_temporary_org_new"),
+    path("teams/<int:pk>/", partyorg_views.team_detail, name="team_detail"),
 ]

@@ -314,3 +314,19 @@ def test_the_demo_shows_a_branch_set_up_and_two_teams_waiting_for_theirs(city, c
     assert any(n.kind == "group" for n in needs)
     page = client_for("secretary").get(f"/areas/{city.community.pk}/temporary-orgs/").content.decode()
     assert "核酸采样党员突击队临时党支部" in page
+
+
+def test_on_the_team_page_a_member_leaves_and_then_the_team_is_dissolved_with_its_branch(city, client_for):
+    people = _members(city.grid, 4)
+    team = _team(city.grid, people, name="页面突击队")
+    branch = temporary_org_create(actor=city.users["secretary"], kind="branch", team=team, secretary=people[0])
+    client = client_for("secretary")
+    page = client.get(f"/teams/{team.pk}/").content.decode()
+    assert "页面突击队临时党支部" in page and people[3].name in page
+    assert client.post(f"/teams/{team.pk}/", {"leave": people[3].pk}).status_code == 302
+    assert temporary_org_members(branch) == {p.pk for p in people[:3]}
+    assert client_for("secretary2").post(f"/teams/{team.pk}/", {"dissolve": "1"}).status_code == 404
+    assert client.post(f"/teams/{team.pk}/", {"dissolve": "1"}).status_code == 302
+    branch.refresh_from_db()
+    team.refresh_from_db()
+    assert team.dissolved_on == branch.dissolved_on == timezone.localdate()
