@@ -211,6 +211,21 @@ PAGES.update({
 })
 
 
+# Responsibility zones, pioneer posts, temporary party organizations (frontline.mobilization.partyorg_views): the
+# desk of the place.
+PAGES.update({
+    "area_party_posts": Route("manage_party_posts", _by_pk("community"), _obj("community")),
+    "responsibility_zone_detail": Route("manage_party_posts", _by_pk("zone"), _obj("zone"), method="post",
+                                        data=lambda o, w: {"remove": o[w].person.pk}),
+    "pioneer_post_detail": Route("manage_party_posts", _by_pk("pioneer_post"), _obj("pioneer_post")),
+    "area_temporary_orgs": Route("form_temporary_orgs", _by_pk("community"), _obj("community")),
+    "site_temporary_org_new": Route("form_temporary_orgs", _by_pk("site"), _obj("site")),
+    "team_temporary_org_new": Route("form_temporary_orgs", _by_pk("team"), _obj("team"), method="post",
+                                    data=lambda o, w: {"kind": "branch", "secretary": o[w].person.pk}),
+    "team_detail": Route("deploy_cadres", _by_pk("team"), _obj("team"), method="post",
+                         data=lambda o, w: {"leave": o[w].person.pk}),
+})
+
 API: dict[tuple[str, str], Route] = {
     ("get", "/api/v1/inbox"): Route(policy.VIEW_WORK, outside=False),
     ("get", "/api/v1/work-orders"): Route(policy.MANAGE_WORK, outside=False),
@@ -327,6 +342,14 @@ def o(city):
         (transfer,) = transfer_requests_file(actor=None, asked=[Asked(here.person.pk, there.household.pk, there.grid.pk,
                                                                       "other", today, here.person.name)])
         here.transfer_order = transfer.work_order
+    from frontline.mobilization.partyorg_services import pioneer_post_create, responsibility_zone_create
+
+    for here, author in ((inside, "commander"), (outside, "district2")):
+        here.team = Team.objects.create(kind="commando", name="突击队", area=here.community, formed_on=today)
+        here.team.members.create(person=here.person, joined_on=today)
+        here.zone = responsibility_zone_create(actor=city.users[author], area=here.community, name="责任区",
+                                               members=[here.person])
+        here.pioneer_post = pioneer_post_create(actor=city.users[author], area=here.community, name="先锋岗")
     issued = {u.username: ApiToken.issue(user=u, name="probe") for u in User.objects.all()}
     # A machine token of each purpose, issued by the city's commander: only the purpose's actions.
     for code in policy.PURPOSES:
@@ -357,7 +380,8 @@ def fingerprint():
             tuple(Deployment.objects.values_list("pk", "ends_on").order_by("pk")), DeploymentGroup.objects.count(),
             ResponsibilityChain.objects.count(), Team.objects.count(),
             NoticeReceipt.objects.filter(acknowledged_at__isnull=False).count(),
-            NoticeReceipt.objects.filter(reminded_count__gt=0).count(), Notice.objects.filter(public_slug__isnull=False).count())
+            NoticeReceipt.objects.filter(reminded_count__gt=0).count(), Notice.objects.filter(public_slug__isnull=False).count(),
+            *_partyorgs_fingerprint())
 
 
 def _sees_notice(user, notice) -> bool:
@@ -366,6 +390,15 @@ def _sees_notice(user, notice) -> bool:
 
 def _manages_notice(user, notice) -> bool:
     return may_manage(user, notice)
+
+
+def _partyorgs_fingerprint():
+    from frontline.mobilization.models import TeamMember
+    from frontline.mobilization.partyorgs import PostHolder, TemporaryOrg, ZoneMember
+    from frontline.people.models import PartyOrg
+
+    return (TemporaryOrg.objects.count(), PartyOrg.objects.count(), TeamMember.objects.filter(left_on__isnull=True).count(),
+            ZoneMember.objects.filter(left_on__isnull=True).count(), PostHolder.objects.count())
 
 
 def _sees_export_request(user, asked) -> bool:

@@ -101,8 +101,10 @@ def demo_activity_create() -> None:
                          areas=[secretary.area])
     from .mobilization import demo_mobilization_create
     from .notices import demo_notices_create
+    from .partyorgs import demo_partyorgs_create
     from .stationing import demo_stationing_create
 
     demo_mobilization_create()
     demo_notices_create()
     demo_stationing_create()
+    demo_partyorgs_create()

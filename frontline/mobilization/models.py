@@ -160,4 +160,6 @@ class TeamMember(models.Model):
 
 
 # Monthly stationing (家园驻守): its own module (stationing.py), loaded with the app's models.
+# Responsibility zones, pioneer posts and temporary party organizations: their own module (partyorgs.py).
+from .partyorgs import PioneerPost, PostHolder, ResponsibilityZone, TemporaryOrg, ZoneMember  # noqa: E402, F401
 from .stationing import StationingDay, StationingShortfall, StationingStatus  # noqa: E402, F401

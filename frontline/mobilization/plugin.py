@@ -96,3 +96,36 @@ figures.register(figures.Figure(
     "stationing_days_confirmed", _("Stationing days confirmed"), _("days"), app="mobilization", kind=figures.FLOW,
     rows=lambda at: StationingDay.objects.filter(status=StationingStatus.CONFIRMED), when="decided_at", area="community",
     order=37))
+
+# --- responsibility zones, pioneer posts, temporary party organizations (临时党支部) ---------------------------
+from django.db.models.signals import post_save  # noqa: E402
+
+from frontline.areas.models import Site  # noqa: E402
+from frontline.people.models import PartyOrgKind  # noqa: E402
+
+from .partyorg_services import FORM_TEMPORARY_ORGS, MANAGE_PARTY_POSTS, site_closed  # noqa: E402
+from .partyorgs import PioneerPost, ResponsibilityZone, TemporaryOrg  # noqa: E402
+
+# The desk of the place (the party organization over it): not grid workers, cadres or volunteers.
+policy.action(MANAGE_PARTY_POSTS, _("set up party members' responsibility zones and pioneer posts"), "mobilization", 73)
+policy.action(FORM_TEMPORARY_ORGS, _("set up temporary party organizations at sites and teams"), "mobilization", 74)
+policy.grant(MANAGE_PARTY_POSTS, policy.AREA, Role.COMMANDER, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY)
+policy.grant(FORM_TEMPORARY_ORGS, policy.AREA, Role.COMMANDER, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY)
+for code, model, label, unit in [("responsibility_zones", ResponsibilityZone, _("Party members' responsibility zones"),
+                                  _("zones")),
+                                 ("pioneer_posts", PioneerPost, _("Party members' pioneer posts"), _("posts"))]:
+    figures.register(figures.Figure(
+        code, label, unit, app="mobilization", area="area", order=37,
+        rows=lambda at, model=model: figures.stock_rows_at(model.objects.all(), at, "set_up_on", "ended_on"),
+        watch=((f"mobilization.{model.__name__}", "area"),)))
+for kind, label in [(PartyOrgKind.BRANCH, _("Temporary party branches")),
+                    (PartyOrgKind.COMMITTEE, _("Temporary party committees")),
+                    (PartyOrgKind.GROUP, _("Temporary party groups"))]:
+    figures.register(figures.Figure(
+        f"temporary_orgs_{kind}", label, _("organizations"), app="mobilization", area="area", order=38,
+        rows=lambda at, kind=kind: figures.stock_rows_at(TemporaryOrg.objects.filter(kind=kind), at, "founded_on",
+                                                         "dissolved_on"),
+        watch=(("mobilization.TemporaryOrg", "area"),)))
+plugins.scheduled_tasks.register(plugins.ScheduledTask(
+    "temporary-orgs-dissolve", "frontline.mobilization.tasks.dissolve_temporary_orgs", datetime.timedelta(hours=1)))
+post_save.connect(site_closed, sender=Site, dispatch_uid="mobilization:temporary-orgs-site-closed", weak=False)

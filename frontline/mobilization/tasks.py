@@ -18,3 +18,10 @@ def stationing_shortfall() -> int:
     from .stationing_services import stationing_shortfall_due
 
     return stationing_shortfall_due()
+
+
+def dissolve_temporary_orgs() -> int:
+    """Temporary party organizations of sites that closed and teams dissolved end with them."""
+    from .partyorg_services import temporary_orgs_dissolve_closed
+
+    return temporary_orgs_dissolve_closed()

@@ -33,3 +33,18 @@ urlpatterns += [
          name="stationing_compliance_export"),
     path("stationing/compliance/orders/", stationing_views.stationing_orders_create, name="stationing_orders_create"),
 ]
+
+# Responsibility zones, pioneer posts, temporary party organizations.
+from . import partyorg_views  # noqa: E402
+
+urlpatterns += [
+    path("areas/<int:pk>/party-posts/", partyorg_views.area_party_posts, name="area_party_posts"),
+    path("responsibility-zones/<int:pk>/", partyorg_views.responsibility_zone_detail, name="responsibility_zone_detail"),
+    path("pioneer-posts/<int:pk>/", partyorg_views.pioneer_post_detail, name="pioneer_post_detail"),
+    path("areas/<int:pk>/temporary-orgs/", partyorg_views.area_temporary_orgs, name="area_temporary_orgs"),
+    path("sites/<int:pk>/temporary-org/", partyorg_views.temporary_org_new, {"anchor": "site"},
+         name="site_temporary_org_new"),
+    path("teams/<int:pk>/temporary-org/", partyorg_views.temporary_org_new, {"anchor": "team"},
+         name="team_temporary_org_new"),
+    path("teams/<int:pk>/", partyorg_views.team_detail, name="team_detail"),
+]

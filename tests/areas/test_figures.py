@@ -36,6 +36,14 @@ RAW = {
     "cadres_deployed": "SELECT area_id, count(*) FROM mobilization_deployment WHERE starts_on <= '{today}' "
                        "AND (ends_on IS NULL OR ends_on >= '{today}') GROUP BY area_id",
 }
+RAW.update({  # responsibility zones, pioneer posts, temporary party organizations (mobilization)
+    "responsibility_zones": "SELECT area_id, count(*) FROM mobilization_responsibilityzone WHERE ended_on IS NULL "
+                            "GROUP BY area_id",
+    "pioneer_posts": "SELECT area_id, count(*) FROM mobilization_pioneerpost WHERE ended_on IS NULL GROUP BY area_id",
+    **{f"temporary_orgs_{kind}": "SELECT t.area_id, count(*) FROM mobilization_temporaryorg t JOIN people_partyorg o "
+                                 f"ON o.id = t.org_id WHERE o.kind = '{kind}' AND o.dissolved_on IS NULL GROUP BY t.area_id"
+       for kind in ("group", "branch", "committee")},
+})
 
 
 def raw_under(code: str, area: Area) -> int:
