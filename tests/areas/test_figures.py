@@ -35,6 +35,9 @@ RAW = {
                       "AND dissolved_on IS NULL GROUP BY area_id",
     "cadres_deployed": "SELECT area_id, count(*) FROM mobilization_deployment WHERE starts_on <= '{today}' "
                        "AND (ends_on IS NULL OR ends_on >= '{today}') GROUP BY area_id",
+    **{f"village_{kind}": f"SELECT area_id, count(*) FROM mobilization_deployment WHERE kind = '{kind}' AND "
+                          "starts_on <= '{today}' AND (ends_on IS NULL OR ends_on >= '{today}') GROUP BY area_id"
+       for kind in ["first_secretary", "work_team"]},
 }
 RAW.update({  # responsibility zones, pioneer posts, temporary party organizations (mobilization)
     "responsibility_zones": "SELECT area_id, count(*) FROM mobilization_responsibilityzone WHERE ended_on IS NULL "
