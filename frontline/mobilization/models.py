@@ -141,3 +141,7 @@ class TeamMember(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "person"], condition=Q(left_on__isnull=True),
                                                name="team_member_once")]
+
+
+# Duty around the clock (全天候在岗): its own module (duty.py), loaded with the app's models.
+from .duty import CheckIn, DutyShift  # noqa: E402, F401

@@ -54,3 +54,35 @@ plugins.navigation.register(plugins.NavEntry("funds", _("Party-fee allocations")
 figures.register(figures.Figure(
     "funds_allocated", _("Party-fee allocations paid"), _("allocations"), app="mobilization", kind=figures.FLOW,
     rows=lambda at: FundAllocation.objects.filter(status=FundStatus.PAID), when="paid_at", area="area", order=90))
+
+
+# --- duty around the clock (全天候在岗) --------------------------------------------------------------------
+from .duty_services import CHECK_IN, MANAGE_DUTY, OWN_DUTY, duty_roster, has_shifts  # noqa: E402
+
+
+def _own_duty_q(model, actor, assignment):
+    own = getattr(model, "scope_own_duty", None)
+    return own(actor, assignment) if own else None
+
+
+policy.scope_kind(OWN_DUTY, _("their own duty shifts"), _own_duty_q)
+policy.action(MANAGE_DUTY, _("schedule duty shifts, see rosters, gaps and attendance"), "mobilization", 73)
+policy.action(CHECK_IN, _("check in and out of their own duty shifts"), "mobilization", 74)
+policy.grant(MANAGE_DUTY, policy.AREA, Role.COMMANDER, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY)
+# Whoever holds a shift checks in to it, and only to their own (the shift's person is the account's person).
+policy.grant(CHECK_IN, OWN_DUTY, Role.COMMANDER, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER,
+             Role.CADRE, Role.VOLUNTEER)
+plugins.navigation.register(plugins.NavEntry("my_duty", _("My duty"), "my_duty", order=15, allowed=has_shifts))
+
+
+def _duty_panel(request, area):
+    """The holes in today's rosters under a street, community or grid (above, only the way to the list: a
+    district's or the city's list is a page of its own)."""
+    if not policy.allows(request.user, MANAGE_DUTY, area):
+        return None
+    if area.level in ("city", "district"):
+        return {"area": area, "roster": None}
+    return {"area": area, "roster": duty_roster(actor=request.user, area=area)}
+
+
+plugins.panels.register(plugins.Panel("duty", "area", "mobilization/panels/area_duty.html", _duty_panel))

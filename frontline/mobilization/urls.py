@@ -19,3 +19,14 @@ urlpatterns += [
     path("funds/<int:pk>/", fund_views.fund_detail, name="fund_detail"),
     path("funds/<int:pk>/<str:action>/", fund_views.fund_act, name="fund_act"),
 ]
+
+# Duty around the clock (全天候在岗).
+from . import duty_views  # noqa: E402
+
+urlpatterns += [
+    path("duty/", duty_views.my_duty, name="my_duty"),
+    path("duty/shifts/<int:pk>/check-<str:action>/", duty_views.check_in_view, name="duty_check"),
+    path("areas/<int:pk>/duty/", duty_views.area_duty, name="area_duty"),
+    path("areas/<int:pk>/duty/shifts/", duty_views.duty_shift_new, name="duty_shift_new"),
+    path("areas/<int:pk>/duty/attendance/", duty_views.area_duty_attendance, name="area_duty_attendance"),
+]
