@@ -40,7 +40,7 @@ def _places(area: Area, actor) -> list[tuple[str, str]]:
     """The sites and grids of a community (or a grid) for the scheduling form: "g<pk>" / "s<pk>"."""
     grids = Area.objects.restrict(actor, MANAGE_DUTY).filter(level=AreaLevel.GRID, path__startswith=area.path)
     sites = Site.objects.restrict(actor, MANAGE_DUTY).filter(area__path__startswith=area.path, closed_on__isnull=True)
-    return ([(f"g{g.pk}", _("Grid %(name)s") % {"name": g.name}) for g in grids.order_by("path")]
+    return ([(f"g{g.pk}", g.name) for g in grids.order_by("path")]
             + [(f"s{s.pk}", f"{s.get_kind_display()} · {s.name}") for s in sites.order_by("name", "pk")])
 
 
