@@ -117,8 +117,8 @@ def area_duty(request, pk):
     """An area's 24-hour rosters for a day (today by default): every site and grid of a community with its
     shifts, holes and shifts under way that nobody attends; above a community, the places flagged."""
     area = _duty_area(request, pk)
-    roster = duty_roster(actor=request.user, area=area, day=_day(request))
     small = area.level in (AreaLevel.COMMUNITY, AreaLevel.GRID)
+    roster = duty_roster(actor=request.user, area=area, day=_day(request), gaps_only=not small)
     form = ShiftForm(actor=request.user, area=area) if small else None
     return _render_duty(request, area, roster, form)
 

@@ -82,7 +82,7 @@ def _duty_panel(request, area):
         return None
     if area.level in ("city", "district"):
         return {"area": area, "roster": None}
-    return {"area": area, "roster": duty_roster(actor=request.user, area=area)}
+    return {"area": area, "roster": duty_roster(actor=request.user, area=area, gaps_only=True)}
 
 
 plugins.panels.register(plugins.Panel("duty", "area", "mobilization/panels/area_duty.html", _duty_panel))

@@ -53,7 +53,7 @@ def _shift(duty, city, start, end, person=None, site=None):
 
 
 def _grid_roster(roster, grid):
-    return next(p for p in roster.places if p.kind == "grid" and p.place.pk == grid.pk)
+    return next(p for p in roster.places if p.kind == "grid" and p.pk == grid.pk)
 
 
 # --- holes at the edges of a local day -------------------------------------------------------------------
@@ -97,7 +97,7 @@ def test_every_grid_and_open_site_has_a_roster_and_a_site_shift_fills_only_its_s
                                  closed_on=datetime.date(2022, 4, 1))
     _shift(duty, city, at(2022, 4, 10), at(2022, 4, 11), site=site)
     roster = duty_roster(actor=duty.secretary, area=city.community, day=datetime.date(2022, 4, 10), now=at(2022, 5, 1))
-    kinds = {(p.kind, p.place.pk): p for p in roster.places}
+    kinds = {(p.kind, p.pk): p for p in roster.places}
     assert ("site", closed.pk) not in kinds
     assert kinds[("site", site.pk)].holes == []
     grids = Area.objects.filter(level="grid", path__startswith=city.community.path).count()
@@ -109,7 +109,7 @@ def test_a_shift_under_way_without_a_check_in_is_flagged_until_its_person_checks
     shift = _shift(duty, city, at(2022, 4, 10, 8), at(2022, 4, 10, 16))
     now = at(2022, 4, 10, 9)
     place = _grid_roster(duty_roster(actor=duty.secretary, area=city.community, day=now.date(), now=now), city.grid)
-    assert [s.shift.pk for s in place.nobody_there] == [shift.pk]
+    assert [s.pk for s in place.nobody_there] == [shift.pk]
     duty_check_in(actor=duty.cadre, shift=shift, now=now)
     place = _grid_roster(duty_roster(actor=duty.secretary, area=city.community, day=now.date(), now=now), city.grid)
     assert place.nobody_there == [] and place.shifts[0].present
@@ -292,18 +292,33 @@ def test_the_area_page_panel_counts_todays_holes(city, duty, client_for):
 
 
 def test_the_roster_costs_the_same_queries_however_many_sites_and_shifts(city, duty):
-    def count():
+    def count(gaps_only=False):
         with CaptureQueriesContext(connection) as queries:
             roster = duty_roster(actor=duty.secretary, area=city.community, day=datetime.date(2022, 4, 10),
-                                 now=at(2022, 4, 10, 9))
+                                 now=at(2022, 4, 10, 9), gaps_only=gaps_only)
         return len(queries), len(roster.places)
 
     duty.secretary = User.objects.get(pk=duty.secretary.pk)
     count()  # the secretary's assignments, once a request
     few, places_before = count()
+    few_gaps, _places = count(gaps_only=True)
     people = _residents(city.community, 12, exclude=[duty.me, duty.other])
     for i, person in enumerate(people):
         site = Site.objects.create(kind="checkpoint", name=f"卡口{i}", area=city.grid)
         _shift(duty, city, at(2022, 4, 10, 8), at(2022, 4, 10, 16), person=person, site=site)
     many, places_after = count()
     assert places_after == places_before + 12 and many == few
+    assert count(gaps_only=True)[0] == few_gaps
+
+
+def test_the_gap_list_has_the_same_holes_and_keeps_only_the_shifts_nobody_attends(city, duty):
+    site = Site.objects.create(kind="checkpoint", name="西门卡口", area=city.grid)
+    attended = _shift(duty, city, at(2022, 4, 10, 8), at(2022, 4, 10, 16))
+    empty = _shift(duty, city, at(2022, 4, 10, 6), at(2022, 4, 10, 18), person=duty.other, site=site)
+    duty_check_in(actor=duty.cadre, shift=attended, now=at(2022, 4, 10, 8))
+    now, day = at(2022, 4, 10, 9), datetime.date(2022, 4, 10)
+    full = duty_roster(actor=duty.secretary, area=city.community, day=day, now=now)
+    gaps = duty_roster(actor=duty.secretary, area=city.community, day=day, now=now, gaps_only=True)
+    assert [(p.kind, p.pk, p.holes) for p in full.places] == [(p.kind, p.pk, p.holes) for p in gaps.places]
+    assert [s.pk for p in gaps.places for s in p.shifts] == [empty.pk]
+    assert (gaps.hole_count, gaps.nobody_there_count) == (full.hole_count, full.nobody_there_count)
