@@ -353,6 +353,31 @@ def duty_roster(*, actor, area: Area, day: datetime.date | None = None, now: dat
     return DutyRoster(area, day, places)
 
 
+def duty_gap_counts(*, actor, area: Area, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Today's holes in the rosters under the area and its shifts under way with nobody there, as the actor may
+    manage duty there: two queries (the area page's panel)."""
+    now = now or timezone.now()
+    start, end = day_bounds(timezone.localtime(now).date())
+    day = start.date()
+    grids = (Area.objects.restrict(actor, MANAGE_DUTY).filter(level=AreaLevel.GRID, path__startswith=area.path)
+             .annotate(kind=Value("grid")).order_by().values_list("pk", "kind"))
+    sites = (Site.objects.restrict(actor, MANAGE_DUTY).filter(area__path__startswith=area.path)
+             .filter(Q(opened_on__isnull=True) | Q(opened_on__lte=day), Q(closed_on__isnull=True) | Q(closed_on__gte=day))
+             .annotate(place_kind=Value("site")).order_by().values_list("pk", "place_kind"))
+    places = list(grids.union(sites, all=True))
+    intervals, nobody = defaultdict(list), 0
+    for site_id, grid_id, starts_at, ends_at, present in (
+            DutyShift.objects.restrict(actor, MANAGE_DUTY)
+            .filter(area__path__startswith=area.path, starts_at__lt=end, ends_at__gt=start, starts_at__gte=start - MAX_SHIFT)
+            .annotate(present=Exists(CheckIn.objects.filter(shift=OuterRef("pk"), checked_out_at__isnull=True)))
+            .values_list("site_id", "grid_id", "starts_at", "ends_at", "present")):
+        key = ("site", site_id) if site_id else ("grid", grid_id)
+        intervals[key].append((starts_at, ends_at))
+        nobody += starts_at <= now < ends_at and not present
+    holes = sum(len(holes_in(intervals.get((kind, pk), ()), start, end)) for pk, kind in places)
+    return holes, nobody
+
+
 # --- reads: attendance for a month -------------------------------------------------------------------------
 
 @dataclass

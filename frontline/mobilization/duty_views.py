@@ -163,7 +163,7 @@ def duty_shift_new(request, pk):
                                                                                  "place": shift.place.name})
                 day = timezone.localtime(shift.starts_at).date()
                 return redirect(f"{reverse('area_duty', args=[area.pk])}?day={day.isoformat()}")
-    roster = duty_roster(actor=request.user, area=area)
+    roster = duty_roster(actor=request.user, area=area, gaps_only=area.level not in (AreaLevel.COMMUNITY, AreaLevel.GRID))
     return _render_duty(request, area, roster, form, status=400)
 
 

@@ -57,7 +57,7 @@ figures.register(figures.Figure(
 
 
 # --- duty around the clock (全天候在岗) --------------------------------------------------------------------
-from .duty_services import CHECK_IN, MANAGE_DUTY, OWN_DUTY, duty_roster, has_shifts  # noqa: E402
+from .duty_services import CHECK_IN, MANAGE_DUTY, OWN_DUTY, duty_gap_counts, has_shifts  # noqa: E402
 
 
 def _own_duty_q(model, actor, assignment):
@@ -75,14 +75,21 @@ policy.grant(CHECK_IN, OWN_DUTY, Role.COMMANDER, Role.STREET_OFFICER, Role.COMMU
 plugins.navigation.register(plugins.NavEntry("my_duty", _("My duty"), "my_duty", order=15, allowed=has_shifts))
 
 
+def _manages_duty_at(user, area) -> bool:
+    """The policy's answer for `manage_duty` at the area, from the account's assignments (no query)."""
+    return user.is_superuser or any(a.area_id and policy.scope_of(a.role, MANAGE_DUTY) == policy.AREA
+                                    and area.path.startswith(a.area.path) for a in policy.assignments(user))
+
+
 def _duty_panel(request, area):
-    """The holes in today's rosters under a street, community or grid (above, only the way to the list: a
-    district's or the city's list is a page of its own)."""
-    if not policy.allows(request.user, MANAGE_DUTY, area):
+    """The holes in today's rosters and the shifts nobody attends under a street, community or grid (two
+    queries; above, only the way to the gap list, a page of its own)."""
+    if not _manages_duty_at(request.user, area):
         return None
     if area.level in ("city", "district"):
-        return {"area": area, "roster": None}
-    return {"area": area, "roster": duty_roster(actor=request.user, area=area, gaps_only=True)}
+        return {"area": area, "counted": False}
+    holes, nobody = duty_gap_counts(actor=request.user, area=area)
+    return {"area": area, "counted": True, "holes": holes, "nobody": nobody}
 
 
 plugins.panels.register(plugins.Panel("duty", "area", "mobilization/panels/area_duty.html", _duty_panel))

@@ -322,3 +322,27 @@ def test_the_gap_list_has_the_same_holes_and_keeps_only_the_shifts_nobody_attend
     assert [(p.kind, p.pk, p.holes) for p in full.places] == [(p.kind, p.pk, p.holes) for p in gaps.places]
     assert [s.pk for p in gaps.places for s in p.shifts] == [empty.pk]
     assert (gaps.hole_count, gaps.nobody_there_count) == (full.hole_count, full.nobody_there_count)
+
+
+def test_above_a_community_the_page_lists_only_flagged_places_with_the_unattended_shifts(city, duty, client_for):
+    now = timezone.now()
+    empty = _shift(duty, city, now - datetime.timedelta(hours=1), now + datetime.timedelta(hours=2))
+    page = client_for("street").get(f"/areas/{city.street.pk}/duty/").content.decode()
+    assert f'data-testid="shift-{empty.pk}"' in page and "无人到岗" in page
+    assert 'data-testid="shift-form"' not in page and "只列出有空档" in page
+    duty_check_in(actor=duty.cadre, shift=empty)
+    page = client_for("street").get(f"/areas/{city.street.pk}/duty/").content.decode()
+    assert f'data-testid="shift-{empty.pk}"' not in page
+
+
+def test_the_panel_counts_agree_with_the_roster(city, duty):
+    from frontline.mobilization.duty_services import duty_gap_counts
+
+    site = Site.objects.create(kind="checkpoint", name="南门卡口", area=city.grid)
+    now = timezone.now()
+    _shift(duty, city, now - datetime.timedelta(hours=1), now + datetime.timedelta(hours=2))
+    _shift(duty, city, now - datetime.timedelta(hours=3), now + datetime.timedelta(hours=1), person=duty.other, site=site)
+    roster = duty_roster(actor=duty.secretary, area=city.community, now=now)
+    assert duty_gap_counts(actor=duty.secretary, area=city.community, now=now) == (roster.hole_count, 2)
+    assert roster.nobody_there_count == 2
+    assert duty_gap_counts(actor=city.users["secretary2"], area=city.community, now=now) == (0, 0)
