@@ -134,7 +134,7 @@ def duty_shift_create(*, actor, person: Person, starts_at: datetime.datetime, en
 
 def _own_shift(actor, shift: DutyShift) -> DutyShift:
     policy.require(actor, CHECK_IN)
-    shift = DutyShift.objects.select_for_update().select_related("person", "site", "grid").get(pk=shift.pk)
+    shift = DutyShift.objects.select_for_update(of=("self",)).select_related("person", "site", "grid").get(pk=shift.pk)
     if actor is not None and (not actor.person_id or actor.person_id != shift.person_id):
         raise ValidationError(_("This is %(name)s's shift: only the person on duty checks in and out of it.")
                               % {"name": shift.person.name}, code="not_own")
