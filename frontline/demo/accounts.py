@@ -1,7 +1,6 @@
 """One demo account per role, each placed somewhere sensible in the generated city."""
 
 import datetime
-import importlib
 
 from django.db import transaction
 
@@ -99,4 +98,4 @@ def demo_activity_create() -> None:
     grid_message_publish(actor=secretary, kind="guide", title="疫情防控明白卡",
                          body="一、出门佩戴口罩,保持一米距离。\n二、配合查验健康码、行程码和体温。\n三、按通知有序参加核酸检测。",
                          areas=[secretary.area])
-    importlib.import_module("frontline.demo.duty").demo_duty_create()  # duty rosters of the demo community
+    from frontline.demo.duty import demo_duty_create; demo_duty_create()  # noqa: E702, I001 — duty rosters
