@@ -346,3 +346,17 @@ def test_the_panel_counts_agree_with_the_roster(city, duty):
     assert duty_gap_counts(actor=duty.secretary, area=city.community, now=now) == (roster.hole_count, 2)
     assert roster.nobody_there_count == 2
     assert duty_gap_counts(actor=city.users["secretary2"], area=city.community, now=now) == (0, 0)
+
+
+def test_the_attendance_page_shows_a_month_per_person(city, duty, client_for):
+    done = _shift(duty, city, at(2022, 4, 10, 8), at(2022, 4, 10, 16))
+    _shift(duty, city, at(2022, 4, 11, 8), at(2022, 4, 11, 16))
+    duty_check_in(actor=duty.cadre, shift=done, now=at(2022, 4, 10, 8))
+    duty_check_out(actor=duty.cadre, shift=done, now=at(2022, 4, 10, 16))
+    page = client_for("secretary").get(f"/areas/{city.community.pk}/duty/attendance/?month=2022-04").content.decode()
+    row = page.split(f'data-testid="person-{duty.me.pk}"')[1].split("</tr>")[0]
+    cells = [c.split(">", 1)[1] for c in row.split("<td")[1:]]
+    assert [c.removesuffix("</td>") for c in cells] == [duty.me.name, "2", "1", "1", "8.0"]
+    assert "2022-03" in page and "排班" in page and "积分" not in page
+    assert "本月没有班次" in client_for("secretary").get(
+        f"/areas/{city.community.pk}/duty/attendance/?month=2022-02").content.decode()
