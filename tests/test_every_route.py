@@ -183,6 +183,7 @@ PAGES: dict[str, Route] = {
                             data=lambda o, w: {"place": f"g{o[w].grid.pk}", "person": o[w].shift.person_id,
                                                "starts_at": "2022-04-10T08:00", "ends_at": "2022-04-10T16:00"}),
     "area_duty_attendance": Route("manage_duty", _by_pk("community"), _obj("community")),
+    "duty_shift_cancel": Route("manage_duty", _by_pk("shift"), _obj("shift"), method="post"),
 }
 
 API: dict[tuple[str, str], Route] = {

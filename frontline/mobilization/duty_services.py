@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from frontline.areas.models import Area, AreaLevel, Site, SiteKind
 from frontline.core import policy
-from frontline.core.audit import audit_create, audit_update, snapshot
-from frontline.core.models import Assignment
+from frontline.core.audit import audit_create, audit_record, audit_update, diff, snapshot
+from frontline.core.models import Assignment, AuditAction
 from frontline.people.models import PartyMember, Person
 
 from .duty import CheckIn, DutyShift
@@ -130,6 +130,20 @@ def duty_shift_create(*, actor, person: Person, starts_at: datetime.datetime, en
     shift.save()
     audit_create(actor, shift, person=person, note="duty shift scheduled")
     return shift
+
+
+@transaction.atomic
+def duty_shift_cancel(*, actor, shift: DutyShift) -> None:
+    """Take a shift off the roster (a mistake, a change of plan): only one nobody checked in to yet, so
+    attendance never loses what happened. Audited with what the shift was."""
+    shift = DutyShift.objects.select_for_update(of=("self",)).select_related("person", "site", "grid").get(pk=shift.pk)
+    policy.require(actor, MANAGE_DUTY, shift)
+    if shift.check_ins.exists():
+        raise ValidationError(_("%(name)s checked in to this shift already: it stays on the roster.")
+                              % {"name": shift.person.name}, code="attended")
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=shift, person=shift.person,
+                 changes=diff(snapshot(shift), {}), note="duty shift cancelled")
+    shift.delete()
 
 
 def _own_shift(actor, shift: DutyShift) -> DutyShift:

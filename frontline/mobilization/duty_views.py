@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from frontline.areas.models import Area, AreaLevel, Site
 from frontline.areas.selectors import area_breadcrumb, area_get_for
 from frontline.core import policy
+from frontline.core.scoping import get_for
 
 from .duty import DutyShift
 from .duty_services import (
@@ -29,6 +30,7 @@ from .duty_services import (
     duty_check_in,
     duty_check_out,
     duty_roster,
+    duty_shift_cancel,
     duty_shift_create,
     my_shifts,
 )
@@ -178,3 +180,19 @@ def area_duty_attendance(request, pk):
         "area": area, "month": month, "rows": duty_attendance(actor=request.user, area=area, month=month),
         "previous": previous, "following": following,
         "breadcrumb": area_breadcrumb(actor=request.user, area=area)})
+
+
+@policy.requires(MANAGE_DUTY)
+@require_POST
+def duty_shift_cancel_view(request, pk):
+    shift = get_for(DutyShift.objects.select_related("person"), request.user, pk)
+    day = timezone.localtime(shift.starts_at).date()
+    try:
+        duty_shift_cancel(actor=request.user, shift=shift)
+    except ValidationError as e:
+        flash.error(request, " ".join(e.messages))
+    else:
+        flash.success(request, _("The shift of %(name)s is cancelled.") % {"name": shift.person.name})
+    community = next((a for a in Area.objects.get_ancestors(shift.area) if a.level == AreaLevel.COMMUNITY), shift.area)
+    target = community if policy.allows(request.user, MANAGE_DUTY, community) else shift.area
+    return redirect(f"{reverse('area_duty', args=[target.pk])}?day={day.isoformat()}")

@@ -29,4 +29,5 @@ urlpatterns += [
     path("areas/<int:pk>/duty/", duty_views.area_duty, name="area_duty"),
     path("areas/<int:pk>/duty/shifts/", duty_views.duty_shift_new, name="duty_shift_new"),
     path("areas/<int:pk>/duty/attendance/", duty_views.area_duty_attendance, name="area_duty_attendance"),
+    path("duty/shifts/<int:pk>/cancel/", duty_views.duty_shift_cancel_view, name="duty_shift_cancel"),
 ]

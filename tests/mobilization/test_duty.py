@@ -360,3 +360,18 @@ def test_the_attendance_page_shows_a_month_per_person(city, duty, client_for):
     assert "2022-03" in page and "排班" in page and "积分" not in page
     assert "本月没有班次" in client_for("secretary").get(
         f"/areas/{city.community.pk}/duty/attendance/?month=2022-02").content.decode()
+
+
+def test_a_shift_nobody_checked_in_to_can_be_cancelled_and_an_attended_one_stays(city, duty, client_for):
+    now = timezone.now()
+    wrong = _shift(duty, city, now + datetime.timedelta(days=1), now + datetime.timedelta(days=1, hours=8))
+    kept = _shift(duty, city, now - datetime.timedelta(hours=1), now + datetime.timedelta(hours=1))
+    duty_check_in(actor=duty.cadre, shift=kept)
+    assert client_for("secretary2").post(f"/duty/shifts/{wrong.pk}/cancel/").status_code == 404
+    assert client_for("cadre").post(f"/duty/shifts/{wrong.pk}/cancel/").status_code == 403
+    response = client_for("secretary").post(f"/duty/shifts/{wrong.pk}/cancel/")
+    assert response.status_code == 302 and f"/areas/{city.community.pk}/duty/" in response["Location"]
+    assert not DutyShift.objects.filter(pk=wrong.pk).exists()
+    assert AuditLog.objects.filter(action="delete", note="duty shift cancelled", person=duty.me).exists()
+    refused = client_for("secretary").post(f"/duty/shifts/{kept.pk}/cancel/", follow=True).content.decode()
+    assert "不能取消" in refused and DutyShift.objects.filter(pk=kept.pk).exists()
