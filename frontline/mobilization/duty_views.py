@@ -66,17 +66,20 @@ class ShiftForm(forms.Form):
 
 
 def _day(request) -> datetime.date:
+    """The day asked for (?day=YYYY-MM-DD), or today for anything else (also a year no roster can have)."""
     try:
-        return datetime.date.fromisoformat(request.GET.get("day", ""))
+        day = datetime.date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         return timezone.localdate()
+    return day if 2000 <= day.year <= 2100 else timezone.localdate()
 
 
 def _month(request) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(request.GET.get("month", "") + "-01")
+        month = datetime.date.fromisoformat(request.GET.get("month", "") + "-01")
     except ValueError:
         return timezone.localdate().replace(day=1)
+    return month if 2000 <= month.year <= 2100 else timezone.localdate().replace(day=1)
 
 
 @policy.requires(CHECK_IN)

@@ -375,3 +375,11 @@ def test_a_shift_nobody_checked_in_to_can_be_cancelled_and_an_attended_one_stays
     assert AuditLog.objects.filter(action="delete", note="duty shift cancelled", person=duty.me).exists()
     refused = client_for("secretary").post(f"/duty/shifts/{kept.pk}/cancel/", follow=True).content.decode()
     assert "不能取消" in refused and DutyShift.objects.filter(pk=kept.pk).exists()
+
+
+def test_odd_days_and_months_in_the_address_fall_back_to_today(city, duty, client_for):
+    client = client_for("secretary")
+    for query in ("?day=0001-01-01", "?day=9999-12-31", "?day=2022-02-30", "?day=昨天"):
+        assert client.get(f"/areas/{city.community.pk}/duty/{query}").status_code == 200
+    for query in ("?month=0001-01", "?month=9999-12", "?month=2022-13"):
+        assert client.get(f"/areas/{city.community.pk}/duty/attendance/{query}").status_code == 200
