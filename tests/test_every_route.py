@@ -40,6 +40,7 @@ from frontline.core.services import can_act, work_order_create
 from frontline.grid.models import HouseholdVisit
 from frontline.grid.questions import STANDARD_QUESTIONS
 from frontline.grid.services import grid_message_publish, screening_campaign_create
+from frontline.mobilization.duty import CheckIn, DutyShift
 from frontline.mobilization.funds import FundAllocation
 from frontline.mobilization.models import Deployment, DeploymentGroup, ResponsibilityChain, Team
 from frontline.notices.models import Notice, NoticeReceipt
@@ -195,6 +196,17 @@ PAGES: dict[str, Route] = {
                                                                   "attachment_pk": o[where].notice.attachments.get().pk},
                          _obj("notice"), visible=lambda u, n: _sees_notice(u, n)),
     "notice_public": Route(PUBLIC, lambda o, where, user: {"slug": o.letter.public_slug}, outside=False),
+    # Duty around the clock (frontline.mobilization.duty): rosters, scheduling and attendance for the desk over the
+    # place; 签到 / 签退 for the shift's own person only (another's shift is not found).
+    "my_duty": Route("check_in", outside=False),
+    "duty_check": Route("check_in", lambda o, where, user: {"pk": o[where].shift.pk, "action": "in"}, _obj("shift"),
+                        method="post", visible=lambda user, shift: _holds(user, shift)),
+    "area_duty": Route("manage_duty", _by_pk("community"), _obj("community")),
+    "duty_shift_new": Route("manage_duty", _by_pk("community"), _obj("community"), method="post",
+                            data=lambda o, w: {"place": f"g{o[w].grid.pk}", "person": o[w].shift.person_id,
+                                               "starts_at": "2022-04-10T08:00", "ends_at": "2022-04-10T16:00"}),
+    "area_duty_attendance": Route("manage_duty", _by_pk("community"), _obj("community")),
+    "duty_shift_cancel": Route("manage_duty", _by_pk("shift"), _obj("shift"), method="post"),
 }
 
 # Monthly stationing (frontline.mobilization.stationing): a cadre's own page and log, the community's
@@ -350,6 +362,14 @@ def o(city):
         here.zone = responsibility_zone_create(actor=city.users[author], area=here.community, name="责任区",
                                                members=[here.person])
         here.pioneer_post = pioneer_post_create(actor=city.users[author], area=here.community, name="先锋岗")
+    now = timezone.now()
+    for here in (inside, outside):  # a shift under way at each probe grid; the inside one is the demo cadre's
+        person = (Resident.objects.filter(household__building__area=here.grid, moved_out__isnull=True,
+                                          person__accounts__isnull=True).order_by("id").first().person)
+        here.shift = DutyShift.objects.create(grid=here.grid, area=here.grid, person=person,
+                                              starts_at=now - datetime.timedelta(hours=1),
+                                              ends_at=now + datetime.timedelta(hours=7))
+    User.objects.filter(username="cadre").update(person=inside.shift.person)
     issued = {u.username: ApiToken.issue(user=u, name="probe") for u in User.objects.all()}
     # A machine token of each purpose, issued by the city's commander: only the purpose's actions.
     for code in policy.PURPOSES:
@@ -381,7 +401,7 @@ def fingerprint():
             ResponsibilityChain.objects.count(), Team.objects.count(),
             NoticeReceipt.objects.filter(acknowledged_at__isnull=False).count(),
             NoticeReceipt.objects.filter(reminded_count__gt=0).count(), Notice.objects.filter(public_slug__isnull=False).count(),
-            *_partyorgs_fingerprint())
+            DutyShift.objects.count(), CheckIn.objects.count(), *_partyorgs_fingerprint())
 
 
 def _sees_notice(user, notice) -> bool:
@@ -406,6 +426,10 @@ def _sees_export_request(user, asked) -> bool:
         return export_request_get_for(user, asked.pk) is not None
     except Http404:
         return False
+
+
+def _holds(user, shift) -> bool:
+    return DutyShift.objects.restrict(user, "check_in").filter(pk=shift.pk).exists()
 
 
 def _decides(user, asked) -> bool:

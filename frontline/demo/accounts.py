@@ -99,6 +99,7 @@ def demo_activity_create() -> None:
     grid_message_publish(actor=secretary, kind="guide", title="疫情防控明白卡",
                          body="一、出门佩戴口罩,保持一米距离。\n二、配合查验健康码、行程码和体温。\n三、按通知有序参加核酸检测。",
                          areas=[secretary.area])
+    from .duty import demo_duty_create
     from .mobilization import demo_mobilization_create
     from .notices import demo_notices_create
     from .partyorgs import demo_partyorgs_create
@@ -108,3 +109,4 @@ def demo_activity_create() -> None:
     demo_notices_create()
     demo_stationing_create()
     demo_partyorgs_create()
+    demo_duty_create()

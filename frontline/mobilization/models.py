@@ -159,7 +159,9 @@ class TeamMember(models.Model):
                                                name="team_member_once")]
 
 
-# Monthly stationing (家园驻守): its own module (stationing.py), loaded with the app's models.
-# Responsibility zones, pioneer posts and temporary party organizations: their own module (partyorgs.py).
+# Party-fee allocations' siblings, each in its own module and loaded with the app's models: duty around the clock
+# (duty.py), responsibility zones, pioneer posts and temporary party organizations (partyorgs.py), monthly
+# stationing (stationing.py).
+from .duty import CheckIn, DutyShift  # noqa: E402, F401
 from .partyorgs import PioneerPost, PostHolder, ResponsibilityZone, TemporaryOrg, ZoneMember  # noqa: E402, F401
 from .stationing import StationingDay, StationingShortfall, StationingStatus  # noqa: E402, F401

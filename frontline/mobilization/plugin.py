@@ -129,3 +129,41 @@ for kind, label in [(PartyOrgKind.BRANCH, _("Temporary party branches")),
 plugins.scheduled_tasks.register(plugins.ScheduledTask(
     "temporary-orgs-dissolve", "frontline.mobilization.tasks.dissolve_temporary_orgs", datetime.timedelta(hours=1)))
 post_save.connect(site_closed, sender=Site, dispatch_uid="mobilization:temporary-orgs-site-closed", weak=False)
+
+# --- duty around the clock (全天候在岗) --------------------------------------------------------------------
+from .duty_services import CHECK_IN, MANAGE_DUTY, OWN_DUTY, duty_gap_counts, has_shifts  # noqa: E402
+
+
+def _own_duty_q(model, actor, assignment):
+    own = getattr(model, "scope_own_duty", None)
+    return own(actor, assignment) if own else None
+
+
+policy.scope_kind(OWN_DUTY, _("their own duty shifts"), _own_duty_q)
+policy.action(MANAGE_DUTY, _("schedule duty shifts, see rosters, gaps and attendance"), "mobilization", 73)
+policy.action(CHECK_IN, _("check in and out of their own duty shifts"), "mobilization", 74)
+policy.grant(MANAGE_DUTY, policy.AREA, Role.COMMANDER, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY)
+# Whoever holds a shift checks in to it, and only to their own (the shift's person is the account's person).
+policy.grant(CHECK_IN, OWN_DUTY, Role.COMMANDER, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER,
+             Role.CADRE, Role.VOLUNTEER)
+plugins.navigation.register(plugins.NavEntry("my_duty", _("My duty"), "my_duty", order=15, allowed=has_shifts))
+
+
+def _manages_duty_at(user, area) -> bool:
+    """The policy's answer for `manage_duty` at the area, from the account's assignments (no query)."""
+    return user.is_superuser or any(a.area_id and policy.scope_of(a.role, MANAGE_DUTY) == policy.AREA
+                                    and area.path.startswith(a.area.path) for a in policy.assignments(user))
+
+
+def _duty_panel(request, area):
+    """The holes in today's rosters and the shifts nobody attends under a street, community or grid (two
+    queries; above, only the way to the gap list, a page of its own)."""
+    if not _manages_duty_at(request.user, area):
+        return None
+    if area.level in ("city", "district"):
+        return {"area": area, "counted": False}
+    holes, nobody = duty_gap_counts(actor=request.user, area=area)
+    return {"area": area, "counted": True, "holes": holes, "nobody": nobody}
+
+
+plugins.panels.register(plugins.Panel("duty", "area", "mobilization/panels/area_duty.html", _duty_panel))

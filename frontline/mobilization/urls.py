@@ -48,3 +48,15 @@ urlpatterns += [
          name="team_temporary_org_new"),
     path("teams/<int:pk>/", partyorg_views.team_detail, name="team_detail"),
 ]
+
+# Duty around the clock (全天候在岗).
+from . import duty_views  # noqa: E402
+
+urlpatterns += [
+    path("duty/", duty_views.my_duty, name="my_duty"),
+    path("duty/shifts/<int:pk>/check-<str:action>/", duty_views.check_in_view, name="duty_check"),
+    path("areas/<int:pk>/duty/", duty_views.area_duty, name="area_duty"),
+    path("areas/<int:pk>/duty/shifts/", duty_views.duty_shift_new, name="duty_shift_new"),
+    path("areas/<int:pk>/duty/attendance/", duty_views.area_duty_attendance, name="area_duty_attendance"),
+    path("duty/shifts/<int:pk>/cancel/", duty_views.duty_shift_cancel_view, name="duty_shift_cancel"),
+]
