@@ -104,6 +104,23 @@ class EscalationRoute:
 
 
 @dataclass(frozen=True)
+class StaffSource:
+    """People an app assigns to its places over a period (duty shifts at a site, a team's members, a testing
+    round's collectors): `rows(area, starts_on, ends_on)` is a queryset of those assignments under the area;
+    `anchor` names what they staff ("site", or an app's own unit such as "team"); `anchor_field` and
+    `person_field` lead from a row to its id and to the person's. Temporary party organizations are formed
+    from them."""
+
+    code: str
+    label: Any
+    anchor: str
+    rows: Callable[..., Any] = field(compare=False)
+    anchor_field: str = "site_id"
+    person_field: str = "person_id"
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class ApiRouter:
     """A django-ninja router, mounted under /api/v1/`prefix`."""
 
@@ -142,6 +159,7 @@ navigation: Registry[NavEntry] = Registry("navigation entry")
 api_routers: Registry[ApiRouter] = Registry("API router")
 panels: Registry[Panel] = Registry("panel")
 escalation_routes: Registry[EscalationRoute] = Registry("escalation route")
+staff_sources: Registry[StaffSource] = Registry("staff source")
 # Figures and importers have richer types of their own (`frontline.core.figures`, `frontline.core.imports`).
 figures: Registry = Registry("figure")
 importers: Registry = Registry("importer")

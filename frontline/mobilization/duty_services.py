@@ -241,6 +241,12 @@ def has_shifts(user) -> bool:
     return DutyShift.objects.filter(person_id=user.person_id, ends_at__gt=timezone.now() - DAY).exists()
 
 
+def duty_shift_rows(area: Area, starts_on: datetime.date, ends_on: datetime.date):
+    """The shifts at the area's sites during the local days (a staff source: who works at a site)."""
+    return DutyShift.objects.filter(site__isnull=False, area__path__startswith=area.path,
+                                    starts_at__lt=day_bounds(ends_on)[1], ends_at__gt=day_bounds(starts_on)[0])
+
+
 # --- reads: the 24-hour roster and its holes ---------------------------------------------------------------
 
 @dataclass

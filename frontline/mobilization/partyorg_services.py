@@ -1,17 +1,17 @@
 """Party members at the front: responsibility zones and pioneer posts with their members, and temporary party
 organizations by rule (DESIGN.md, "Temporary party organizations").
 
-Who is assigned to a site or a team in a period comes from a small registry, `temporary_org_sources` (team
-members today; duty shifts and, later, collectors and checkpoint staff plug in). The formal party members among
+Who is assigned to a site or a team in a period comes from the platform's registry of staff sources
+(`plugins.staff_sources`: team members and duty shifts here; the epidemic app's collectors and checkpoint
+staff plug in the same way). The formal party members among
 them decide the kind a site or team needs: a group below FRONTLINE_TEMPORARY_BRANCH_FROM (3), a branch from it,
 a committee from FRONTLINE_TEMPORARY_COMMITTEE_FROM (100). Membership of a temporary organization is computed
 from the same sources, never copied. Writes ask the policy, are atomic, validated and audited."""
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -46,22 +46,6 @@ SIZE = {PartyOrgKind.GROUP: 0, PartyOrgKind.BRANCH: 1, PartyOrgKind.COMMITTEE: 2
 
 # --- who is assigned where: the registry of sources ----------------------------------------------------------
 
-@dataclass(frozen=True)
-class TemporaryOrgSource:
-    """People assigned to sites or teams: `rows(area, starts_on, ends_on)` gives the rows (one per assignment)
-    in the area's subtree during the period; `anchor_field` leads from a row to the site's or team's id,
-    `person_field` to the person's id."""
-
-    code: str
-    label: Any
-    anchor: str  # SITE or TEAM
-    rows: Callable[[Area, datetime.date, datetime.date], QuerySet] = field(compare=False)
-    anchor_field: str = "team_id"
-    person_field: str = "person_id"
-    order: int = 100
-
-
-temporary_org_sources: plugins.Registry[TemporaryOrgSource] = plugins.Registry("temporary-organization source")
 
 
 def team_member_rows(area: Area, starts_on: datetime.date, ends_on: datetime.date) -> QuerySet:
@@ -73,7 +57,7 @@ def team_member_rows(area: Area, starts_on: datetime.date, ends_on: datetime.dat
             .filter(Q(team__dissolved_on__isnull=True) | Q(team__dissolved_on__gt=starts_on)))
 
 
-temporary_org_sources.register(TemporaryOrgSource("team_members", gettext_lazy("team members"), TEAM,
+plugins.staff_sources.register(plugins.StaffSource("team_members", gettext_lazy("team members"), TEAM,
                                                   team_member_rows, "team_id", "person_id", order=10))
 
 
@@ -97,7 +81,7 @@ def formal_members_by_anchor(area: Area, starts_on: datetime.date, ends_on: date
     query a source, however many sites and teams."""
     ends_on = ends_on or starts_on
     members: dict[tuple[str, int], set[int]] = defaultdict(set)
-    for source in temporary_org_sources:
+    for source in plugins.staff_sources:
         if anchor is not None and source.anchor != anchor[0]:
             continue
         formal = PartyMember.objects.filter(person_id=OuterRef(source.person_field), status=MemberStatus.FORMAL,

@@ -107,8 +107,8 @@ from .partyorg_services import FORM_TEMPORARY_ORGS, MANAGE_PARTY_POSTS, site_clo
 from .partyorgs import PioneerPost, ResponsibilityZone, TemporaryOrg  # noqa: E402
 
 # The desk of the place (the party organization over it): not grid workers, cadres or volunteers.
-policy.action(MANAGE_PARTY_POSTS, _("set up party members' responsibility zones and pioneer posts"), "mobilization", 73)
-policy.action(FORM_TEMPORARY_ORGS, _("set up temporary party organizations at sites and teams"), "mobilization", 74)
+policy.action(MANAGE_PARTY_POSTS, _("set up party members' responsibility zones and pioneer posts"), "mobilization", 81)
+policy.action(FORM_TEMPORARY_ORGS, _("set up temporary party organizations at sites and teams"), "mobilization", 82)
 policy.grant(MANAGE_PARTY_POSTS, policy.AREA, Role.COMMANDER, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY)
 policy.grant(FORM_TEMPORARY_ORGS, policy.AREA, Role.COMMANDER, Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY)
 for code, model, label, unit in [("responsibility_zones", ResponsibilityZone, _("Party members' responsibility zones"),
@@ -131,7 +131,7 @@ plugins.scheduled_tasks.register(plugins.ScheduledTask(
 post_save.connect(site_closed, sender=Site, dispatch_uid="mobilization:temporary-orgs-site-closed", weak=False)
 
 # --- duty around the clock (全天候在岗) --------------------------------------------------------------------
-from .duty_services import CHECK_IN, MANAGE_DUTY, OWN_DUTY, duty_gap_counts, has_shifts  # noqa: E402
+from .duty_services import CHECK_IN, MANAGE_DUTY, OWN_DUTY, duty_gap_counts, duty_shift_rows, has_shifts  # noqa: E402
 
 
 def _own_duty_q(model, actor, assignment):
@@ -167,3 +167,5 @@ def _duty_panel(request, area):
 
 
 plugins.panels.register(plugins.Panel("duty", "area", "mobilization/panels/area_duty.html", _duty_panel))
+plugins.staff_sources.register(plugins.StaffSource("duty_shifts", _("people on duty"), "site", duty_shift_rows,
+                                                   order=20))

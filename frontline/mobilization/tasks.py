@@ -20,6 +20,7 @@ def stationing_shortfall() -> int:
     return stationing_shortfall_due()
 
 
+@shared_task
 def dissolve_temporary_orgs() -> int:
     """Temporary party organizations of sites that closed and teams dissolved end with them."""
     from .partyorg_services import temporary_orgs_dissolve_closed

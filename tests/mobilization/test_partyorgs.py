@@ -155,9 +155,10 @@ def test_it_dissolves_when_its_site_closes(city):
     branch = temporary_org_create(actor=city.users["secretary"], kind="branch", team=team, secretary=people[0])
     assert branch.org.site == site
     # A site anchored one, through a source of its own (as duty shifts and site staff will plug in).
-    from frontline.mobilization.partyorg_services import SITE, TemporaryOrgSource, temporary_org_sources
+    from frontline.core import plugins
+    from frontline.mobilization.partyorg_services import SITE
 
-    temporary_org_sources.register(TemporaryOrgSource(
+    plugins.staff_sources.register(plugins.StaffSource(
         "test_site_staff", "staff", SITE, lambda area, s, e: TeamMember.objects.filter(
             team__site__area__path__startswith=area.path, left_on__isnull=True), "team__site_id", "person_id"))
     try:
@@ -168,7 +169,7 @@ def test_it_dissolves_when_its_site_closes(city):
         at_site.refresh_from_db()
         assert at_site.dissolved_on == timezone.localdate()  # not before it was founded
     finally:
-        temporary_org_sources.unregister("test_site_staff")
+        plugins.staff_sources.unregister("test_site_staff")
     branch.refresh_from_db()
     assert branch.dissolved_on is None  # the team's own branch lives on with the team
     Site.objects.filter(pk=site.pk).update(closed_on=None)
@@ -178,16 +179,17 @@ def test_it_dissolves_when_its_site_closes(city):
 def test_the_scheduled_task_dissolves_those_of_sites_closed_by_date(city):
     people = _members(city.grid, 3)
     site = Site.objects.create(kind="testing", name="到期采样点", area=city.grid)
-    from frontline.mobilization.partyorg_services import SITE, TemporaryOrgSource, temporary_org_sources
+    from frontline.core import plugins
+    from frontline.mobilization.partyorg_services import SITE
 
-    temporary_org_sources.register(TemporaryOrgSource(
+    plugins.staff_sources.register(plugins.StaffSource(
         "test_site_staff", "staff", SITE, lambda area, s, e: TeamMember.objects.filter(
             team__site__area__path__startswith=area.path), "team__site_id", "person_id"))
     try:
         _team(city.grid, people, site=site)
         org = temporary_org_create(actor=city.users["secretary"], kind="branch", site=site, secretary=people[0])
     finally:
-        temporary_org_sources.unregister("test_site_staff")
+        plugins.staff_sources.unregister("test_site_staff")
     Site.objects.filter(pk=site.pk).update(closed_on=timezone.localdate())  # a bulk write: no signal
     assert tasks.dissolve_temporary_orgs() == 1
     org.refresh_from_db()
@@ -330,3 +332,26 @@ def test_on_the_team_page_a_member_leaves_and_then_the_team_is_dissolved_with_it
     branch.refresh_from_db()
     team.refresh_from_db()
     assert team.dissolved_on == branch.dissolved_on == timezone.localdate()
+
+
+def test_people_on_duty_at_a_site_ask_for_its_temporary_branch(city):
+    """Duty shifts are a staff source: three formal party members on duty at a checkpoint today make it need a
+    temporary branch; a secretary is chosen from them; shifts elsewhere or on other days do not count."""
+    from frontline.mobilization.duty import DutyShift
+    from frontline.mobilization.partyorg_services import SITE
+
+    people = _members(city.grid, 3, probationary=1)
+    site = Site.objects.create(kind="checkpoint", name="值守卡口", area=city.grid)
+    now = timezone.now()
+    for i, person in enumerate(people):
+        DutyShift.objects.create(site=site, area=city.grid, person=person, starts_at=now + datetime.timedelta(hours=i),
+                                 ends_at=now + datetime.timedelta(hours=i + 1))
+    DutyShift.objects.create(site=site, area=city.grid, person=people[0], starts_at=now + datetime.timedelta(days=3),
+                             ends_at=now + datetime.timedelta(days=3, hours=1))
+    needs, _total, _existing = temporary_org_needs(actor=city.users["secretary"], area=city.community)
+    need = next(n for n in needs if n.anchor == SITE and n.obj.pk == site.pk)
+    assert (need.formal, need.kind) == (3, "branch")
+    branch = temporary_org_create(actor=city.users["secretary"], kind="branch", site=site, secretary=people[2])
+    assert temporary_org_members(branch) == {p.pk for p in people[:3]}
+    with pytest.raises(ValidationError):
+        temporary_org_create(actor=city.users["secretary"], kind="committee", site=site, secretary=people[0])
