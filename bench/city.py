@@ -69,3 +69,18 @@ def median_time(fn, runs: int = 5) -> tuple[float, object]:
         result = fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times), result
+
+
+def raw_sql(sql: str, params: dict) -> list[tuple]:
+    """Plain SQL with named %(x)s parameters on the driver's own connection (sqlite3 or psycopg), not through
+    the ORM: the benchmarks' yardstick."""
+    import re
+
+    from django.db import connection
+
+    names = re.findall(r"%\((\w+)\)s", sql)
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+    cursor.execute(re.sub(r"%\(\w+\)s", "%s" if connection.vendor == "postgresql" else "?", sql),
+                   [params[n] for n in names])
+    return cursor.fetchall()

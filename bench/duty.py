@@ -14,13 +14,12 @@ the shifts of the day). Median of 5 runs; ratio = raw time / Frontline time.
 
 import datetime
 import random
-import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.city import arguments, median_time, open_city  # noqa: E402
+from bench.city import arguments, median_time, open_city, raw_sql  # noqa: E402
 
 HOLES_SQL = """
 WITH keyed AS (
@@ -106,23 +105,12 @@ def make_duty(residents: int, days: int = 30) -> None:
 def main():
     args = arguments(__doc__)
     open_city(args)
-    from django.db import connection
 
     from frontline.areas.models import Area
     from frontline.core.models import User
 
     make_duty(args.residents)
-    placeholder = "%s" if connection.vendor == "postgresql" else "?"
-
-    def raw(sql: str, params: dict):
-        """Plain SQL on the driver's own connection (sqlite3 or psycopg), not through the ORM."""
-        names = re.findall(r"%\((\w+)\)s", sql)
-        connection.ensure_connection()
-        cursor = connection.connection.cursor()
-        cursor.execute(re.sub(r"%\(\w+\)s", placeholder, sql), [params[n] for n in names])
-        return cursor.fetchall()
-
-    raw.vendor = connection.vendor
+    raw = raw_sql
     commander = User.objects.select_related("area").get(username="commander")
     district = Area.objects.filter(level="district").order_by("path").first()
     print(f"database: {args.database}  residents: {args.residents:,}")
@@ -155,13 +143,13 @@ def measure(label, user, area, raw) -> None:
         return roster, flagged
 
     def as_param(moment):
-        if raw.vendor == "postgresql":
+        if connection.vendor == "postgresql":
             return moment
         return moment.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(sep=" ")
 
     params = {"s": as_param(s), "e": as_param(e), "s0": as_param(s - MAX_SHIFT), "now": as_param(now),
               "prefix": area.path + "%", "day": day.isoformat()}
-    greatest, least = ("GREATEST", "LEAST") if raw.vendor == "postgresql" else ("MAX", "MIN")
+    greatest, least = ("GREATEST", "LEAST") if connection.vendor == "postgresql" else ("MAX", "MIN")
     holes_sql = HOLES_SQL.format(greatest=greatest, least=least)
 
     def by_hand():

@@ -14,13 +14,12 @@ their ratio (raw time / Frontline time; 1.0 means no overhead).
 """
 
 import datetime
-import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.city import arguments, median_time, open_city  # noqa: E402
+from bench.city import arguments, median_time, open_city, raw_sql  # noqa: E402
 
 COUNTS_SQL = """
 SELECT substr(a.path, 1, %(len)s) AS k, count(*) FROM {table} t {joins}
@@ -51,21 +50,10 @@ ORDER BY p.pinyin_full, p.id LIMIT 50
 def main():
     args = arguments(__doc__)
     open_city(args)
-    from django.db import connection
 
     from frontline.core.models import User
 
-    placeholder = "%s" if connection.vendor == "postgresql" else "?"
-
-    def raw(sql: str, params: dict):
-        """Plain SQL on the driver's own connection (sqlite3 or psycopg), not through the ORM."""
-        names = re.findall(r"%\((\w+)\)s", sql)
-        connection.ensure_connection()
-        cursor = connection.connection.cursor()
-        cursor.execute(re.sub(r"%\(\w+\)s", placeholder, sql), [params[n] for n in names])
-        return cursor.fetchall()
-
-    raw.vendor = connection.vendor
+    raw = raw_sql
 
     print(f"database: {args.database}  residents: {args.residents:,}")
     print(f"{'read':<32}{'frontline':>12}{'raw SQL':>12}{'ratio':>8}")
@@ -74,6 +62,8 @@ def main():
 
 
 def measure(user, raw) -> None:
+    from django.db import connection
+
     from frontline.areas.figures import figure_table
     from frontline.areas.models import Area
     from frontline.people.selectors import person_search
@@ -98,7 +88,7 @@ def measure(user, raw) -> None:
     print(f"{'counts as of a day, ' + user.username:<32}{f_s * 1000:>10.1f}ms{r_s * 1000:>10.1f}ms{r_s / f_s:>8.2f}")
 
     # The best plain SQL for a prefix: a range on SQLite (its LIKE cannot use an index), LIKE on PostgreSQL.
-    match = "p.{0} LIKE %(q)s" if raw.vendor == "postgresql" else "p.{0} >= %(lo)s AND p.{0} < %(hi)s"
+    match = "p.{0} LIKE %(q)s" if connection.vendor == "postgresql" else "p.{0} >= %(lo)s AND p.{0} < %(hi)s"
     sql = SEARCH_SQL.format(initials=match.format("pinyin_initials"), full=match.format("pinyin_full"))
     params = {"q": "zw%", "lo": "zw", "hi": "zw\U0010ffff", "prefix": prefix}
     f_s, found = median_time(lambda: [p.pk for p in person_search(actor=user, query="zw")])
