@@ -319,7 +319,8 @@ def test_the_gap_list_has_the_same_holes_and_keeps_only_the_shifts_nobody_attend
     now, day = at(2022, 4, 10, 9), datetime.date(2022, 4, 10)
     full = duty_roster(actor=duty.secretary, area=city.community, day=day, now=now)
     gaps = duty_roster(actor=duty.secretary, area=city.community, day=day, now=now, gaps_only=True)
-    assert [(p.kind, p.pk, p.holes) for p in full.places] == [(p.kind, p.pk, p.holes) for p in gaps.places]
+    assert [(p.kind, p.pk, p.holes) for p in full.flagged] == [(p.kind, p.pk, p.holes) for p in gaps.places]
+    assert gaps.place_count == full.place_count == len(full.places)
     assert [s.pk for p in gaps.places for s in p.shifts] == [empty.pk]
     assert (gaps.hole_count, gaps.nobody_there_count) == (full.hole_count, full.nobody_there_count)
 
@@ -383,3 +384,25 @@ def test_odd_days_and_months_in_the_address_fall_back_to_today(city, duty, clien
         assert client.get(f"/areas/{city.community.pk}/duty/{query}").status_code == 200
     for query in ("?month=0001-01", "?month=9999-12", "?month=2022-13"):
         assert client.get(f"/areas/{city.community.pk}/duty/attendance/{query}").status_code == 200
+
+
+def test_the_database_finds_the_same_holes_as_the_roster_for_tangled_shifts(city, duty):
+    """The gap list asks the database for the holes (a window over each place's shifts): overlapping, nested,
+    back-to-back and midnight-crossing shifts give the same holes as walking the shifts one by one."""
+    people = _residents(city.community, 6, exclude=[duty.me, duty.other])
+    site = Site.objects.create(kind="checkpoint", name="东门卡口", area=city.grid)
+    for person, (start, end) in zip(people, [
+            (at(2022, 4, 9, 20), at(2022, 4, 10, 2)),   # from the evening before
+            (at(2022, 4, 10, 1), at(2022, 4, 10, 6)),   # overlaps it
+            (at(2022, 4, 10, 3), at(2022, 4, 10, 4)),   # nested in it
+            (at(2022, 4, 10, 6), at(2022, 4, 10, 9)),   # back to back: no hole at 6:00
+            (at(2022, 4, 10, 12), at(2022, 4, 10, 13)),  # a hole 9:00-12:00 before it
+            (at(2022, 4, 10, 22), at(2022, 4, 11, 6)),  # into the next day: a hole 13:00-22:00 only
+    ]):
+        duty_shift_create(actor=duty.secretary, person=person, starts_at=start, ends_at=end, site=site)
+    day, now = datetime.date(2022, 4, 10), at(2022, 4, 10, 12, 30)
+    full = duty_roster(actor=duty.secretary, area=city.community, day=day, now=now)
+    gaps = duty_roster(actor=duty.secretary, area=city.community, day=day, now=now, gaps_only=True)
+    at_site = next(p for p in gaps.places if p.kind == "site" and p.pk == site.pk)
+    assert at_site.holes == [(at(2022, 4, 10, 9), at(2022, 4, 10, 12)), (at(2022, 4, 10, 13), at(2022, 4, 10, 22))]
+    assert {(p.kind, p.pk): p.holes for p in full.flagged} == {(p.kind, p.pk): p.holes for p in gaps.places}
