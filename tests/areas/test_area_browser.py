@@ -85,3 +85,14 @@ def test_area_tree_has_division_codes_that_extend_their_parents(city):
         significant = {"district": 6, "street": 9, "community": 12}.get(parent.level, 4)
         assert area.code.startswith(parent.code[:significant]), (area.code, parent.code)
     assert len(city.grid.code) == 15 and len(city.community.code) == 12
+
+
+def test_the_area_page_offers_export_and_import_only_to_roles_that_may(city, client_for):
+    """A grid worker's or a cadre's area page has no roster links that would answer 403."""
+    for username, area in [("grid", city.grid), ("cadre", city.community)]:
+        client = client_for(username)
+        page = client.get(f"/areas/{area.pk}/").content.decode()
+        assert 'data-testid="export"' not in page and 'data-testid="import"' not in page, username
+        assert client.get(f"/areas/{area.pk}/roster.xlsx").status_code == 403
+    page = client_for("secretary").get(f"/areas/{city.community.pk}/").content.decode()
+    assert 'data-testid="export"' in page and 'data-testid="import"' in page
