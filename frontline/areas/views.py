@@ -22,6 +22,9 @@ def area_detail(request, pk):
     return render(request, "areas/area_detail.html", {
         "area": area, "table": table, "breadcrumb": area_breadcrumb(actor=request.user, area=area),
         "sites": area.sites.order_by("kind", "name") if area.level in ("community", "grid", "street") else None,
+        # Only links the account may follow: a grid worker or a cadre would meet a 403 behind these.
+        "may_export": policy.allows(request.user, policy.EXPORT), "may_import": policy.allows(request.user, policy.IMPORT),
+        "may_view_people": policy.allows(request.user, policy.VIEW_PEOPLE),
     })
 
 

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from frontline.areas.models import Area, AreaLevel
-from frontline.core.models import User
+from frontline.core.models import User, WorkOrder, WorkOrderEvent
 from frontline.core.services import work_order_create, work_orders_escalate_overdue
 from frontline.mobilization.fund_services import fund_allocation_approve, fund_allocation_create, fund_allocation_pay
 from frontline.mobilization.models import Deployment
@@ -88,6 +88,10 @@ def demo_mobilization_create() -> None:
     grid = users["grid"].area
     order = work_order_create(actor=None, kind="revisit", title="复访：独居老人家中无人应答", area=grid,
                               due_at=timezone.now() - datetime.timedelta(days=2))
+    # Opened a day before it fell due, so that its history reads in order (created, then escalated twice).
+    opened = timezone.now() - datetime.timedelta(days=3)
+    WorkOrder.objects.filter(pk=order.pk).update(created_at=opened)
+    order.events.filter(action=WorkOrderEvent.Action.CREATED).update(at=opened)
     work_orders_escalate_overdue(now=timezone.now() - datetime.timedelta(days=1))
     work_orders_escalate_overdue(now=timezone.now())
     order.refresh_from_db()

@@ -72,7 +72,8 @@ def campaign_detail(request, pk):
         children = [(c, by_child.get(c.path)) for c in Area.objects.get_children(area).visible_to(request.user)]
     return render(request, "grid/campaign_detail.html", {
         "campaign": campaign, "area": area, "total": total, "children": [(c, p) for c, p in children if p],
-        "breadcrumb": area_breadcrumb(actor=request.user, area=area), "can_manage": can_manage_grid(request.user)})
+        "breadcrumb": area_breadcrumb(actor=request.user, area=area), "can_manage": can_manage_grid(request.user),
+        "may_visit": policy.allows(request.user, "record_visit")})  # an inspector sees progress, no households
 
 
 @policy.requires("record_visit")

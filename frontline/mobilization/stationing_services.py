@@ -185,6 +185,11 @@ class MyMonth:
     def missing(self) -> int:
         return max(0, self.minimum - self.confirmed)
 
+    @property
+    def logged_today(self) -> StationingDay | None:
+        """Today's entry, if the cadre already logged it (one a day: the big button would only be refused)."""
+        return next((d for d in self.days if d.day == self.today), None)
+
 
 def my_stationing(*, actor, now: datetime.datetime | None = None) -> MyMonth:
     """The actor's own days this month (their own record: no scope involved) and their count."""

@@ -85,3 +85,39 @@ def test_area_tree_has_division_codes_that_extend_their_parents(city):
         significant = {"district": 6, "street": 9, "community": 12}.get(parent.level, 4)
         assert area.code.startswith(parent.code[:significant]), (area.code, parent.code)
     assert len(city.grid.code) == 15 and len(city.community.code) == 12
+
+
+def test_the_area_page_offers_export_and_import_only_to_roles_that_may(city, client_for):
+    """A grid worker's or a cadre's area page has no roster links that would answer 403."""
+    for username, area in [("grid", city.grid), ("cadre", city.community)]:
+        client = client_for(username)
+        page = client.get(f"/areas/{area.pk}/").content.decode()
+        assert 'data-testid="export"' not in page and 'data-testid="import"' not in page, username
+        assert client.get(f"/areas/{area.pk}/roster.xlsx").status_code == 403
+    page = client_for("secretary").get(f"/areas/{city.community.pk}/").content.decode()
+    assert 'data-testid="export"' in page and 'data-testid="import"' in page
+
+
+def test_an_inspector_meets_no_link_to_people_pages_it_may_not_open(city, client_for):
+    """The inspector sees places and figures, no rosters: neither the area page nor a campaign's progress offers
+    a link that would answer 403."""
+    from frontline.grid.models import ScreeningCampaign
+
+    client = client_for("inspector")
+    inspector = city.users["inspector"]
+    page = client.get(f"/areas/{inspector.area_id}/").content.decode()
+    assert client.get(f"/areas/{inspector.area_id}/special-needs/").status_code == 403
+    assert 'data-testid="special-needs-link"' not in page and 'data-testid="export"' not in page
+    campaign = ScreeningCampaign.objects.first() or _a_running_campaign()
+    detail = client.get(f"/campaigns/{campaign.pk}/?area={inspector.area_id}")
+    assert detail.status_code == 200 and 'data-testid="todo-link"' not in detail.content.decode()
+    assert client.get(f"/campaigns/{campaign.pk}/todo/?area={inspector.area_id}").status_code == 403
+    assert 'data-testid="special-needs-link"' in client_for("grid").get(f"/areas/{city.grid.pk}/").content.decode()
+
+
+def _a_running_campaign():
+    from frontline.demo.accounts import demo_activity_create
+    from frontline.grid.models import ScreeningCampaign
+
+    demo_activity_create()
+    return ScreeningCampaign.objects.get()

@@ -20,6 +20,11 @@ def test_the_demo_sends_cadres_down_and_an_overdue_order_climbs_the_chain(city, 
     assert Deployment.objects.filter(kind="first_secretary").count() == 1
     order = WorkOrder.objects.get(title__startswith="复访：独居老人")
     assert order.escalated_to == city.street and order.escalated_to_user == User.objects.get(username="street")
+    history = list(order.events.order_by("at", "pk").values_list("action", flat=True))
+    assert history == ["created", "escalated", "escalated"]  # read in order: opened before it fell due
+    assert order.created_at < order.due_at
+    detail = client_for("commander").get(f"/work-orders/{order.pk}/").content.decode()
+    assert "送达责任书记street" in detail  # who it reached, not only where
     paid = FundAllocation.objects.get(status="paid")
     assert (paid.approved_by.username, paid.created_by.username) == ("orgdept", "commander")
     assert FundAllocation.objects.filter(status="requested").count() == 1

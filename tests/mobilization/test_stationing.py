@@ -194,6 +194,16 @@ def test_the_cadre_logs_today_in_one_tap_and_sees_the_count(city, stationed, cli
     assert "将来" in client.post("/stationing/log/", {"day": future}, follow=True).content.decode()
 
 
+def test_once_today_is_logged_the_page_says_so_instead_of_offering_the_button(city, stationed, client):
+    client.force_login(_account())
+    assert 'data-testid="log-today"' in client.get("/stationing/").content.decode()
+    client.post("/stationing/log/", {})
+    page = client.get("/stationing/").content.decode()
+    assert 'data-testid="log-today"' not in page  # a second tap would only be refused
+    assert 'data-testid="logged-today"' in page and "今天已登记" in page and "待确认" in page
+    assert 'data-testid="log-day"' in page  # past days can still be logged
+
+
 def test_a_cadre_logs_their_own_days_only(city, stationed, client_for):
     """The page takes no cadre: the account's own record is the only one (the demo `cadre` has none)."""
     response = client_for("cadre").post("/stationing/log/", {}, follow=True)
