@@ -16,6 +16,7 @@ from frontline.areas.models import Area
 from frontline.areas.selectors import area_breadcrumb, area_get_for
 from frontline.core import policy
 from frontline.core.export import xlsx_export
+from frontline.core.formfields import pk_in_range
 from frontline.core.validators import mask_phone
 
 from .stationing_services import (
@@ -89,6 +90,8 @@ def area_stationing_decide(request, pk):
         days = [int(v) for v in request.POST.getlist("day")]
     except ValueError:
         raise Http404 from None
+    if not all(pk_in_range(d) for d in days):  # no row has such a key (and the database cannot even compare it)
+        raise Http404
     confirm = request.POST.get("action") != "refuse"
     try:
         n = stationing_days_decide(actor=request.user, days=days, confirm=confirm, reason=request.POST.get("reason", ""))
