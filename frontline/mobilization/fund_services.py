@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from frontline.core import policy
 from frontline.core.audit import audit_bulk_create, audit_create, audit_update, snapshot
+from frontline.core.models import User
 from frontline.core.scoping import get_for
 from frontline.people.models import PartyOrg, Person
 
@@ -39,6 +40,26 @@ def clean_amount(value, field: str = "amount") -> Decimal:
     if amount >= Decimal("1e10"):
         raise ValidationError({field: _("The amount is too large.")}, code="too_large")
     return amount.quantize(FEN)
+
+
+REPEAT_WINDOW = datetime.timedelta(minutes=10)
+
+
+def _refuse_repeat(actor, allocation: FundAllocation, rows) -> None:
+    """The same request (purpose, amount, source, area, recipients) by the same account a moment ago is a form
+    sent twice (a double tap, a reload): refused, not requested again. The requester's row is locked so that
+    two requests at once take turns."""
+    if actor is None or not getattr(actor, "pk", None):
+        return
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    wanted = sorted((r.person_id or 0, r.party_org_id or 0, r.amount or 0) for r in rows)
+    for earlier in (FundAllocation.objects.filter(
+            created_by=actor, purpose=allocation.purpose, amount=allocation.amount, source=allocation.source,
+            area=allocation.area, status=FundStatus.REQUESTED, created_at__gte=timezone.now() - REPEAT_WINDOW)
+            .prefetch_related("recipients")):
+        if sorted((r.person_id or 0, r.party_org_id or 0, r.amount or 0) for r in earlier.recipients.all()) == wanted:
+            raise ValidationError(_("You requested this allocation already at %(time)s: it is not requested twice.") % {
+                "time": timezone.localtime(earlier.created_at).strftime("%H:%M")}, code="repeat")
 
 
 @transaction.atomic
@@ -78,6 +99,7 @@ def fund_allocation_create(*, actor, purpose: str, amount, source: str, area,
     allocation = FundAllocation(purpose=purpose, amount=amount, source=source, note=(note or "").strip(), area=area,
                                 created_by=actor)
     allocation.full_clean()
+    _refuse_repeat(actor, allocation, rows)
     allocation.save()
     for row in rows:
         row.allocation = allocation

@@ -1,0 +1,113 @@
+"""Mobilization pages attacked as a hostile or careless user would: out-of-range ids, members from another
+place, the same form sent twice, markup in names, a role without the action."""
+
+import pytest
+from django.utils import timezone
+from django.utils.translation import override
+
+from frontline.areas.models import Area
+from frontline.mobilization.funds import FundAllocation
+from frontline.mobilization.models import DeploymentGroup, Team
+from frontline.mobilization.stationing import StationingDay
+from frontline.people.models import PartyOrg, Resident
+
+HUGE = "99999999999999999999999"
+XSS = "<script>alert(1)</script>"
+
+
+def _person_of(grid):
+    return Resident.objects.filter(household__building__area=grid, moved_out__isnull=True).order_by("id").first().person
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_an_id_beyond_any_key_in_a_multiple_choice_is_an_invalid_choice_not_a_crash(city, client_for):
+    client = client_for("commander")
+    groups = DeploymentGroup.objects.count()
+    response = client.post(f"/areas/{city.community.pk}/deployment-groups/", {"name": "一组", "grids": [HUGE]},
+                           follow=True)
+    assert response.status_code == 200
+    assert DeploymentGroup.objects.count() == groups
+    assert any("选择一个有效的选项" in m for m in _messages(response))
+    allocations = FundAllocation.objects.count()
+    response = client.post("/funds/new/", {"purpose": "hardship", "amount": "100.00", "source": "党费",
+                                           "area": city.community.pk, "party_orgs": [HUGE]})
+    assert response.status_code == 400
+    assert FundAllocation.objects.count() == allocations
+
+
+def test_an_id_beyond_any_key_among_the_stationing_days_is_not_found(city, client_for):
+    before = list(StationingDay.objects.values_list("pk", "status"))
+    response = client_for("secretary").post(f"/areas/{city.community.pk}/stationing/decide/",
+                                            {"day": [HUGE], "action": "confirm"})
+    assert response.status_code == 404
+    assert list(StationingDay.objects.values_list("pk", "status")) == before
+
+
+def test_a_team_member_the_actor_may_not_see_is_refused_not_left_out(city, client_for):
+    far = Area.objects.filter(level="grid", path__startswith=city.sibling_community.path).order_by("path").first()
+    stranger, mine = _person_of(far), _person_of(city.grid)
+    teams = Team.objects.count()
+    for lines in (stranger.id_number, stranger.name, f"{mine.id_number}\n{stranger.id_number}"):
+        response = client_for("secretary").post(f"/areas/{city.community.pk}/teams/",
+                                                {"kind": "commando", "name": "突击队", "members": lines})
+        assert response.status_code == 400
+        assert "本辖区查无此人" in response.content.decode()
+    assert Team.objects.count() == teams
+
+
+def test_the_same_allocation_sent_twice_is_requested_once(city, client_for):
+    client = client_for("commander")
+    org = PartyOrg.objects.filter(area__path__startswith=city.district.path).order_by("path").first()
+    data = {"purpose": "hardship", "amount": "100.00", "source": "代市委管理党费", "area": city.community.pk,
+            "party_orgs": [org.pk], "note": ""}
+    before = FundAllocation.objects.count()
+    assert client.post("/funds/new/", data).status_code == 302
+    second = client.post("/funds/new/", data)
+    assert second.status_code == 400
+    assert "不再重复提交" in second.content.decode()
+    assert FundAllocation.objects.count() == before + 1
+    # Another amount is another request.
+    assert client.post("/funds/new/", {**data, "amount": "200.00"}).status_code == 302
+    assert FundAllocation.objects.count() == before + 2
+
+
+def test_markup_in_names_renders_escaped(city, client_for):
+    client = client_for("secretary")
+    person = _person_of(city.grid)
+    client.post(f"/areas/{city.community.pk}/teams/", {"kind": "commando", "name": XSS, "members": person.id_number})
+    team = Team.objects.get(name=XSS)
+    for url in (f"/areas/{city.community.pk}/teams/", f"/teams/{team.pk}/"):
+        body = client.get(url).content.decode()
+        assert XSS not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+@pytest.mark.parametrize("username", ["grid", "volunteer", "inspector", "enterprise", "courier", "cadre"])
+def test_roles_without_the_action_write_nothing(city, client_for, username):
+    client = client_for(username)
+    person = _person_of(city.grid)
+    org = PartyOrg.objects.filter(area__path__startswith=city.district.path).order_by("path").first()
+    counts = (Team.objects.count(), DeploymentGroup.objects.count(), FundAllocation.objects.count())
+    start = timezone.localtime().replace(hour=8, minute=0)
+    for url, data in [
+        (f"/areas/{city.community.pk}/teams/", {"kind": "commando", "name": "队", "members": person.id_number}),
+        (f"/areas/{city.community.pk}/deployment-groups/", {"name": "组", "grids": [city.grid.pk]}),
+        ("/funds/new/", {"purpose": "hardship", "amount": "1.00", "source": "党费", "area": city.community.pk,
+                         "party_orgs": [org.pk]}),
+        (f"/areas/{city.community.pk}/duty/shifts/", {"place": f"g{city.grid.pk}", "person": person.pk,
+                                                      "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+                                                      "ends_at": start.replace(hour=9).strftime("%Y-%m-%dT%H:%M")}),
+        ("/stationing/compliance/orders/", {}),
+    ]:
+        assert client.post(url, data).status_code in (403, 404), url
+    assert (Team.objects.count(), DeploymentGroup.objects.count(), FundAllocation.objects.count()) == counts
+
+
+def test_the_untranslated_messages_have_their_chinese(city):
+    from django.utils.translation import gettext
+
+    with override("zh-hans"):
+        assert gettext("No area with code %(code)s in %(area)s.") != "No area with code %(code)s in %(area)s."
+        assert gettext("people on duty") == "值守人员"
