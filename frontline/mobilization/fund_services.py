@@ -2,6 +2,7 @@
 totals by purpose. Every write asks the policy first and is audited."""
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -22,11 +23,15 @@ from .funds import FundAllocation, FundPurpose, FundRecipient, FundStatus
 ALLOCATE_FUNDS = "allocate_funds"
 APPROVE_FUNDS = "approve_funds"
 FEN = Decimal("0.01")
+PLAIN_AMOUNT = re.compile(r"^[+-]?\d+(\.\d*)?$|^[+-]?\.\d+$", re.ASCII)
 
 
 def clean_amount(value, field: str = "amount") -> Decimal:
     """An amount in yuan and fen: a number, above zero, at most two decimals (the same rule for a form, the
     service and the API)."""
+    if not isinstance(value, Decimal) and not PLAIN_AMOUNT.match(str(value).strip().replace(",", "")):
+        # "1e9", "0x10", " 1 2": not how an amount is written (Decimal would take the first as a billion)
+        raise ValidationError({field: _("Enter the amount in yuan, e.g. 1200.50.")}, code="invalid")
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError, TypeError):

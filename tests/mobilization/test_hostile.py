@@ -111,3 +111,28 @@ def test_the_untranslated_messages_have_their_chinese(city):
     with override("zh-hans"):
         assert gettext("No area with code %(code)s in %(area)s.") != "No area with code %(code)s in %(area)s."
         assert gettext("people on duty") == "值守人员"
+
+
+def test_bad_amounts_are_refused_in_chinese_and_nothing_is_written(city, client_for):
+    client = client_for("commander")
+    org = PartyOrg.objects.filter(area__path__startswith=city.district.path).order_by("path").first()
+    before = FundAllocation.objects.count()
+    for amount in ("100.005", "-5", "0", "1e9", "1E3", "NaN", "Infinity", "abc", "", "9" * 19):
+        response = client.post("/funds/new/", {"purpose": "hardship", "amount": amount, "source": "党费",
+                                               "area": city.community.pk, "party_orgs": [org.pk]})
+        assert response.status_code == 400, amount
+        errors = " ".join(response.context["form"].errors["amount"])
+        assert errors and not any("a" <= ch.lower() <= "z" for ch in errors), (amount, errors)
+    assert FundAllocation.objects.count() == before
+
+
+def test_an_allocation_is_not_approved_by_its_author(city, client_for):
+    from frontline.mobilization.fund_services import fund_allocation_create
+
+    org = PartyOrg.objects.filter(area__path__startswith=city.district.path).order_by("path").first()
+    allocation = fund_allocation_create(actor=city.users["commander"], purpose="hardship", amount="10.00",
+                                        source="党费", area=city.community, recipients=[(org, None)])
+    response = client_for("commander").post(f"/funds/{allocation.pk}/approve/", follow=True)
+    assert any("另" in m or "本人" in m or "自己" in m for m in _messages(response)), _messages(response)
+    allocation.refresh_from_db()
+    assert allocation.status == "requested" and allocation.approved_by is None
