@@ -81,6 +81,12 @@ def deployment_end(*, actor, deployment: Deployment, on: datetime.date | None = 
     """The deployment ends on `on` (today by default), and the access it gave with it."""
     policy.require(actor, DEPLOY_CADRES, deployment.area)
     on = max(deployment.starts_on, on or timezone.localdate())
+    if deployment.ends_on is not None and deployment.ends_on <= on:
+        if deployment.ends_on == on:  # ended that day already (a double tap): nothing to change
+            return deployment
+        # Ending it "today" would stretch a past deployment, and the access it gave, to today.
+        raise ValidationError(_("This deployment ended on %(date)s already.") % {"date": deployment.ends_on},
+                              code="ended")
     before = snapshot(deployment)
     deployment.ends_on = on
     deployment.full_clean()

@@ -119,8 +119,12 @@ def group_create(request, pk):
 @require_POST
 def deployment_end_view(request, pk):
     deployment = get_for(Deployment.objects.select_related("area", "cadre__person", "assignment"), request.user, pk)
-    deployment_end(actor=request.user, deployment=deployment)
-    messages.success(request, _("The deployment ends today, and the access it gave."))
+    try:
+        deployment_end(actor=request.user, deployment=deployment)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The deployment ends today, and the access it gave."))
     return redirect("area_deployments", pk=deployment.area_id)
 
 

@@ -136,3 +136,34 @@ def test_an_allocation_is_not_approved_by_its_author(city, client_for):
     assert any("另" in m or "本人" in m or "自己" in m for m in _messages(response)), _messages(response)
     allocation.refresh_from_db()
     assert allocation.status == "requested" and allocation.approved_by is None
+
+
+def test_ending_a_deployment_that_ended_already_does_not_bring_its_access_back(city, client_for):
+    import datetime
+
+    from frontline.core.models import Assignment
+    from frontline.mobilization.models import Deployment
+    from frontline.mobilization.services import cadre_deploy, deployment_end
+    from frontline.people.models import Cadre
+
+    today = timezone.localdate()
+    from frontline.core.models import User
+
+    cadre = Cadre.objects.filter(deployments__isnull=True, person__accounts__isnull=True).order_by("pk").first()
+    User.objects.create(username="probe-cadre", role="cadre", area=city.community, person=cadre.person)
+    deployment = cadre_deploy(actor=city.users["commander"], cadre=cadre, area=city.community,
+                              starts_on=today - datetime.timedelta(days=30))
+    deployment_end(actor=city.users["commander"], deployment=deployment, on=today - datetime.timedelta(days=10))
+    ended = today - datetime.timedelta(days=10)
+    client = client_for("commander")
+    response = client.post(f"/deployments/{deployment.pk}/end/", follow=True)
+    assert response.status_code == 200
+    assert any("已于" in m and "结束" in m for m in _messages(response)), _messages(response)
+    deployment = Deployment.objects.get(pk=deployment.pk)
+    assert deployment.ends_on == ended
+    assert Assignment.objects.get(pk=deployment.assignment_id).valid_until == ended
+    # Ending a running deployment twice (a double tap) ends it once, today.
+    running = cadre_deploy(actor=city.users["commander"], cadre=cadre, area=city.community, starts_on=today)
+    assert client.post(f"/deployments/{running.pk}/end/").status_code == 302
+    assert client.post(f"/deployments/{running.pk}/end/").status_code == 302
+    assert Deployment.objects.get(pk=running.pk).ends_on == today
