@@ -110,6 +110,9 @@ def deployment_group_create(*, actor, community: Area, name: str, grids: list[Ar
         raise ValidationError({"grids": _("Not grids of %(community)s: %(grids)s") % {
             "community": community.name, "grids": "、".join(foreign)}})
     group = DeploymentGroup(community=community, name=(name or "").strip(), leader=leader)
+    if group.name and DeploymentGroup.objects.filter(community=community, name=group.name).exists():
+        raise ValidationError({"name": _("%(community)s has a group named %(name)s already.") % {
+            "community": community.name, "name": group.name}}, code="unique")
     group.full_clean()
     group.save()
     group.grids.set(grids)

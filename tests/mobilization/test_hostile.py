@@ -167,3 +167,13 @@ def test_ending_a_deployment_that_ended_already_does_not_bring_its_access_back(c
     assert client.post(f"/deployments/{running.pk}/end/").status_code == 302
     assert client.post(f"/deployments/{running.pk}/end/").status_code == 302
     assert Deployment.objects.get(pk=running.pk).ends_on == today
+
+
+def test_the_same_group_sent_twice_is_formed_once_with_a_message_naming_it(city, client_for):
+    client = client_for("commander")
+    before = DeploymentGroup.objects.count()
+    for _i in range(2):
+        response = client.post(f"/areas/{city.community.pk}/deployment-groups/",
+                               {"name": "第一组", "grids": [city.grid.pk]}, follow=True)
+    assert DeploymentGroup.objects.count() == before + 1
+    assert f"{city.community.name}已有名为第一组的下沉分组。" in _messages(response)
