@@ -177,3 +177,28 @@ def test_the_same_group_sent_twice_is_formed_once_with_a_message_naming_it(city,
                                {"name": "第一组", "grids": [city.grid.pk]}, follow=True)
     assert DeploymentGroup.objects.count() == before + 1
     assert f"{city.community.name}已有名为第一组的下沉分组。" in _messages(response)
+
+
+def test_bad_stationing_days_are_refused_in_chinese_and_logged_once(city, client_for):
+    import datetime
+
+    from frontline.core.models import Assignment, User
+    from frontline.people.models import Cadre
+
+    person = (Resident.objects.filter(household__building__area__path__startswith=city.community.path,
+                                      moved_out__isnull=True, person__cadre__isnull=True, person__accounts__isnull=True)
+              .order_by("id").first().person)
+    cadre = Cadre.objects.create(person=person, home_unit="区卫健局", unit_area=city.district, rank="section")
+    user = User.objects.create(username="probe-stationed", person=person, role="cadre", area=city.community)
+    Assignment.objects.create(user=user, role="cadre", area=city.community, valid_from=datetime.date(2022, 3, 1))
+    client = client_for("probe-stationed")
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    for day in ("2022-02-30", "99999-01-01", "abc", tomorrow, "1999-01-01"):
+        response = client.post("/stationing/log/", {"day": day, "note": "驻守"}, follow=True)
+        (message,) = _messages(response)
+        assert not any("a" <= ch.lower() <= "z" for ch in message), (day, message)
+    assert StationingDay.objects.filter(cadre=cadre).count() == 0
+    for _i in range(2):
+        response = client.post("/stationing/log/", {"note": "x" * 10000}, follow=True)
+    assert StationingDay.objects.filter(cadre=cadre).count() == 1
+    assert "每天只能登记一次" in _messages(response)[0]
