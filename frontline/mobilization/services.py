@@ -20,6 +20,7 @@ from frontline.people.models import Cadre, Person
 from .models import Deployment, DeploymentGroup, DeploymentKind, ResponsibilityChain, Team, TeamMember
 
 DEPLOY_CADRES = "deploy_cadres"
+PLAUSIBLE_YEARS = (2000, 2100)  # dates of deployments outside these are mistyped years
 
 
 def _overlapping(cadre: Cadre | None, starts_on: datetime.date, ends_on: datetime.date | None, exclude=None):
@@ -44,6 +45,11 @@ def cadre_deploy(*, actor, cadre: Cadre, area: Area, starts_on: datetime.date, e
     policy.require(actor, policy.VIEW_PEOPLE, cadre)  # the cadre's unit is the sender's (the organization department's)
     if area.level not in (AreaLevel.COMMUNITY, AreaLevel.STREET):
         raise ValidationError({"area": _("Cadres are sent down to a community or a street.")})
+    for key, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if day is not None and not PLAUSIBLE_YEARS[0] <= day.year <= PLAUSIBLE_YEARS[1]:
+            # a mistyped year (0022) would give the cadre's account access from then on, open-ended
+            raise ValidationError({key: _("%(date)s is not a plausible date: check the year.") % {
+                "date": day.isoformat()}}, code="implausible")
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The deployment ends before it starts.")})
     if kind != DeploymentKind.SENT_DOWN and not area.is_village:

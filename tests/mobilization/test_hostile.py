@@ -202,3 +202,25 @@ def test_bad_stationing_days_are_refused_in_chinese_and_logged_once(city, client
         response = client.post("/stationing/log/", {"note": "x" * 10000}, follow=True)
     assert StationingDay.objects.filter(cadre=cadre).count() == 1
     assert "每天只能登记一次" in _messages(response)[0]
+
+
+@pytest.mark.parametrize("year", ["0001", "0022", "9999"])
+def test_a_mistyped_year_is_refused_for_a_shift_and_a_deployment(city, client_for, year):
+    from frontline.mobilization.duty import DutyShift
+    from frontline.mobilization.models import Deployment
+    from frontline.mobilization.selectors import cadres_not_sent
+
+    person = _person_of(city.grid)
+    shifts = DutyShift.objects.filter(person=person).count()
+    response = client_for("secretary").post(f"/areas/{city.community.pk}/duty/shifts/", {
+        "place": f"g{city.grid.pk}", "person": person.pk, "starts_at": f"{year}-01-01T00:00",
+        "ends_at": f"{year}-01-01T08:00"})
+    assert response.status_code == 400
+    assert f"{year}-01-01不是合理的日期，请检查年份。" in response.content.decode()
+    assert DutyShift.objects.filter(person=person).count() == shifts
+    cadre = cadres_not_sent(actor=city.users["commander"], limit=1)[0]
+    response = client_for("commander").post(f"/areas/{city.community.pk}/deployments/",
+                                            {"cadre": cadre.pk, "starts_on": f"{year}-04-01"})
+    assert response.status_code == 400
+    assert f"{year}-04-01不是合理的日期，请检查年份。" in response.content.decode()
+    assert not Deployment.objects.filter(cadre=cadre).exists()
