@@ -144,10 +144,18 @@ def stationing_compliance_export(request):
 @require_POST
 def stationing_orders_create(request):
     month = _month(request)
-    created = stationing_shortfall_orders(actor=request.user, month=month)
+    try:
+        created = stationing_shortfall_orders(actor=request.user, month=month)
+    except ValidationError as e:
+        flash.error(request, _messages(e))
+    else:
+        _orders_sent(request, created, month)
+    return redirect(f"{reverse('stationing_compliance')}?month={month:%Y-%m}")
+
+
+def _orders_sent(request, created, month):
     if created:
         flash.success(request, _("%(n)s work orders sent to home units.") % {"n": len(created)})
     else:
         flash.info(request, _("No new work orders: every unit under the minimum has its order for %(month)s already.")
                    % {"month": f"{month:%Y-%m}"})
-    return redirect(f"{reverse('stationing_compliance')}?month={month:%Y-%m}")

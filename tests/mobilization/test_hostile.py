@@ -224,3 +224,21 @@ def test_a_mistyped_year_is_refused_for_a_shift_and_a_deployment(city, client_fo
     assert response.status_code == 400
     assert f"{year}-04-01不是合理的日期，请检查年份。" in response.content.decode()
     assert not Deployment.objects.filter(cadre=cadre).exists()
+
+
+def test_shortfall_orders_go_out_only_for_a_past_month(city, client_for):
+    import datetime
+
+    from frontline.core.models import WorkOrder
+
+    today = timezone.localdate()
+    this_month, next_year = today.replace(day=1), today.replace(day=1, year=today.year + 1)
+    before = WorkOrder.objects.count()
+    for month, message in ((this_month, f"{this_month:%Y-%m}尚未结束：只对已过去的月份发出工作任务。"),
+                           (next_year, f"{next_year:%Y-%m}尚未结束：只对已过去的月份发出工作任务。"),
+                           (datetime.date(1, 1, 1), "不是合理的日期，请检查年份。")):
+        response = client_for("commander").post("/stationing/compliance/orders/", {"month": f"{month:%Y-%m}"},
+                                                follow=True)
+        assert response.status_code == 200
+        assert any(message in m for m in _messages(response)), _messages(response)
+    assert WorkOrder.objects.count() == before
