@@ -121,7 +121,7 @@ def stationing_compliance_page(request):
               for u in chosen for _pk, name, rank, _phone, n in u.short]
     return render(request, "mobilization/stationing_compliance.html", {
         "report": report, "months": months, "area": policy.home_area(request.user), "unit": unit,
-        "listed": listed[:LISTED], "listed_total": len(listed)})
+        "listed": listed[:LISTED], "listed_total": len(listed), "month_over": report.month < this})
 
 
 @policy.requires(VIEW_STATIONING)

@@ -242,3 +242,10 @@ def test_shortfall_orders_go_out_only_for_a_past_month(city, client_for):
         assert response.status_code == 200
         assert any(message in m for m in _messages(response)), _messages(response)
     assert WorkOrder.objects.count() == before
+
+
+def test_the_compliance_page_offers_shortfall_orders_only_for_a_past_month(city, client_for):
+    today = timezone.localdate()
+    client = client_for("commander")
+    assert 'data-testid="orders"' not in client.get("/stationing/compliance/", {"month": f"{today:%Y-%m}"}).content.decode()
+    assert 'data-testid="orders"' in client.get("/stationing/compliance/").content.decode()  # the previous month
