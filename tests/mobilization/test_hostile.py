@@ -249,3 +249,22 @@ def test_the_compliance_page_offers_shortfall_orders_only_for_a_past_month(city,
     client = client_for("commander")
     assert 'data-testid="orders"' not in client.get("/stationing/compliance/", {"month": f"{today:%Y-%m}"}).content.decode()
     assert 'data-testid="orders"' in client.get("/stationing/compliance/").content.decode()  # the previous month
+
+
+def test_formula_text_in_a_cadres_unit_and_name_reaches_the_export_as_text(city, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    from frontline.people.models import Cadre
+
+    person = (Resident.objects.filter(household__building__area__path__startswith=city.community.path,
+                                      moved_out__isnull=True, person__cadre__isnull=True)
+              .order_by("id").first().person)
+    person.name = '=HYPERLINK("http://evil.example","点我")'
+    person.save(update_fields=["name"])
+    Cadre.objects.create(person=person, home_unit="=1+1", unit_area=city.district, rank="section")
+    response = client_for("commander").get("/stationing/compliance/export/", {"month": "2022-04"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value in ("=1+1", person.name)]
+    assert len(cells) == 2 and all(c.data_type == "s" for c in cells)
