@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontline.areas.models import Area, Building
 from frontline.core import policy
+from frontline.core.formfields import ModelMultipleChoiceField
 from frontline.notices.models import NoticeKind
 
 from .models import GridRoleKind
@@ -48,7 +49,7 @@ class CampaignForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
-    areas = forms.ModelMultipleChoiceField(label=_("Areas"), queryset=None)
+    areas = ModelMultipleChoiceField(label=_("Areas"), queryset=None)
     questions = forms.MultipleChoiceField(label=_("Standard questions"), widget=forms.CheckboxSelectMultiple,
                                           choices=[(q["key"], q["label"]) for q in STANDARD_QUESTIONS],
                                           initial=[q["key"] for q in STANDARD_QUESTIONS], required=False)
@@ -90,7 +91,7 @@ class GridMessageForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, k.label) for k in (NoticeKind.MESSAGE, NoticeKind.GUIDE)])
     title = forms.CharField(label=_("Title"), max_length=150)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
-    areas = forms.ModelMultipleChoiceField(label=_("To the grids of"), queryset=None)
+    areas = ModelMultipleChoiceField(label=_("To the grids of"), queryset=None)
     files = forms.FileField(label=_("Attachments"), required=False, widget=MultipleFileInput(attrs={"multiple": True}))
 
     def __init__(self, *args, actor, **kwargs):

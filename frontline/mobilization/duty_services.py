@@ -30,6 +30,7 @@ CHECK_IN = "check_in"
 OWN_DUTY = "own_duty"  # scope kind: the shifts of the account's own person
 EARLY = datetime.timedelta(minutes=30)  # one may check in this long before the shift starts
 MAX_SHIFT = datetime.timedelta(hours=24)
+PLAUSIBLE_YEARS = (2000, 2100)  # as the roster pages' ?day= (a year 0001 shift would not even convert to UTC)
 DAY = datetime.timedelta(days=1)
 
 
@@ -105,6 +106,10 @@ def duty_shift_create(*, actor, person: Person, starts_at: datetime.datetime, en
     if starts_at is None or ends_at is None:
         raise ValidationError({"starts_at": _("Give the start and the end of the shift.")})
     starts_at, ends_at = _aware(starts_at), _aware(ends_at)
+    for key, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if not PLAUSIBLE_YEARS[0] <= moment.year <= PLAUSIBLE_YEARS[1]:  # a mistyped year (0022, 20222)
+            raise ValidationError({key: _("%(date)s is not a plausible date: check the year.") % {
+                "date": moment.date().isoformat()}}, code="implausible")
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The shift ends (%(end)s) before or when it starts (%(start)s).")
                                % {"end": _local(ends_at), "start": _local(starts_at)}})

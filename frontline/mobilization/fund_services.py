@@ -2,6 +2,7 @@
 totals by purpose. Every write asks the policy first and is audited."""
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from frontline.core import policy
 from frontline.core.audit import audit_bulk_create, audit_create, audit_update, snapshot
+from frontline.core.models import User
 from frontline.core.scoping import get_for
 from frontline.people.models import PartyOrg, Person
 
@@ -21,11 +23,15 @@ from .funds import FundAllocation, FundPurpose, FundRecipient, FundStatus
 ALLOCATE_FUNDS = "allocate_funds"
 APPROVE_FUNDS = "approve_funds"
 FEN = Decimal("0.01")
+PLAIN_AMOUNT = re.compile(r"^[+-]?\d+(\.\d*)?$|^[+-]?\.\d+$", re.ASCII)
 
 
 def clean_amount(value, field: str = "amount") -> Decimal:
     """An amount in yuan and fen: a number, above zero, at most two decimals (the same rule for a form, the
     service and the API)."""
+    if not isinstance(value, Decimal) and not PLAIN_AMOUNT.match(str(value).strip().replace(",", "")):
+        # "1e9", "0x10", " 1 2": not how an amount is written (Decimal would take the first as a billion)
+        raise ValidationError({field: _("Enter the amount in yuan, e.g. 1200.50.")}, code="invalid")
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError, TypeError):
@@ -39,6 +45,26 @@ def clean_amount(value, field: str = "amount") -> Decimal:
     if amount >= Decimal("1e10"):
         raise ValidationError({field: _("The amount is too large.")}, code="too_large")
     return amount.quantize(FEN)
+
+
+REPEAT_WINDOW = datetime.timedelta(minutes=10)
+
+
+def _refuse_repeat(actor, allocation: FundAllocation, rows) -> None:
+    """The same request (purpose, amount, source, area, recipients) by the same account a moment ago is a form
+    sent twice (a double tap, a reload): refused, not requested again. The requester's row is locked so that
+    two requests at once take turns."""
+    if actor is None or not getattr(actor, "pk", None):
+        return
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    wanted = sorted((r.person_id or 0, r.party_org_id or 0, r.amount or 0) for r in rows)
+    for earlier in (FundAllocation.objects.filter(
+            created_by=actor, purpose=allocation.purpose, amount=allocation.amount, source=allocation.source,
+            area=allocation.area, status=FundStatus.REQUESTED, created_at__gte=timezone.now() - REPEAT_WINDOW)
+            .prefetch_related("recipients")):
+        if sorted((r.person_id or 0, r.party_org_id or 0, r.amount or 0) for r in earlier.recipients.all()) == wanted:
+            raise ValidationError(_("You requested this allocation already at %(time)s: it is not requested twice.") % {
+                "time": timezone.localtime(earlier.created_at).strftime("%H:%M")}, code="repeat")
 
 
 @transaction.atomic
@@ -78,6 +104,7 @@ def fund_allocation_create(*, actor, purpose: str, amount, source: str, area,
     allocation = FundAllocation(purpose=purpose, amount=amount, source=source, note=(note or "").strip(), area=area,
                                 created_by=actor)
     allocation.full_clean()
+    _refuse_repeat(actor, allocation, rows)
     allocation.save()
     for row in rows:
         row.allocation = allocation

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from frontline.areas.models import Area, AreaLevel
 from frontline.core import policy
+from frontline.core.formfields import ModelMultipleChoiceField
 from frontline.people.models import PartyOrg
 
 from .fund_services import (
@@ -40,7 +41,7 @@ class FundAllocationForm(forms.Form):
     source = forms.CharField(label=gettext_lazy("Source of the funds"), max_length=150,
                              initial=gettext_lazy("Party fees managed for the city committee"))
     area = forms.ModelChoiceField(label=gettext_lazy("For the area"), queryset=None)
-    party_orgs = forms.ModelMultipleChoiceField(label=gettext_lazy("Recipient party organizations"), queryset=None)
+    party_orgs = ModelMultipleChoiceField(label=gettext_lazy("Recipient party organizations"), queryset=None)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, actor, **kwargs):

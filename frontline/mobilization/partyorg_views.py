@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from frontline.areas.models import AreaLevel, Building, Site
 from frontline.areas.selectors import area_breadcrumb, area_get_for
 from frontline.core import policy
+from frontline.core.formfields import ModelMultipleChoiceField
 from frontline.core.scoping import get_for
 from frontline.people.models import Person
 
@@ -62,7 +63,7 @@ def _people(actor, text: str) -> tuple[list[Person], list[str]]:
 class ZoneForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("name"), max_length=100)
     description = forms.CharField(label=gettext_lazy("what it covers"), max_length=200, required=False)
-    buildings = forms.ModelMultipleChoiceField(label=gettext_lazy("buildings"), queryset=Building.objects.none(),
+    buildings = ModelMultipleChoiceField(label=gettext_lazy("buildings"), queryset=Building.objects.none(),
                                                required=False)
     members = forms.CharField(label=MEMBERS_HELP, widget=forms.Textarea(attrs={"rows": 3}), required=False)
 

@@ -20,6 +20,7 @@ from frontline.people.models import Cadre, Person
 from .models import Deployment, DeploymentGroup, DeploymentKind, ResponsibilityChain, Team, TeamMember
 
 DEPLOY_CADRES = "deploy_cadres"
+PLAUSIBLE_YEARS = (2000, 2100)  # dates of deployments outside these are mistyped years
 
 
 def _overlapping(cadre: Cadre | None, starts_on: datetime.date, ends_on: datetime.date | None, exclude=None):
@@ -44,6 +45,11 @@ def cadre_deploy(*, actor, cadre: Cadre, area: Area, starts_on: datetime.date, e
     policy.require(actor, policy.VIEW_PEOPLE, cadre)  # the cadre's unit is the sender's (the organization department's)
     if area.level not in (AreaLevel.COMMUNITY, AreaLevel.STREET):
         raise ValidationError({"area": _("Cadres are sent down to a community or a street.")})
+    for key, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if day is not None and not PLAUSIBLE_YEARS[0] <= day.year <= PLAUSIBLE_YEARS[1]:
+            # a mistyped year (0022) would give the cadre's account access from then on, open-ended
+            raise ValidationError({key: _("%(date)s is not a plausible date: check the year.") % {
+                "date": day.isoformat()}}, code="implausible")
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The deployment ends before it starts.")})
     if kind != DeploymentKind.SENT_DOWN and not area.is_village:
@@ -81,6 +87,12 @@ def deployment_end(*, actor, deployment: Deployment, on: datetime.date | None = 
     """The deployment ends on `on` (today by default), and the access it gave with it."""
     policy.require(actor, DEPLOY_CADRES, deployment.area)
     on = max(deployment.starts_on, on or timezone.localdate())
+    if deployment.ends_on is not None and deployment.ends_on <= on:
+        if deployment.ends_on == on:  # ended that day already (a double tap): nothing to change
+            return deployment
+        # Ending it "today" would stretch a past deployment, and the access it gave, to today.
+        raise ValidationError(_("This deployment ended on %(date)s already.") % {"date": deployment.ends_on},
+                              code="ended")
     before = snapshot(deployment)
     deployment.ends_on = on
     deployment.full_clean()
@@ -104,6 +116,9 @@ def deployment_group_create(*, actor, community: Area, name: str, grids: list[Ar
         raise ValidationError({"grids": _("Not grids of %(community)s: %(grids)s") % {
             "community": community.name, "grids": "、".join(foreign)}})
     group = DeploymentGroup(community=community, name=(name or "").strip(), leader=leader)
+    if group.name and DeploymentGroup.objects.filter(community=community, name=group.name).exists():
+        raise ValidationError({"name": _("%(community)s has a group named %(name)s already.") % {
+            "community": community.name, "name": group.name}}, code="unique")
     group.full_clean()
     group.save()
     group.grids.set(grids)

@@ -287,6 +287,12 @@ def stationing_shortfall_orders(*, actor, month: datetime.date) -> list[Stationi
     if actor is not None:
         policy.require(actor, VIEW_STATIONING)
     month = month_start(month)
+    if month >= month_start(local_today()):  # its days may still be logged: nobody is short of them yet
+        raise ValidationError(_("%(month)s is not over yet: work orders go out for a past month.") % {
+            "month": f"{month:%Y-%m}"}, code="not_over")
+    if month.year < 2000:  # a mistyped year: every cadre would be short of days then
+        raise ValidationError(_("%(date)s is not a plausible date: check the year.") % {"date": f"{month:%Y-%m}"},
+                              code="implausible")
     report = stationing_compliance(actor=actor, month=month)
     existing = set(StationingShortfall.objects.filter(month=month).values_list("home_unit", "unit_area_id"))
     areas = Area.objects.in_bulk([u.unit_area_id for u in report.units])

@@ -16,6 +16,7 @@ from frontline.areas.models import Area
 from frontline.areas.selectors import area_breadcrumb, area_get_for
 from frontline.core import policy
 from frontline.core.export import xlsx_export
+from frontline.core.formfields import pk_in_range
 from frontline.core.validators import mask_phone
 
 from .stationing_services import (
@@ -89,6 +90,8 @@ def area_stationing_decide(request, pk):
         days = [int(v) for v in request.POST.getlist("day")]
     except ValueError:
         raise Http404 from None
+    if not all(pk_in_range(d) for d in days):  # no row has such a key (and the database cannot even compare it)
+        raise Http404
     confirm = request.POST.get("action") != "refuse"
     try:
         n = stationing_days_decide(actor=request.user, days=days, confirm=confirm, reason=request.POST.get("reason", ""))
@@ -118,7 +121,7 @@ def stationing_compliance_page(request):
               for u in chosen for _pk, name, rank, _phone, n in u.short]
     return render(request, "mobilization/stationing_compliance.html", {
         "report": report, "months": months, "area": policy.home_area(request.user), "unit": unit,
-        "listed": listed[:LISTED], "listed_total": len(listed)})
+        "listed": listed[:LISTED], "listed_total": len(listed), "month_over": report.month < this})
 
 
 @policy.requires(VIEW_STATIONING)
@@ -141,10 +144,18 @@ def stationing_compliance_export(request):
 @require_POST
 def stationing_orders_create(request):
     month = _month(request)
-    created = stationing_shortfall_orders(actor=request.user, month=month)
+    try:
+        created = stationing_shortfall_orders(actor=request.user, month=month)
+    except ValidationError as e:
+        flash.error(request, _messages(e))
+    else:
+        _orders_sent(request, created, month)
+    return redirect(f"{reverse('stationing_compliance')}?month={month:%Y-%m}")
+
+
+def _orders_sent(request, created, month):
     if created:
         flash.success(request, _("%(n)s work orders sent to home units.") % {"n": len(created)})
     else:
         flash.info(request, _("No new work orders: every unit under the minimum has its order for %(month)s already.")
                    % {"month": f"{month:%Y-%m}"})
-    return redirect(f"{reverse('stationing_compliance')}?month={month:%Y-%m}")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from frontline.areas.models import Area
 from frontline.areas.selectors import area_breadcrumb, area_get_for
 from frontline.core import policy
+from frontline.core.formfields import ModelMultipleChoiceField
 from frontline.core.models import User
 from frontline.core.scoping import get_for
 from frontline.people.models import Cadre, Person
@@ -55,7 +56,7 @@ class DeployForm(forms.Form):
 
 class GroupForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("name"), max_length=100)
-    grids = forms.ModelMultipleChoiceField(label=gettext_lazy("grids"), queryset=Area.objects.none())
+    grids = ModelMultipleChoiceField(label=gettext_lazy("grids"), queryset=Area.objects.none())
     leader = forms.ModelChoiceField(label=gettext_lazy("leader"), queryset=Cadre.objects.none(), required=False)
 
     def __init__(self, *args, area, deployments, **kwargs):
@@ -118,8 +119,12 @@ def group_create(request, pk):
 @require_POST
 def deployment_end_view(request, pk):
     deployment = get_for(Deployment.objects.select_related("area", "cadre__person", "assignment"), request.user, pk)
-    deployment_end(actor=request.user, deployment=deployment)
-    messages.success(request, _("The deployment ends today, and the access it gave."))
+    try:
+        deployment_end(actor=request.user, deployment=deployment)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The deployment ends today, and the access it gave."))
     return redirect("area_deployments", pk=deployment.area_id)
 
 
@@ -159,9 +164,14 @@ def area_teams(request, pk):
     form = _styled(TeamForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        lines = [line.strip() for line in d["members"].splitlines() if line.strip()]
+        lines = list(dict.fromkeys(line.strip() for line in d["members"].splitlines() if line.strip()))
         people = list(Person.objects.visible_to(request.user).filter(Q(id_number__in=lines) | Q(name__in=lines)))
+        known = {p.id_number for p in people} | {p.name for p in people}
+        unknown = [line for line in lines if line not in known]
         try:
+            if unknown:  # a member asked for but not found is refused, not silently left out
+                raise ValidationError(_("Nobody of your area by these ID numbers or names: %(lines)s") % {
+                    "lines": "、".join(line[:30] for line in unknown[:20])})
             team_form(actor=request.user, kind=d["kind"], name=d["name"], area=area, members=people,
                       leader=people[0] if people else None)
         except ValidationError as e:

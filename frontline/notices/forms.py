@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontline.areas.models import Area
 from frontline.core import policy
+from frontline.core.formfields import ModelMultipleChoiceField
 from frontline.core.roles import Role
 
 from .models import AUDIENCE_ROLES, NoticeKind
@@ -18,7 +19,7 @@ class NoticeForm(forms.Form):
         NoticeKind.NOTICE, NoticeKind.PROPOSAL, NoticeKind.LETTER)])
     title = forms.CharField(label=_("Title"), max_length=150)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
-    targets = forms.ModelMultipleChoiceField(label=_("To the areas"), queryset=None)
+    targets = ModelMultipleChoiceField(label=_("To the areas"), queryset=None)
     roles = forms.MultipleChoiceField(label=_("For these roles there and below"), required=False,
                                       choices=[(r, Role(r).label) for r in AUDIENCE_ROLES],
                                       widget=forms.CheckboxSelectMultiple)

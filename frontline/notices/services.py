@@ -1,6 +1,8 @@
 """Writes for notices: issue (to roles and/or grids down the area tree), acknowledge, remind the laggards,
 publish an open letter."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from frontline.areas.models import Area
 from frontline.core import policy
 from frontline.core.audit import audit_bulk, audit_create, audit_update, snapshot
-from frontline.core.models import Assignment, AuditAction
+from frontline.core.models import Assignment, AuditAction, User
 
 from .models import AUDIENCE_ROLES, Notice, NoticeAttachment, NoticeKind, NoticeReceipt, new_public_slug
 
@@ -40,6 +42,26 @@ def may_manage(actor, notice: Notice) -> bool:
     if notice.issued_by_id == actor.pk and policy.allows(actor, ISSUE_NOTICES):
         return True
     return notice.area_id is not None and policy.allows(actor, ISSUE_NOTICES, notice.area)
+
+
+REPEAT_WINDOW = datetime.timedelta(minutes=10)
+
+
+def _refuse_repeat(actor, notice: Notice, targets: list[Area]) -> None:
+    """The same notice (kind, title, text, areas) issued by the same account a moment ago is a form sent twice
+    (a double tap, a reload): refused, not issued again. The issuer's row is locked so that two requests at
+    once take turns."""
+    if actor is None or not getattr(actor, "pk", None):
+        return
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    wanted = {t.pk for t in targets}
+    earlier = next((n for n in Notice.objects.filter(
+        issued_by=actor, kind=notice.kind, title=notice.title, body=notice.body,
+        issued_at__gte=timezone.now() - REPEAT_WINDOW).prefetch_related("targets").order_by("-issued_at")
+        if {t.pk for t in n.targets.all()} == wanted), None)
+    if earlier is not None:
+        raise ValidationError(_("You issued this notice already at %(time)s: it is not issued twice.") % {
+            "time": timezone.localtime(earlier.issued_at).strftime("%H:%M")}, code="repeat")
 
 
 @transaction.atomic
@@ -84,6 +106,7 @@ def notice_issue(*, actor, kind: str, title: str, body: str, targets: list[Area]
     notice = Notice(kind=kind, title=title.strip(), body=body.strip(), issued_by=actor, roles=roles,
                     area=_issuing_area(actor, action, targets))
     notice.full_clean()
+    _refuse_repeat(actor, notice, targets)
     notice.save()
     notice.targets.set(targets)
     notice.grids.set(grids)
