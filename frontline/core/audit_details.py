@@ -33,7 +33,12 @@ FIELD_LABELS = {
     "next escalation at": _("next escalation at"), "actor": _("actor"), "uploaded by": _("uploaded by"),
     "issued by": _("issued by"),
 }
-MODEL_LABELS = {"user": _("user account")}  # models whose Meta gives no name, by Django's default one
+MODEL_LABELS = {  # models whose Meta gives no name, by Django's default one
+    "user": _("user account"), "work order event": _("work order event"), "notice receipt": _("notice receipt"),
+    "notice attachment": _("notice attachment"), "notice delivery": _("notice delivery"),
+    "resident screening": _("resident screening"), "team member": _("team member"), "zone member": _("zone member"),
+    "post holder": _("post holder"),
+}
 _GENERIC_REPR = re.compile(r"^\w+ object \((\d+)\)$")  # what Django calls an object without a __str__
 
 

@@ -60,7 +60,7 @@ def test_a_reveal_names_the_field_in_chinese(city, client_for):
 def test_notes_written_as_codes_read_in_chinese(city, client_for):
     """Services note what happened as a fixed code; the page shows the words core or the app registered for it
     (plugins.audit_notes), and a note nobody registered as written."""
-    from frontline.notices.services import notice_issue
+    from frontline.notices.services import notice_acknowledge, notice_issue
 
     for code in ["checked in", "fund allocation approved", "export refused", "reminded", "something else"]:
         audit_record(actor=city.users["secretary"], action=AuditAction.UPDATE, obj=city.grid, note=code)
@@ -72,6 +72,9 @@ def test_notes_written_as_codes_read_in_chinese(city, client_for):
                           targets=[city.community], roles=["grid_worker"])
     page = _page(client_for, f"object_type=notice&object_id={notice.pk}")
     assert "接收人" in page and "签发人" in page and "issued by" not in page and "recipients" not in page
+    receipt = notice_acknowledge(actor=city.users["grid"], notice=notice)
+    page = _page(client_for, f"object_type=noticereceipt&object_id={receipt.pk}")
+    assert "通知签收" in page and "notice receipt" not in page  # a model without a name of its own, named
 
 
 def test_the_audit_page_costs_the_same_queries_for_few_or_many_entries(city, client_for):
