@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import plugins
 from .audit import SECRET_FIELDS
+from .roles import Role
 
 EMPTY = "—"
 # What some notes say, as words (the note holds a code for them).
@@ -102,6 +103,9 @@ def _value(field, value, related: dict) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, str) and (shown := _time(value)):
         return shown
+    roles = dict(Role.choices)
+    if isinstance(value, list) and all(isinstance(v, str) and v in roles for v in value):
+        return "、".join(str(roles[v]) for v in value)  # e.g. the roles a notice went to, by their names
     if isinstance(value, (dict, list)):
         text = json.dumps(value, ensure_ascii=False)
         return text if len(text) <= 120 else text[:119] + "…"

@@ -72,6 +72,7 @@ def test_notes_written_as_codes_read_in_chinese(city, client_for):
                           targets=[city.community], roles=["grid_worker"])
     page = _page(client_for, f"object_type=notice&object_id={notice.pk}")
     assert "接收人" in page and "签发人" in page and "issued by" not in page and "recipients" not in page
+    assert "网格员" in page and "&quot;grid_worker&quot;" not in page  # the roles it went to, by name
     receipt = notice_acknowledge(actor=city.users["grid"], notice=notice)
     page = _page(client_for, f"object_type=noticereceipt&object_id={receipt.pk}")
     assert "通知签收" in page and "notice receipt" not in page  # a model without a name of its own, named
