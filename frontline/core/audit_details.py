@@ -15,18 +15,31 @@ from django.utils.translation import gettext_lazy as _
 
 from . import plugins
 from .audit import SECRET_FIELDS
+from .roles import Role
 
 EMPTY = "—"
 # What some notes say, as words (the note holds a code for them).
-NOTE_LABELS = {"admin": _("in the administration site")}
+NOTE_LABELS = {
+    "admin": _("in the administration site"), "reset by a manager": _("reset by a manager"),
+    "export requested": _("export requested"), "export approved": _("export approved"),
+    "export refused": _("export refused"), "export downloaded": _("export downloaded"),
+    "export expired": _("export expired"), "roster import": _("roster import"),
+    "roster import: registered in another jurisdiction": _("roster import: registered in another jurisdiction"),
+}  # and what the apps register (plugins.audit_notes)
 # Names for fields whose models give them none (Django's default is the field's name with spaces), by that name.
 FIELD_LABELS = {
     "id": _("number"), "user": _("user account"), "prefix": _("beginning"), "created at": _("created at"),
     "created by": _("created by"), "revoked": _("revoked"), "last used at": _("last used at"),
     "subject type": _("subject type"), "subject id": _("subject number"), "escalation level": _("escalation level"),
     "next escalation at": _("next escalation at"), "actor": _("actor"), "uploaded by": _("uploaded by"),
+    "issued by": _("issued by"),
 }
-MODEL_LABELS = {"user": _("user account")}  # models whose Meta gives no name, by Django's default one
+MODEL_LABELS = {  # models whose Meta gives no name, by Django's default one
+    "user": _("user account"), "work order event": _("work order event"), "notice receipt": _("notice receipt"),
+    "notice attachment": _("notice attachment"), "notice delivery": _("notice delivery"),
+    "resident screening": _("resident screening"), "team member": _("team member"), "zone member": _("zone member"),
+    "post holder": _("post holder"),
+}
 _GENERIC_REPR = re.compile(r"^\w+ object \((\d+)\)$")  # what Django calls an object without a __str__
 
 
@@ -90,10 +103,20 @@ def _value(field, value, related: dict) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, str) and (shown := _time(value)):
         return shown
+    roles = dict(Role.choices)
+    if isinstance(value, list) and all(isinstance(v, str) and v in roles for v in value):
+        return "、".join(str(roles[v]) for v in value)  # e.g. the roles a notice went to, by their names
     if isinstance(value, (dict, list)):
         text = json.dumps(value, ensure_ascii=False)
         return text if len(text) <= 120 else text[:119] + "…"
     return str(value)
+
+
+def _note(code: str) -> str:
+    if code in NOTE_LABELS:
+        return str(NOTE_LABELS[code])
+    spec = plugins.audit_notes.get(code)
+    return str(spec.label) if spec is not None else code
 
 
 def audit_rows(entries) -> list[Row]:
@@ -130,7 +153,7 @@ def audit_rows(entries) -> list[Row]:
         if model is not None and (generic := _GENERIC_REPR.match(object_label or "")):
             object_label = f"{MODEL_LABELS.get(str(model._meta.verbose_name), model._meta.verbose_name)} #{generic.group(1)}"
         note_field = fields.get(entry.note) if entry.action == "reveal" else None
-        note = str(note_field.verbose_name) if note_field is not None else str(NOTE_LABELS.get(entry.note, entry.note))
+        note = str(note_field.verbose_name) if note_field is not None else _note(entry.note)
         type_label = str(model._meta.verbose_name) if model is not None else ""
         rows.append(Row(entry, str(MODEL_LABELS.get(type_label, type_label)), object_label, changes, note))
     return rows

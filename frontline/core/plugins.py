@@ -152,6 +152,15 @@ class ExportKind:
     download: Callable[[Any, Any], Any] = field(compare=False)
 
 
+@dataclass(frozen=True)
+class AuditNote:
+    """A note an app writes on audit entries as a fixed code (`audit_create(..., note="checked in")`, which
+    queries and tests filter on), and the words the audit page shows for it in the reader's language."""
+
+    code: str
+    label: Any
+
+
 work_order_kinds: Registry[WorkOrderKindSpec] = Registry("work-order kind")
 export_kinds: Registry[ExportKind] = Registry("export kind")
 scheduled_tasks: Registry[ScheduledTask] = Registry("scheduled task")
@@ -160,6 +169,7 @@ api_routers: Registry[ApiRouter] = Registry("API router")
 panels: Registry[Panel] = Registry("panel")
 escalation_routes: Registry[EscalationRoute] = Registry("escalation route")
 staff_sources: Registry[StaffSource] = Registry("staff source")
+audit_notes: Registry[AuditNote] = Registry("audit note")
 # Figures and importers have richer types of their own (`frontline.core.figures`, `frontline.core.imports`).
 figures: Registry = Registry("figure")
 importers: Registry = Registry("importer")

@@ -80,8 +80,9 @@ def demo_mobilization_create() -> None:
                                                             status="formal", left_on__isnull=True)
                .select_related("person").order_by("id")[:6]]
     if members:
-        team_form(actor=secretary, kind="vanguard", name="社区党员先锋队", area=community, leader=members[0],
-                  members=members, formed_on=today - datetime.timedelta(days=15))
+        # Named apart from the vanguard team the party-organization demo forms in the same community.
+        team_form(actor=secretary, kind="vanguard", name=f"{community.name}疫情防控党员先锋队", area=community,
+                  leader=members[0], members=members, formed_on=today - datetime.timedelta(days=15))
 
     # A revisit nobody took up: two days overdue, it has climbed from the grid to the community's named secretary
     # and then to the street's.

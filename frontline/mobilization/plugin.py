@@ -169,3 +169,16 @@ def _duty_panel(request, area):
 plugins.panels.register(plugins.Panel("duty", "area", "mobilization/panels/area_duty.html", _duty_panel))
 plugins.staff_sources.register(plugins.StaffSource("duty_shifts", _("people on duty"), "site", duty_shift_rows,
                                                    order=20))
+
+
+# What the audit page shows for the notes these services write on their entries (the codes stay as written).
+for _code, _label in [
+    ("duty shift scheduled", _("duty shift scheduled")), ("duty shift cancelled", _("duty shift cancelled")),
+    ("checked in", _("checked in")), ("checked out", _("checked out")),
+    ("stationing confirmed", _("stationing days confirmed")), ("stationing refused", _("stationing days refused")),
+    ("fund allocation requested", _("party-fee allocation requested")),
+    ("fund allocation approved", _("party-fee allocation approved")),
+    ("fund allocation refused", _("party-fee allocation not approved")),
+    ("fund allocation paid", _("party-fee allocation paid")),
+]:
+    plugins.audit_notes.register(plugins.AuditNote(_code, _label))

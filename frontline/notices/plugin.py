@@ -2,6 +2,7 @@
 notices waiting for the account, and a figure of acknowledgements."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from frontline.areas import figures
 from frontline.core import plugins, policy
@@ -31,3 +32,4 @@ plugins.panels.register(plugins.Panel("notices_waiting", "home", "notices/panels
 figures.register(figures.Figure(
     "notices_acknowledged", _("Notices acknowledged"), _("times"), app="notices", kind=figures.FLOW,
     rows=lambda at: NoticeReceipt.objects.all(), when="acknowledged_at", area="area", order=85))
+plugins.audit_notes.register(plugins.AuditNote("reminded", pgettext_lazy("audit note", "reminded")))

@@ -114,7 +114,8 @@ def notice_issue(*, actor, kind: str, title: str, body: str, targets: list[Area]
                                        for user_id, (role, area_id) in recipients.items()], batch_size=1000)
     for upload in files:
         NoticeAttachment.objects.create(notice=notice, file=upload, name=upload.name[:255], size=upload.size)
-    audit_create(actor, notice, note=f"{len(recipients)} recipients, {len(grids)} grids")
+    audit_create(actor, notice, note=_("%(recipients)s recipients, %(grids)s grids") % {
+        "recipients": len(recipients), "grids": len(grids)})  # read on the audit page, in the issuer's words
     return notice
 
 

@@ -57,6 +57,27 @@ def test_a_reveal_names_the_field_in_chinese(city, client_for):
     assert "联系电话" in page
 
 
+def test_notes_written_as_codes_read_in_chinese(city, client_for):
+    """Services note what happened as a fixed code; the page shows the words core or the app registered for it
+    (plugins.audit_notes), and a note nobody registered as written."""
+    from frontline.notices.services import notice_acknowledge, notice_issue
+
+    for code in ["checked in", "fund allocation approved", "export refused", "reminded", "something else"]:
+        audit_record(actor=city.users["secretary"], action=AuditAction.UPDATE, obj=city.grid, note=code)
+    page = _page(client_for, "actor=secretary")
+    for words in ["签到", "批准党费划拨", "导出未获批准", "已催办", "something else"]:
+        assert words in page, words
+    assert "checked in" not in page and "fund allocation approved" not in page
+    notice = notice_issue(actor=city.users["secretary"], kind="notice", title="测试通知", body="正文",
+                          targets=[city.community], roles=["grid_worker"])
+    page = _page(client_for, f"object_type=notice&object_id={notice.pk}")
+    assert "接收人" in page and "签发人" in page and "issued by" not in page and "recipients" not in page
+    assert "网格员" in page and "&quot;grid_worker&quot;" not in page  # the roles it went to, by name
+    receipt = notice_acknowledge(actor=city.users["grid"], notice=notice)
+    page = _page(client_for, f"object_type=noticereceipt&object_id={receipt.pk}")
+    assert "通知签收" in page and "notice receipt" not in page  # a model without a name of its own, named
+
+
 def test_the_audit_page_costs_the_same_queries_for_few_or_many_entries(city, client_for):
     households = list(Household.objects.filter(building__area=city.grid).order_by("id")[:40])
     client = client_for("commander")
