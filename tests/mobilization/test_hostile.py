@@ -268,3 +268,23 @@ def test_formula_text_in_a_cadres_unit_and_name_reaches_the_export_as_text(city,
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     cells = [c for row in sheet.iter_rows() for c in row if c.value in ("=1+1", person.name)]
     assert len(cells) == 2 and all(c.data_type == "s" for c in cells)
+
+
+def test_a_cadre_row_whose_id_number_belongs_to_someone_else_is_refused(city, tmp_path):
+    from frontline.core.imports import import_check, importer_for
+    from frontline.people.models import Cadre
+
+    other = (Resident.objects.filter(household__building__area=city.sibling_grid, moved_out__isnull=True,
+                                     person__id_number__isnull=False, person__cadre__isnull=True)
+             .order_by("id").first().person)
+    path = tmp_path / "干部名册.csv"
+    path.write_text("姓名,身份证号,工作单位,单位区划代码,职级\n"
+                    f"错名字,{other.id_number},区卫健局,{city.district.code},乡科级\n"
+                    f"{other.name},{other.id_number},区卫健局,{city.district.code},乡科级\n", encoding="utf-8")
+    result, _t, _m = import_check(importer=importer_for("cadres"), actor=city.users["commander"], area=city.city,
+                                  path=path, filename=path.name)
+    errors = [(p.row, p.column, p.message) for p in result.problems if p.severity == "error"]
+    assert (2, "身份证号", "该身份证号已登记在另一个姓名下：请核对身份证号和姓名。") in errors, errors
+    assert not any(row == 3 and "另一个姓名" in message for row, _c, message in errors)  # the right name passes
+    assert other.name not in " ".join(e[2] for e in errors)
+    assert not Cadre.objects.filter(person=other).exists()
