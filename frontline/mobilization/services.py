@@ -63,6 +63,7 @@ def cadre_deploy(*, actor, cadre: Cadre, area: Area, starts_on: datetime.date, e
                 "village": area.name, "name": other.cadre.person.name}})
     if group is not None and group.community_id != area.pk:
         raise ValidationError({"group": _("%(group)s works in another community.") % {"group": group}})
+    Cadre.objects.select_for_update().filter(pk=cadre.pk).first()  # two sendings at once (a double tap) take turns
     clash = _overlapping(cadre, starts_on, ends_on).select_related("area").first()
     if clash is not None:
         raise ValidationError(_("%(cadre)s is already sent to %(area)s from %(start)s%(until)s.") % {

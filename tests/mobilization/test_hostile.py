@@ -288,3 +288,17 @@ def test_a_cadre_row_whose_id_number_belongs_to_someone_else_is_refused(city, tm
     assert not any(row == 3 and "另一个姓名" in message for row, _c, message in errors)  # the right name passes
     assert other.name not in " ".join(e[2] for e in errors)
     assert not Cadre.objects.filter(person=other).exists()
+
+
+def test_the_same_deployment_sent_twice_is_made_once_with_a_chinese_message(city, client_for):
+    from frontline.mobilization.models import Deployment
+    from frontline.mobilization.selectors import cadres_not_sent
+
+    cadre = cadres_not_sent(actor=city.users["commander"], limit=1)[0]
+    client = client_for("commander")
+    data = {"cadre": cadre.pk, "starts_on": timezone.localdate().isoformat()}
+    assert client.post(f"/areas/{city.community.pk}/deployments/", data).status_code == 302
+    second = client.post(f"/areas/{city.community.pk}/deployments/", data)
+    assert Deployment.objects.filter(cadre=cadre).count() == 1
+    assert second.status_code == 400
+    assert f"{cadre.person.name}已派驻{city.community.name}" in second.content.decode()
