@@ -174,6 +174,9 @@ def team_form(*, actor, kind: str, name: str, area: Area, site=None, leader=None
         raise ValidationError({"members": _("Some members are not people of your area.")})
     formed_on = formed_on or timezone.localdate()
     team = Team(kind=kind, name=(name or "").strip(), area=area, site=site, leader=leader, formed_on=formed_on)
+    if team.name and Team.objects.filter(area=area, name=team.name, dissolved_on__isnull=True).exists():
+        raise ValidationError({"name": _("%(area)s already has a %(what)s named %(name)s.") % {
+            "area": area.name, "what": Team._meta.verbose_name, "name": team.name}}, code="unique")
     team.full_clean()
     team.save()
     members = TeamMember.objects.bulk_create([TeamMember(team=team, person=p, joined_on=formed_on) for p in people])

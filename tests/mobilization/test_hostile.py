@@ -302,3 +302,23 @@ def test_the_same_deployment_sent_twice_is_made_once_with_a_chinese_message(city
     assert Deployment.objects.filter(cadre=cadre).count() == 1
     assert second.status_code == 400
     assert f"{cadre.person.name}已派驻{city.community.name}" in second.content.decode()
+
+
+def test_a_second_team_zone_or_post_of_the_same_name_is_refused_in_words(city, client_for):
+    from frontline.mobilization.partyorgs import PioneerPost, ResponsibilityZone
+
+    client, area, person = client_for("secretary"), city.community, _person_of(city.grid)
+    for url, data, model, what in (
+            (f"/areas/{area.pk}/teams/", {"kind": "commando", "name": "突击一队", "members": person.id_number}, Team, "队伍"),
+            (f"/areas/{area.pk}/party-posts/", {"what": "zone", "zone-name": "一区", "zone-members": person.id_number},
+             ResponsibilityZone, "党员责任区"),
+            (f"/areas/{area.pk}/party-posts/", {"what": "post", "post-kind": "pioneer", "post-name": "一岗"},
+             PioneerPost, "党员先锋岗")):
+        before = model.objects.count()
+        assert client.post(url, data).status_code == 302
+        second = client.post(url, data)
+        assert second.status_code == 400
+        body = second.content.decode()
+        assert f"{area.name}已有名为{data.get('name') or data.get('zone-name') or data.get('post-name')}的{what}。" in body
+        assert "unique_active_name" not in body
+        assert model.objects.count() == before + 1
