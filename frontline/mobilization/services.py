@@ -148,12 +148,17 @@ def chain_secretary_name(*, actor, area: Area, secretary, title: str = "",
         raise ValidationError({"secretary": _("No active account by that name works at %(area)s.") % {
             "area": area.name}})
     valid_from = valid_from or timezone.localdate()
+    title = (title or "").strip()
+    current = (ResponsibilityChain.objects.select_for_update().filter(area=area, valid_until__isnull=True)
+               .order_by("-valid_from").first())
+    if current is not None and current.secretary_id == secretary.pk and current.title == title:
+        return current  # named already (the form sent twice): no second entry, no step down
     for previous in ResponsibilityChain.objects.select_for_update().filter(area=area, valid_until__isnull=True):
         before = snapshot(previous)
         previous.valid_until = max(previous.valid_from, valid_from - datetime.timedelta(days=1))
         previous.save(update_fields=["valid_until"])
         audit_update(actor, previous, before)
-    entry = ResponsibilityChain(area=area, secretary=secretary, title=(title or "").strip(), valid_from=valid_from)
+    entry = ResponsibilityChain(area=area, secretary=secretary, title=title, valid_from=valid_from)
     entry.full_clean()
     entry.save()
     audit_create(actor, entry)

@@ -322,3 +322,16 @@ def test_a_second_team_zone_or_post_of_the_same_name_is_refused_in_words(city, c
         assert f"{area.name}已有名为{data.get('name') or data.get('zone-name') or data.get('post-name')}的{what}。" in body
         assert "unique_active_name" not in body
         assert model.objects.count() == before + 1
+
+
+def test_naming_the_same_accountable_secretary_twice_makes_one_entry(city, client_for):
+    from frontline.mobilization.models import ResponsibilityChain
+
+    client = client_for("commander")
+    before = ResponsibilityChain.objects.filter(area=city.community).count()
+    for _i in range(2):
+        response = client.post(f"/areas/{city.community.pk}/secretaries/", {"username": "secretary", "title": "书记"})
+        assert response.status_code == 302
+    entries = ResponsibilityChain.objects.filter(area=city.community)
+    assert entries.count() == before + 1
+    assert entries.filter(valid_until__isnull=True).get().secretary == city.users["secretary"]
