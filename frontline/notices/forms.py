@@ -15,7 +15,8 @@ class NoticeForm(forms.Form):
         NoticeKind.NOTICE, NoticeKind.PROPOSAL, NoticeKind.LETTER)])
     title = forms.CharField(label=_("Title"), max_length=150)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
-    targets = ModelMultipleChoiceField(label=_("To the areas"), queryset=None)
+    targets = ModelMultipleChoiceField(label=_("To the areas"), queryset=None, error_messages={
+        "invalid_choice": _("The area %(value)s is not one you may send notices to: choose places within your area.")})
     roles = forms.MultipleChoiceField(label=_("For these roles there and below"), required=False,
                                       choices=[(r, Role(r).label) for r in AUDIENCE_ROLES],
                                       widget=forms.CheckboxSelectMultiple)

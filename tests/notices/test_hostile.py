@@ -18,7 +18,7 @@ def test_an_area_id_beyond_any_key_is_an_invalid_choice_not_a_crash(city, client
     before = Notice.objects.count()
     response = client_for("secretary").post("/notices/new/", _data(city.community, targets=[HUGE]))
     assert response.status_code == 400
-    assert "选择一个有效的选项" in response.content.decode()
+    assert "不在您可发通知的范围内" in response.content.decode()
     assert Notice.objects.count() == before
 
 
@@ -28,7 +28,7 @@ def test_a_notice_to_a_place_outside_the_issuers_scope_is_refused(city, client_f
     for target in (city.sibling_community, sibling_grid, city.other_district):
         response = client_for("secretary").post("/notices/new/", _data(target))
         assert response.status_code == 400
-        assert "选择一个有效的选项" in response.content.decode()
+        assert f"所选区域（{target.pk}）不在您可发通知的范围内" in response.content.decode()
     assert Notice.objects.count() == before
 
 
