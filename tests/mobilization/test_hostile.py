@@ -335,3 +335,27 @@ def test_naming_the_same_accountable_secretary_twice_makes_one_entry(city, clien
     entries = ResponsibilityChain.objects.filter(area=city.community)
     assert entries.count() == before + 1
     assert entries.filter(valid_until__isnull=True).get().secretary == city.users["secretary"]
+
+
+def test_a_temporary_branch_for_a_team_with_two_formal_members_is_refused_through_the_page(city, client_for):
+    import datetime
+
+    from frontline.mobilization.models import TeamMember
+    from frontline.mobilization.partyorgs import TemporaryOrg
+    from frontline.people.models import PartyMember, Person
+
+    branch = PartyOrg.objects.get(area=city.grid, temporary=False)
+    people = Person.objects.bulk_create([Person(name=f"探测党员{i}") for i in range(2)])
+    PartyMember.objects.bulk_create([PartyMember(person=p, org=branch, status="formal") for p in people])
+    team = Team.objects.create(kind="commando", name="两人突击队", area=city.community,
+                               formed_on=timezone.localdate() - datetime.timedelta(days=3))
+    TeamMember.objects.bulk_create([TeamMember(team=team, person=p, joined_on=team.formed_on) for p in people])
+    for kind in ("branch", "committee"):
+        response = client_for("secretary").post(f"/teams/{team.pk}/temporary-org/",
+                                                {"kind": kind, "secretary": people[0].pk})
+        assert response.status_code == 400
+        errors = " ".join(response.context["form"].non_field_errors() + response.context["form"].errors.get("kind", []))
+        assert "两人突击队" in errors and "2" in errors, errors
+        assert not any("a" <= ch.lower() <= "z" for ch in errors.replace("两人突击队", "")), errors
+    assert not TemporaryOrg.objects.filter(team=team).exists()
+    assert PartyOrg.objects.filter(temporary=True, name__startswith="两人突击队").count() == 0
