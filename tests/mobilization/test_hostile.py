@@ -359,3 +359,24 @@ def test_a_temporary_branch_for_a_team_with_two_formal_members_is_refused_throug
         assert not any("a" <= ch.lower() <= "z" for ch in errors.replace("两人突击队", "")), errors
     assert not TemporaryOrg.objects.filter(team=team).exists()
     assert PartyOrg.objects.filter(temporary=True, name__startswith="两人突击队").count() == 0
+
+
+def test_a_place_or_recipient_of_another_district_in_a_form_is_refused_in_words(city, client_for):
+    from frontline.mobilization.duty import DutyShift
+
+    far_org = PartyOrg.objects.filter(area__path__startswith=city.district.path).order_by("path").first()
+    before = FundAllocation.objects.count()
+    response = client_for("district2").post("/funds/new/", {  # the other district's commander, at ours
+        "purpose": "hardship", "amount": "10.00", "source": "党费", "area": city.district.pk,
+        "party_orgs": [far_org.pk]})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "请选择本辖区内的区域" in body and f"所选党组织（{far_org.pk}）不在本辖区内。" in body
+    assert FundAllocation.objects.count() == before
+    sibling_grid = Area.objects.filter(level="grid", path__startswith=city.sibling_community.path).order_by("path").first()
+    person = _person_of(city.grid)
+    response = client_for("secretary").post(f"/areas/{city.community.pk}/duty/shifts/", {
+        "place": f"g{sibling_grid.pk}", "person": person.pk, "starts_at": "2030-01-01T08:00",
+        "ends_at": "2030-01-01T16:00"})
+    assert response.status_code == 400 and "请选择本区域内由您排班的点位或网格。" in response.content.decode()
+    assert not DutyShift.objects.filter(person=person, grid=sibling_grid).exists()
