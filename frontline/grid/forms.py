@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontline.areas.models import Area, Building
 from frontline.core import policy
-from frontline.core.formfields import ModelMultipleChoiceField
+from frontline.core.formfields import ModelMultipleChoiceField, MultipleFileField
 from frontline.notices.models import NoticeKind
 
 from .models import GridRoleKind
@@ -83,16 +83,12 @@ class CampaignForm(forms.Form):
         return data
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class GridMessageForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, k.label) for k in (NoticeKind.MESSAGE, NoticeKind.GUIDE)])
     title = forms.CharField(label=_("Title"), max_length=150)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
     areas = ModelMultipleChoiceField(label=_("To the grids of"), queryset=None)
-    files = forms.FileField(label=_("Attachments"), required=False, widget=MultipleFileInput(attrs={"multiple": True}))
+    files = MultipleFileField(label=_("Attachments"), required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

@@ -61,6 +61,12 @@ class CadreChecker:
             earlier = self.seen.setdefault(identity.id_number, number)
             if earlier != number:
                 problem("id_number", _("ID number repeats row %(row)d") % {"row": earlier})
+            # A known ID number is the same person: under another name it is a mistyped number (or name), which
+            # would make someone else a cadre. The name on record is not shown: the importer may not see them.
+            known = Person.objects.filter(id_number=identity.id_number).values_list("name", flat=True).first()
+            if known is not None and known != identity.name:
+                problem("id_number", _("This ID number is registered under another name: check the number and the "
+                                       "name."))
         rank = RANKS.get(raw["rank"])
         if rank is None:
             problem("rank", _("%(value)s is not one of %(choices)s.") % {

@@ -47,7 +47,8 @@ def _places(area: Area, actor) -> list[tuple[str, str]]:
 
 
 class ShiftForm(forms.Form):
-    place = forms.ChoiceField(label=gettext_lazy("Site or grid"))
+    place = forms.ChoiceField(label=gettext_lazy("Site or grid"), error_messages={
+        "invalid_choice": gettext_lazy("Choose a site or grid of this area where you schedule duty.")})
     # Offered: people behind accounts, cadres sent down, party members here; taken: anyone the service accepts.
     person = forms.IntegerField(label=gettext_lazy("Person on duty"), required=False, widget=forms.Select)
     id_number = forms.CharField(label=gettext_lazy("or their ID number"), max_length=18, required=False)

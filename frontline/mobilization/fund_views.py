@@ -40,8 +40,11 @@ class FundAllocationForm(forms.Form):
                              widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     source = forms.CharField(label=gettext_lazy("Source of the funds"), max_length=150,
                              initial=gettext_lazy("Party fees managed for the city committee"))
-    area = forms.ModelChoiceField(label=gettext_lazy("For the area"), queryset=None)
-    party_orgs = ModelMultipleChoiceField(label=gettext_lazy("Recipient party organizations"), queryset=None)
+    area = forms.ModelChoiceField(label=gettext_lazy("For the area"), queryset=None, error_messages={
+        "invalid_choice": gettext_lazy("Choose an area within yours (a street or above a grid).")})
+    party_orgs = ModelMultipleChoiceField(label=gettext_lazy("Recipient party organizations"), queryset=None,
+                                          error_messages={"invalid_choice": gettext_lazy(
+                                              "The party organization %(value)s is not one of your area.")})
     note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, actor, **kwargs):

@@ -344,6 +344,14 @@ def _member_remove(actor, holder, member_model, link: str, person: Person, on=No
     audit_update(actor, member, before, person=person)
 
 
+def unique_active_name(obj, active: QuerySet) -> None:
+    """A team, zone or post's name is unique among the active ones of its area: said in words, where the
+    database's constraint would only name itself."""
+    if obj.name and active.filter(area=obj.area, name=obj.name).exists():
+        raise ValidationError({"name": _("%(area)s already has a %(what)s named %(name)s.") % {
+            "area": obj.area.name, "what": obj._meta.verbose_name, "name": obj.name}}, code="unique")
+
+
 @transaction.atomic
 def responsibility_zone_create(*, actor, area: Area, name: str, description: str = "",
                                buildings: Iterable[Building] = (), members: Iterable[Person] = (),
@@ -357,6 +365,7 @@ def responsibility_zone_create(*, actor, area: Area, name: str, description: str
             "area": area.name, "names": "、".join(foreign)}})
     zone = ResponsibilityZone(area=area, name=(name or "").strip(), description=(description or "").strip(),
                               set_up_on=on or timezone.localdate())
+    unique_active_name(zone, ResponsibilityZone.objects.filter(ended_on__isnull=True))
     zone.full_clean()
     zone.save()
     zone.buildings.set(buildings)
@@ -377,6 +386,7 @@ def pioneer_post_create(*, actor, area: Area, name: str, kind: str = "pioneer", 
     members = list(members)
     _check_people(actor, members, party_members=True)  # before anything is written
     post = PioneerPost(area=area, site=site, kind=kind, name=(name or "").strip(), set_up_on=on or timezone.localdate())
+    unique_active_name(post, PioneerPost.objects.filter(ended_on__isnull=True))
     post.full_clean()
     post.save()
     audit_create(actor, post)

@@ -63,6 +63,7 @@ def cadre_deploy(*, actor, cadre: Cadre, area: Area, starts_on: datetime.date, e
                 "village": area.name, "name": other.cadre.person.name}})
     if group is not None and group.community_id != area.pk:
         raise ValidationError({"group": _("%(group)s works in another community.") % {"group": group}})
+    Cadre.objects.select_for_update().filter(pk=cadre.pk).first()  # two sendings at once (a double tap) take turns
     clash = _overlapping(cadre, starts_on, ends_on).select_related("area").first()
     if clash is not None:
         raise ValidationError(_("%(cadre)s is already sent to %(area)s from %(start)s%(until)s.") % {
@@ -147,12 +148,17 @@ def chain_secretary_name(*, actor, area: Area, secretary, title: str = "",
         raise ValidationError({"secretary": _("No active account by that name works at %(area)s.") % {
             "area": area.name}})
     valid_from = valid_from or timezone.localdate()
+    title = (title or "").strip()
+    current = (ResponsibilityChain.objects.select_for_update().filter(area=area, valid_until__isnull=True)
+               .order_by("-valid_from").first())
+    if current is not None and current.secretary_id == secretary.pk and current.title == title:
+        return current  # named already (the form sent twice): no second entry, no step down
     for previous in ResponsibilityChain.objects.select_for_update().filter(area=area, valid_until__isnull=True):
         before = snapshot(previous)
         previous.valid_until = max(previous.valid_from, valid_from - datetime.timedelta(days=1))
         previous.save(update_fields=["valid_until"])
         audit_update(actor, previous, before)
-    entry = ResponsibilityChain(area=area, secretary=secretary, title=(title or "").strip(), valid_from=valid_from)
+    entry = ResponsibilityChain(area=area, secretary=secretary, title=title, valid_from=valid_from)
     entry.full_clean()
     entry.save()
     audit_create(actor, entry)
@@ -173,6 +179,9 @@ def team_form(*, actor, kind: str, name: str, area: Area, site=None, leader=None
         raise ValidationError({"members": _("Some members are not people of your area.")})
     formed_on = formed_on or timezone.localdate()
     team = Team(kind=kind, name=(name or "").strip(), area=area, site=site, leader=leader, formed_on=formed_on)
+    if team.name and Team.objects.filter(area=area, name=team.name, dissolved_on__isnull=True).exists():
+        raise ValidationError({"name": _("%(area)s already has a %(what)s named %(name)s.") % {
+            "area": area.name, "what": Team._meta.verbose_name, "name": team.name}}, code="unique")
     team.full_clean()
     team.save()
     members = TeamMember.objects.bulk_create([TeamMember(team=team, person=p, joined_on=formed_on) for p in people])

@@ -36,8 +36,27 @@ from .services import (
 )
 
 
+class _CadreField(forms.ModelChoiceField):
+    """Offers the cadres sent nowhere today, and takes any cadre the actor may see: one sent already (the form
+    sent twice, or another deployment) then meets the service's rule and its message naming where they are,
+    not "not one of the choices"."""
+
+    taken = None  # the queryset a value may come from
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            if self.taken is None:
+                raise
+            try:
+                return self.taken.get(pk=value)
+            except (ValueError, TypeError, Cadre.DoesNotExist):
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
 class DeployForm(forms.Form):
-    cadre = forms.ModelChoiceField(label=gettext_lazy("cadre"), queryset=Cadre.objects.none())
+    cadre = _CadreField(label=gettext_lazy("cadre"), queryset=Cadre.objects.none())
     starts_on = forms.DateField(label=gettext_lazy("from"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=gettext_lazy("until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     group = forms.ModelChoiceField(label=gettext_lazy("group"), queryset=DeploymentGroup.objects.none(), required=False)
@@ -50,6 +69,7 @@ class DeployForm(forms.Form):
         if not area.is_village:  # first secretaries and work teams are for villages only
             del self.fields["kind"], self.fields["frontline_role"]
         self.fields["cadre"].queryset = cadres_not_sent(actor=actor, limit=None)
+        self.fields["cadre"].taken = Cadre.objects.visible_to(actor).select_related("person")
         self.fields["cadre"].label_from_instance = lambda c: f"{c.person.name} · {c.home_unit} · {c.get_rank_display()}"
         self.fields["group"].queryset = DeploymentGroup.objects.filter(community=area)
 

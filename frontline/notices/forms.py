@@ -3,15 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from frontline.areas.models import Area
 from frontline.core import policy
-from frontline.core.formfields import ModelMultipleChoiceField
+from frontline.core.formfields import ModelMultipleChoiceField, MultipleFileField
 from frontline.core.roles import Role
 
 from .models import AUDIENCE_ROLES, NoticeKind
 from .services import ISSUE_NOTICES
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class NoticeForm(forms.Form):
@@ -19,12 +15,13 @@ class NoticeForm(forms.Form):
         NoticeKind.NOTICE, NoticeKind.PROPOSAL, NoticeKind.LETTER)])
     title = forms.CharField(label=_("Title"), max_length=150)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
-    targets = ModelMultipleChoiceField(label=_("To the areas"), queryset=None)
+    targets = ModelMultipleChoiceField(label=_("To the areas"), queryset=None, error_messages={
+        "invalid_choice": _("The area %(value)s is not one you may send notices to: choose places within your area.")})
     roles = forms.MultipleChoiceField(label=_("For these roles there and below"), required=False,
                                       choices=[(r, Role(r).label) for r in AUDIENCE_ROLES],
                                       widget=forms.CheckboxSelectMultiple)
     to_grids = forms.BooleanField(label=_("Also to every grid there, to pass on to residents"), required=False)
-    files = forms.FileField(label=_("Attachments"), required=False, widget=MultipleFileInput(attrs={"multiple": True}))
+    files = MultipleFileField(label=_("Attachments"), required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

@@ -35,6 +35,16 @@ def _issuing_area(actor, action: str, targets: list[Area]):
     return Area.objects.filter(path=prefix).first()
 
 
+def _shortened(name: str, limit: int = 255) -> str:
+    """A file name cut to `limit` characters, keeping its extension (a shortened "….pdf" still opens as one)."""
+    if len(name) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 10:
+        return name[:limit]
+    return stem[:limit - len(ext) - 1] + "." + ext
+
+
 def may_manage(actor, notice: Notice) -> bool:
     """The issuer, and those who may issue notices where it was issued, see its receipts and remind."""
     if actor is None or not getattr(actor, "is_authenticated", False):
@@ -113,7 +123,7 @@ def notice_issue(*, actor, kind: str, title: str, body: str, targets: list[Area]
     NoticeReceipt.objects.bulk_create([NoticeReceipt(notice=notice, user_id=user_id, role=role, area_id=area_id)
                                        for user_id, (role, area_id) in recipients.items()], batch_size=1000)
     for upload in files:
-        NoticeAttachment.objects.create(notice=notice, file=upload, name=upload.name[:255], size=upload.size)
+        NoticeAttachment.objects.create(notice=notice, file=upload, name=_shortened(upload.name), size=upload.size)
     audit_create(actor, notice, note=_("%(recipients)s recipients, %(grids)s grids") % {
         "recipients": len(recipients), "grids": len(grids)})  # read on the audit page, in the issuer's words
     return notice

@@ -268,3 +268,115 @@ def test_formula_text_in_a_cadres_unit_and_name_reaches_the_export_as_text(city,
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     cells = [c for row in sheet.iter_rows() for c in row if c.value in ("=1+1", person.name)]
     assert len(cells) == 2 and all(c.data_type == "s" for c in cells)
+
+
+def test_a_cadre_row_whose_id_number_belongs_to_someone_else_is_refused(city, tmp_path):
+    from frontline.core.imports import import_check, importer_for
+    from frontline.people.models import Cadre
+
+    other = (Resident.objects.filter(household__building__area=city.sibling_grid, moved_out__isnull=True,
+                                     person__id_number__isnull=False, person__cadre__isnull=True)
+             .order_by("id").first().person)
+    path = tmp_path / "干部名册.csv"
+    path.write_text("姓名,身份证号,工作单位,单位区划代码,职级\n"
+                    f"错名字,{other.id_number},区卫健局,{city.district.code},乡科级\n"
+                    f"{other.name},{other.id_number},区卫健局,{city.district.code},乡科级\n", encoding="utf-8")
+    result, _t, _m = import_check(importer=importer_for("cadres"), actor=city.users["commander"], area=city.city,
+                                  path=path, filename=path.name)
+    errors = [(p.row, p.column, p.message) for p in result.problems if p.severity == "error"]
+    assert (2, "身份证号", "该身份证号已登记在另一个姓名下：请核对身份证号和姓名。") in errors, errors
+    assert not any(row == 3 and "另一个姓名" in message for row, _c, message in errors)  # the right name passes
+    assert other.name not in " ".join(e[2] for e in errors)
+    assert not Cadre.objects.filter(person=other).exists()
+
+
+def test_the_same_deployment_sent_twice_is_made_once_with_a_chinese_message(city, client_for):
+    from frontline.mobilization.models import Deployment
+    from frontline.mobilization.selectors import cadres_not_sent
+
+    cadre = cadres_not_sent(actor=city.users["commander"], limit=1)[0]
+    client = client_for("commander")
+    data = {"cadre": cadre.pk, "starts_on": timezone.localdate().isoformat()}
+    assert client.post(f"/areas/{city.community.pk}/deployments/", data).status_code == 302
+    second = client.post(f"/areas/{city.community.pk}/deployments/", data)
+    assert Deployment.objects.filter(cadre=cadre).count() == 1
+    assert second.status_code == 400
+    assert f"{cadre.person.name}已派驻{city.community.name}" in second.content.decode()
+
+
+def test_a_second_team_zone_or_post_of_the_same_name_is_refused_in_words(city, client_for):
+    from frontline.mobilization.partyorgs import PioneerPost, ResponsibilityZone
+
+    client, area, person = client_for("secretary"), city.community, _person_of(city.grid)
+    for url, data, model, what in (
+            (f"/areas/{area.pk}/teams/", {"kind": "commando", "name": "突击一队", "members": person.id_number}, Team, "队伍"),
+            (f"/areas/{area.pk}/party-posts/", {"what": "zone", "zone-name": "一区", "zone-members": person.id_number},
+             ResponsibilityZone, "党员责任区"),
+            (f"/areas/{area.pk}/party-posts/", {"what": "post", "post-kind": "pioneer", "post-name": "一岗"},
+             PioneerPost, "党员先锋岗")):
+        before = model.objects.count()
+        assert client.post(url, data).status_code == 302
+        second = client.post(url, data)
+        assert second.status_code == 400
+        body = second.content.decode()
+        assert f"{area.name}已有名为{data.get('name') or data.get('zone-name') or data.get('post-name')}的{what}。" in body
+        assert "unique_active_name" not in body
+        assert model.objects.count() == before + 1
+
+
+def test_naming_the_same_accountable_secretary_twice_makes_one_entry(city, client_for):
+    from frontline.mobilization.models import ResponsibilityChain
+
+    client = client_for("commander")
+    before = ResponsibilityChain.objects.filter(area=city.community).count()
+    for _i in range(2):
+        response = client.post(f"/areas/{city.community.pk}/secretaries/", {"username": "secretary", "title": "书记"})
+        assert response.status_code == 302
+    entries = ResponsibilityChain.objects.filter(area=city.community)
+    assert entries.count() == before + 1
+    assert entries.filter(valid_until__isnull=True).get().secretary == city.users["secretary"]
+
+
+def test_a_temporary_branch_for_a_team_with_two_formal_members_is_refused_through_the_page(city, client_for):
+    import datetime
+
+    from frontline.mobilization.models import TeamMember
+    from frontline.mobilization.partyorgs import TemporaryOrg
+    from frontline.people.models import PartyMember, Person
+
+    branch = PartyOrg.objects.get(area=city.grid, temporary=False)
+    people = Person.objects.bulk_create([Person(name=f"探测党员{i}") for i in range(2)])
+    PartyMember.objects.bulk_create([PartyMember(person=p, org=branch, status="formal") for p in people])
+    team = Team.objects.create(kind="commando", name="两人突击队", area=city.community,
+                               formed_on=timezone.localdate() - datetime.timedelta(days=3))
+    TeamMember.objects.bulk_create([TeamMember(team=team, person=p, joined_on=team.formed_on) for p in people])
+    for kind in ("branch", "committee"):
+        response = client_for("secretary").post(f"/teams/{team.pk}/temporary-org/",
+                                                {"kind": kind, "secretary": people[0].pk})
+        assert response.status_code == 400
+        errors = " ".join(response.context["form"].non_field_errors() + response.context["form"].errors.get("kind", []))
+        assert "两人突击队" in errors and "2" in errors, errors
+        assert not any("a" <= ch.lower() <= "z" for ch in errors.replace("两人突击队", "")), errors
+    assert not TemporaryOrg.objects.filter(team=team).exists()
+    assert PartyOrg.objects.filter(temporary=True, name__startswith="两人突击队").count() == 0
+
+
+def test_a_place_or_recipient_of_another_district_in_a_form_is_refused_in_words(city, client_for):
+    from frontline.mobilization.duty import DutyShift
+
+    far_org = PartyOrg.objects.filter(area__path__startswith=city.district.path).order_by("path").first()
+    before = FundAllocation.objects.count()
+    response = client_for("district2").post("/funds/new/", {  # the other district's commander, at ours
+        "purpose": "hardship", "amount": "10.00", "source": "党费", "area": city.district.pk,
+        "party_orgs": [far_org.pk]})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "请选择本辖区内的区域" in body and f"所选党组织（{far_org.pk}）不在本辖区内。" in body
+    assert FundAllocation.objects.count() == before
+    sibling_grid = Area.objects.filter(level="grid", path__startswith=city.sibling_community.path).order_by("path").first()
+    person = _person_of(city.grid)
+    response = client_for("secretary").post(f"/areas/{city.community.pk}/duty/shifts/", {
+        "place": f"g{sibling_grid.pk}", "person": person.pk, "starts_at": "2030-01-01T08:00",
+        "ends_at": "2030-01-01T16:00"})
+    assert response.status_code == 400 and "请选择本区域内由您排班的点位或网格。" in response.content.decode()
+    assert not DutyShift.objects.filter(person=person, grid=sibling_grid).exists()

@@ -18,7 +18,7 @@ def test_an_area_id_beyond_any_key_is_an_invalid_choice_not_a_crash(city, client
     before = Notice.objects.count()
     response = client_for("secretary").post("/notices/new/", _data(city.community, targets=[HUGE]))
     assert response.status_code == 400
-    assert "选择一个有效的选项" in response.content.decode()
+    assert "不在您可发通知的范围内" in response.content.decode()
     assert Notice.objects.count() == before
 
 
@@ -28,7 +28,7 @@ def test_a_notice_to_a_place_outside_the_issuers_scope_is_refused(city, client_f
     for target in (city.sibling_community, sibling_grid, city.other_district):
         response = client_for("secretary").post("/notices/new/", _data(target))
         assert response.status_code == 400
-        assert "选择一个有效的选项" in response.content.decode()
+        assert f"所选区域（{target.pk}）不在您可发通知的范围内" in response.content.decode()
     assert Notice.objects.count() == before
 
 
@@ -71,3 +71,40 @@ def test_writes_answer_only_a_post(city, client_for):
         assert client.get(f"/notices/{notice.pk}/{action}/").status_code == 405
     notice.refresh_from_db()
     assert not notice.public_slug
+
+
+def test_attachments_go_up_through_the_page_one_or_several_and_come_back_to_recipients(city, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for("secretary")
+    one = client.post("/notices/new/", _data(city.community, title="一个附件",
+                                             files=SimpleUploadedFile("明白卡.txt", "一米线".encode())))
+    assert one.status_code == 302
+    assert [a.name for a in Notice.objects.get(title="一个附件").attachments.all()] == ["明白卡.txt"]
+    long_name = "很长的文件名" * 60 + ".pdf"
+    several = client.post("/notices/new/", _data(city.community, title="两个附件", files=[
+        SimpleUploadedFile(long_name, b"%PDF-1.4"),
+        SimpleUploadedFile("<img src=x onerror=alert(1)>.html", b"<script>alert(1)</script>", content_type="text/html")]))
+    assert several.status_code == 302
+    notice = Notice.objects.get(title="两个附件")
+    names = sorted(a.name for a in notice.attachments.all())
+    assert len(names) == 2 and names[1].endswith(".pdf") and len(names[1]) == 255
+    page = client_for("grid").get(f"/notices/{notice.pk}/").content.decode()
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.html" in page
+    html = notice.attachments.get(name__endswith=".html")
+    download = client_for("grid").get(f"/notices/{notice.pk}/files/{html.pk}/")
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+
+
+def test_a_grid_message_takes_its_attachment_through_the_page(city, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = Notice.objects.count()
+    from django.urls import reverse
+
+    response = client_for("secretary").post(reverse("grid_message_new"), {
+        "kind": "message", "title": "宣讲", "body": "请转告居民", "areas": [city.community.pk],
+        "files": SimpleUploadedFile("明白卡.txt", "一米线".encode())})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Notice.objects.count() == before + 1
+    assert Notice.objects.latest("pk").attachments.count() == 1
