@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Exists, F, Max, OuterRef, Q, RowRange, Value, When, Window
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models import Case, CharField, Exists, F, Max, OuterRef, Q, RowRange, Value, When, Window
+from django.db.models.functions import Cast, Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -369,7 +369,7 @@ def duty_roster(*, actor, area: Area, day: datetime.date | None = None, now: dat
     if not gaps_only:
         holes = {key: holes_in([(s.starts_at, s.ends_at) for s in shifts], start, end) for key, shifts in by_place.items()}
     whole_day = [(start, end)]
-    kinds = dict(SiteKind.choices)
+    kinds = {code: str(label) for code, label in SiteKind.choices}  # translated once, not once a site
     places = []
     for pk, name in grids:
         key = ("grid", pk)
@@ -378,13 +378,20 @@ def duty_roster(*, actor, area: Area, day: datetime.date | None = None, now: dat
     for pk, name, kind, area_name in sites:
         key = ("site", pk)
         if not gaps_only or key in by_place or holes.get(key, whole_day):
-            places.append(PlaceRoster("site", pk, name, str(kinds.get(kind, kind)), area_name, by_place.get(key, []),
+            places.append(PlaceRoster("site", pk, name, kinds.get(kind, kind), area_name, by_place.get(key, []),
                                       holes.get(key, whole_day)))
     return DutyRoster(area, day, places, len(grids) + len(sites))
 
 
 def _place_key(site_id, grid_id) -> tuple[str, int]:
     return ("site", site_id) if site_id else ("grid", grid_id)
+
+
+def _moment(text: str) -> datetime.datetime:
+    """A timestamp the database gave as text (UTC; SQLite's have no offset): parsed far faster than the
+    driver's own timestamps, which counts for a city's thousands of holes."""
+    moment = datetime.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 def _holes_by_place(shifts, start: datetime.datetime, end: datetime.datetime) -> dict:
@@ -394,15 +401,16 @@ def _holes_by_place(shifts, start: datetime.datetime, end: datetime.datetime) ->
     reached = Coalesce(Window(Max("en"), partition_by=[F("site_id"), F("grid_id")], order_by=[F("st"), F("en")],
                               frame=RowRange(start=None, end=-1)), Value(start))
     holes = defaultdict(list)
-    for site_id, grid_id, since, until in (bounded.annotate(reached=reached).filter(st__gt=F("reached"))
-                                           .order_by().values_list("site_id", "grid_id", "reached", "st")):
-        holes[_place_key(site_id, grid_id)].append((since, until))
+    for site_id, grid_id, since, until in (bounded.annotate(reached=reached).filter(st__gt=F("reached")).order_by()
+                                           .values_list("site_id", "grid_id", Cast("reached", CharField()),
+                                                        Cast("st", CharField()))):
+        holes[_place_key(site_id, grid_id)].append((_moment(since), _moment(until)))
     for site_id, grid_id, last in (bounded.order_by().values("site_id", "grid_id").annotate(last=Max("en"))
-                                   .annotate(tail=Case(When(last__lt=end, then=F("last"))))
+                                   .annotate(tail=Cast(Case(When(last__lt=end, then=F("last"))), CharField()))
                                    .values_list("site_id", "grid_id", "tail")):
         place = holes[_place_key(site_id, grid_id)]  # a place with shifts: no whole-day hole
         if last is not None:
-            place.append((last, end))
+            place.append((_moment(last), end))
     for place in holes.values():
         place.sort()
     return holes
