@@ -6,21 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from frontline.demo.accounts import DEMO_PASSWORD
-
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def _login(page, url, username):
-    page.context.clear_cookies()
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-
 
 @pytest.mark.browser
-def test_a_cadre_checks_in_on_a_phone_and_the_roster_stops_flagging_the_shift(live_city, live_server, page):
+def test_a_cadre_checks_in_on_a_phone_and_the_roster_stops_flagging_the_shift(live_city, live_server, page, log_in):
     from django.utils import timezone
 
     from frontline.core.models import User
@@ -39,11 +30,11 @@ def test_a_cadre_checks_in_on_a_phone_and_the_roster_stops_flagging_the_shift(li
     duty_page = f"{live_server.url}/areas/{secretary.area.pk}/duty/"
     row = f"[data-testid=shift-{shift.pk}]"
 
-    _login(page, live_server.url, "secretary")
+    log_in("secretary")
     page.goto(duty_page)
     assert page.locator(f"{row} [data-testid=nobody-there]").inner_text().strip() == "无人到岗"
 
-    _login(page, live_server.url, "cadre")
+    log_in("cadre")
     page.locator(".fl-bottom a", has_text="我的值守").click()
     button = page.locator(f"{row} [data-testid=check-in]")
     assert button.inner_text().strip() == "签到"
@@ -57,7 +48,7 @@ def test_a_cadre_checks_in_on_a_phone_and_the_roster_stops_flagging_the_shift(li
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "cadre-my-duty.png"), full_page=True)
 
-    _login(page, live_server.url, "secretary")
+    log_in("secretary")
     page.goto(duty_page)
     assert page.locator(f"{row} [data-testid=nobody-there]").count() == 0
     assert "在岗" in page.locator(row).inner_text()

@@ -3,20 +3,11 @@ has some fifteen) and scrolls sideways, and forms wrap instead of pushing their 
 
 import pytest
 
-from frontline.demo.accounts import DEMO_PASSWORD
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-
 
 @pytest.mark.browser
 @pytest.mark.parametrize("username", ["commander", "cadre"])
-def test_pages_fit_the_phone_and_the_bottom_navigation_is_one_line(live_city, live_server, page, username):
-    _login(page, live_server.url, username)
+def test_pages_fit_the_phone_and_the_bottom_navigation_is_one_line(live_city, live_server, page, username, log_in):
+    log_in(username)
     for path in ["/", "/tokens/", "/notices/", "/work-orders/" if username == "commander" else "/duty/"]:
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path

@@ -3,25 +3,16 @@ count of confirmed days moves."""
 
 import pytest
 
-from frontline.demo.accounts import DEMO_PASSWORD
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-
 
 @pytest.mark.browser
-def test_a_cadre_logs_today_and_the_community_confirms_it(live_city, live_server, page):
+def test_a_cadre_logs_today_and_the_community_confirms_it(live_city, live_server, page, log_in):
     from frontline.core.models import User
     from frontline.demo.stationing import demo_stationing_create
     from frontline.mobilization.stationing import StationingDay
     from frontline.mobilization.stationing_services import local_today
 
     demo_stationing_create()  # the demo `cadre` account stands for a cadre living in the demo community
-    _login(page, live_server.url, "cadre")
+    log_in("cadre")
     page.goto(f"{live_server.url}/stationing/")
     before = int(page.locator("[data-testid=confirmed]").inner_text())
     page.locator("[data-testid=log-today] button").click()
@@ -32,7 +23,7 @@ def test_a_cadre_logs_today_and_the_community_confirms_it(live_city, live_server
     assert logged.status == "waiting"
 
     page.context.clear_cookies()
-    _login(page, live_server.url, "secretary")
+    log_in("secretary")
     page.goto(f"{live_server.url}/areas/{logged.community_id}/stationing/")
     page.locator(f"input[name=day][value='{logged.pk}']").check()
     page.locator("button[name=action][value=confirm]").click()
@@ -41,6 +32,6 @@ def test_a_cadre_logs_today_and_the_community_confirms_it(live_city, live_server
     assert logged.status == "confirmed" and logged.decided_by.username == "secretary"
 
     page.context.clear_cookies()
-    _login(page, live_server.url, "cadre")
+    log_in("cadre")
     page.goto(f"{live_server.url}/stationing/")
     assert int(page.locator("[data-testid=confirmed]").inner_text()) == before + 1
