@@ -338,16 +338,17 @@ def test_people_on_duty_at_a_site_ask_for_its_temporary_branch(city):
     """Duty shifts are a staff source: three formal party members on duty at a checkpoint today make it need a
     temporary branch; a secretary is chosen from them; shifts elsewhere or on other days do not count."""
     from frontline.mobilization.duty import DutyShift
+    from frontline.mobilization.duty_services import day_bounds
     from frontline.mobilization.partyorg_services import SITE
 
     people = _members(city.grid, 3, probationary=1)
     site = Site.objects.create(kind="checkpoint", name="值守卡口", area=city.grid)
-    now = timezone.now()
+    morning = day_bounds(timezone.localdate())[0] + datetime.timedelta(hours=8)  # today, whatever the hour now
     for i, person in enumerate(people):
-        DutyShift.objects.create(site=site, area=city.grid, person=person, starts_at=now + datetime.timedelta(hours=i),
-                                 ends_at=now + datetime.timedelta(hours=i + 1))
-    DutyShift.objects.create(site=site, area=city.grid, person=people[0], starts_at=now + datetime.timedelta(days=3),
-                             ends_at=now + datetime.timedelta(days=3, hours=1))
+        DutyShift.objects.create(site=site, area=city.grid, person=person, starts_at=morning + datetime.timedelta(hours=i),
+                                 ends_at=morning + datetime.timedelta(hours=i + 1))
+    DutyShift.objects.create(site=site, area=city.grid, person=people[0], starts_at=morning + datetime.timedelta(days=3),
+                             ends_at=morning + datetime.timedelta(days=3, hours=1))
     needs, _total, _existing = temporary_org_needs(actor=city.users["secretary"], area=city.community)
     need = next(n for n in needs if n.anchor == SITE and n.obj.pk == site.pk)
     assert (need.formal, need.kind) == (3, "branch")
