@@ -282,13 +282,7 @@ def team_member_leave(*, actor, team: Team, person: Person, on: datetime.date | 
     from .services import DEPLOY_CADRES
 
     policy.require(actor, DEPLOY_CADRES, team.area)
-    member = TeamMember.objects.filter(team=team, person=person, left_on__isnull=True).first()
-    if member is None:
-        raise ValidationError(_("%(person)s is not a member of %(team)s.") % {"person": person.name, "team": team.name})
-    before = snapshot(member)
-    member.left_on = max(member.joined_on, on or timezone.localdate())
-    member.save(update_fields=["left_on"])
-    audit_update(actor, member, before, person=person)
+    _member_remove(actor, team, TeamMember, "team", person, on)
 
 
 @transaction.atomic
@@ -359,7 +353,8 @@ def responsibility_zone_create(*, actor, area: Area, name: str, description: str
     """A party members' responsibility zone at an area, over some of its buildings, with its members."""
     policy.require(actor, MANAGE_PARTY_POSTS, area)
     buildings, members = list(buildings), list(members)
-    foreign = [b.name for b in buildings if not b.area.path.startswith(area.path)]
+    foreign = list(Building.objects.filter(pk__in=[b.pk for b in buildings]).exclude(area__path__startswith=area.path)
+                   .values_list("name", flat=True))  # one query, not one a building
     if foreign:
         raise ValidationError({"buildings": _("Not buildings of %(area)s: %(names)s") % {
             "area": area.name, "names": "、".join(foreign)}})
