@@ -5,7 +5,6 @@ paid, one waiting for the organization department's approval)."""
 
 import datetime
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from frontline.areas.models import Area, AreaLevel
@@ -13,6 +12,7 @@ from frontline.core.models import User, WorkOrder, WorkOrderEvent
 from frontline.core.services import work_order_create, work_orders_escalate_overdue
 from frontline.mobilization.fund_services import fund_allocation_approve, fund_allocation_create, fund_allocation_pay
 from frontline.mobilization.models import Deployment
+from frontline.mobilization.selectors import key_grids
 from frontline.mobilization.services import (
     cadre_deploy,
     chain_secretary_name,
@@ -21,14 +21,6 @@ from frontline.mobilization.services import (
     team_form,
 )
 from frontline.people.models import Cadre, PartyMember, PartyOrg, Person
-
-
-def _key_grids(community: Area) -> list[Area]:
-    """The community's grids, the most residents first (key grids: 重点网格)."""
-    return list(Area.objects.get_children(community)
-                .annotate(n=Count("buildings__households__residents",
-                                  filter=Q(buildings__households__residents__moved_out__isnull=True)))
-                .order_by("-n", "code"))
 
 
 def demo_mobilization_create() -> None:
@@ -55,7 +47,7 @@ def demo_mobilization_create() -> None:
                   .order_by("id")[:12 - len(cadres)])
         cadres += [Cadre.objects.create(person=p, home_unit="市直机关工委", unit_area=commander.area, rank="section")
                    for p in people]
-    grids = _key_grids(community)
+    grids = list(key_grids(community))
     groups = [deployment_group_create(actor=commander, community=community, name=name, grids=grids[i:i + 1],
                                       leader=None) for i, name in enumerate(["第一组", "第二组"])]
     start = today - datetime.timedelta(days=20)

@@ -32,6 +32,14 @@ class CommunityDeployments:
     groups_without_leader: list[DeploymentGroup]
 
 
+def key_grids(community: Area):
+    """The community's grids, the most residents first (key grids, 重点网格, come first), each with `n`."""
+    return (Area.objects.get_children(community)
+            .annotate(n=Count("buildings__households__residents",
+                              filter=Q(buildings__households__residents__moved_out__isnull=True)))
+            .order_by("-n", "code"))
+
+
 def community_deployments(*, actor, area: Area, day: datetime.date | None = None) -> CommunityDeployments:
     deployments = list(deployments_under(actor=actor, area=area, day=day)
                        .select_related("cadre__person", "group", "area").order_by("group__name", "cadre__person__pinyin_full"))
@@ -39,11 +47,8 @@ def community_deployments(*, actor, area: Area, day: datetime.date | None = None
                   .select_related("leader__person").prefetch_related("grids").order_by("name"))
     uncovered = []
     if area.level == "community":
-        grids = (Area.objects.get_children(area).visible_to(actor)
-                 .exclude(Exists(DeploymentGroup.grids.through.objects.filter(area=OuterRef("pk"))))
-                 .annotate(n=Count("buildings__households__residents",
-                                   filter=Q(buildings__households__residents__moved_out__isnull=True)))
-                 .order_by("-n", "code"))
+        grids = (key_grids(area).visible_to(actor)
+                 .exclude(Exists(DeploymentGroup.grids.through.objects.filter(area=OuterRef("pk")))))
         uncovered = [(g, g.n) for g in grids]
     return CommunityDeployments(area, deployments, groups, uncovered, [g for g in groups if g.leader_id is None])
 
