@@ -119,9 +119,10 @@ def _note(code: str) -> str:
     return str(spec.label) if spec is not None else code
 
 
-def audit_rows(entries) -> list[Row]:
+def audit_rows(entries, actor=None) -> list[Row]:
     """The entries of one page, readable; related objects named in their changes are fetched per model in
-    one query each, however many entries."""
+    one query each, however many entries, and named only where the reader may see them (else by number: a
+    household a person moved to outside the reader's place stays unnamed)."""
     entries = list(entries)
     wanted: dict = defaultdict(set)
     for entry in entries:
@@ -132,7 +133,9 @@ def audit_rows(entries) -> list[Row]:
                 wanted[field.related_model].update(v for v in pair if v not in (None, ""))
     related = {}
     for model, pks in wanted.items():
-        for pk, obj in model._base_manager.in_bulk(list(pks)).items():
+        rows = model.objects.visible_to(actor) if actor is not None and hasattr(model.objects, "visible_to") \
+            else model._base_manager
+        for pk, obj in rows.in_bulk(list(pks)).items():
             related[(model, pk)] = obj
     rows = []
     for entry in entries:

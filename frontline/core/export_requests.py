@@ -84,6 +84,7 @@ def export_request_download(*, actor, export_request: ExportRequest,
         pk=export_request.pk)
     if actor is None or actor.pk != request.requester_id:
         raise PermissionDenied(_("Only the one who asked for an export may download it."))
+    policy.require(actor, policy.EXPORT_FULL, request.area)  # still: an assignment may have ended since
     if request.expired_at(now):
         raise ValidationError(_("This export expired: its day to download it is over. Ask again if it is still needed."),
                               code="expired")

@@ -274,3 +274,12 @@ def test_navigation_and_area_page_lead_to_the_requests(city, client_for):
     assert f'href="/areas/{city.community.pk}/exports/roster/new/"' in page
     page = client_for("cadre").get(f"/areas/{city.community.pk}/").content.decode()
     assert "/exports/roster/new/" not in page
+
+
+def test_an_approved_export_is_not_downloaded_once_the_requesters_assignment_ended(city, asked, clock):
+    export_request_approve(actor=city.users["street"], export_request=asked)
+    Assignment.objects.filter(user=city.users["secretary"]).update(valid_until=datetime.date(2022, 3, 31))
+    with pytest.raises(PermissionDenied):
+        export_request_download(actor=User.objects.get(username="secretary"), export_request=asked)
+    asked.refresh_from_db()
+    assert asked.status == "approved" and not AuditLog.objects.filter(action="export").exists()

@@ -7,6 +7,6 @@ from frontline.core.audit_details import audit_rows as _audit_rows
 register = template.Library()
 
 
-@register.simple_tag
-def audit_rows(entries):
-    return _audit_rows(entries)
+@register.simple_tag(takes_context=True)
+def audit_rows(context, entries):
+    return _audit_rows(entries, actor=context["request"].user)
