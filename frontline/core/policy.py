@@ -185,6 +185,15 @@ def allows(actor, action_code: str, obj=None) -> bool:
     return model._default_manager.filter(pk=obj.pk).filter(scope_q(model, actor, action_code)).exists()
 
 
+def allows_in(actor, action_code: str, area) -> bool:
+    """May the actor do the action at this area (an `areas.Area`), from its assignments' places alone: no
+    query, for the panels drawn on every area page. Only area-scoped grants count."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    return actor.is_superuser or any(a.area_id and scope_of(a.role, action_code) == AREA
+                                     and area.path.startswith(a.area.path) for a in assignments(actor))
+
+
 def require(actor, action_code: str, obj=None) -> None:
     """Refuse (403) what the policy refuses; services call this before they write. `actor` None is the
     system itself (a scheduled task, a command run without --user): the audit log names it so."""

@@ -149,16 +149,10 @@ policy.grant(CHECK_IN, OWN_DUTY, Role.COMMANDER, Role.STREET_OFFICER, Role.COMMU
 plugins.navigation.register(plugins.NavEntry("my_duty", _("My duty"), "my_duty", order=15, allowed=has_shifts))
 
 
-def _manages_duty_at(user, area) -> bool:
-    """The policy's answer for `manage_duty` at the area, from the account's assignments (no query)."""
-    return user.is_superuser or any(a.area_id and policy.scope_of(a.role, MANAGE_DUTY) == policy.AREA
-                                    and area.path.startswith(a.area.path) for a in policy.assignments(user))
-
-
 def _duty_panel(request, area):
     """The holes in today's rosters and the shifts nobody attends under a street, community or grid (two
     queries; above, only the way to the gap list, a page of its own)."""
-    if not _manages_duty_at(request.user, area):
+    if not policy.allows_in(request.user, MANAGE_DUTY, area):
         return None
     if area.level in ("city", "district"):
         return {"area": area, "counted": False}

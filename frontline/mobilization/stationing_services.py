@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from frontline.areas.models import Area, AreaLevel
 from frontline.core import policy
-from frontline.core.audit import audit_bulk, audit_create, diff, snapshot
+from frontline.core.audit import audit_bulk, audit_create, audit_record, diff, snapshot
 from frontline.core.models import AuditAction, WorkOrderEvent
 from frontline.core.roles import Role
 from frontline.core.services import work_order_create
@@ -315,6 +315,7 @@ def stationing_shortfall_orders(*, actor, month: datetime.date) -> list[Stationi
         listing = "；".join(_("%(name)s %(n)s days") % {"name": name, "n": n} for _pk, name, _r, _p, n in unit.short)
         WorkOrderEvent.objects.create(work_order=order, actor=order.created_by, action=WorkOrderEvent.Action.COMMENTED,
                                       note=listing)
+        audit_record(actor=actor, action=AuditAction.COMMENT, obj=order, note=listing)  # as work_order_comment does
         audit_create(actor, shortfall)
         created.append(shortfall)
     return created

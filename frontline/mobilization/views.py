@@ -82,7 +82,7 @@ class GroupForm(forms.Form):
     def __init__(self, *args, area, deployments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grids"].queryset = Area.objects.get_children(area)
-        self.fields["leader"].queryset = Cadre.objects.filter(pk__in=[d.cadre_id for d in deployments])
+        self.fields["leader"].queryset = Cadre.objects.filter(pk__in=[d.cadre_id for d in deployments]).select_related("person")
         self.fields["leader"].label_from_instance = lambda c: c.person.name
 
 
@@ -186,6 +186,8 @@ def area_teams(request, pk):
         d = form.cleaned_data
         lines = list(dict.fromkeys(line.strip() for line in d["members"].splitlines() if line.strip()))
         people = list(Person.objects.visible_to(request.user).filter(Q(id_number__in=lines) | Q(name__in=lines)))
+        line_of = {line: i for i, line in enumerate(lines)}  # the first line names the leader
+        people.sort(key=lambda p: min(line_of.get(p.id_number, len(lines)), line_of.get(p.name, len(lines))))
         known = {p.id_number for p in people} | {p.name for p in people}
         unknown = [line for line in lines if line not in known]
         try:
