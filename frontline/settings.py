@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "frontline.notices",
     "frontline.grid",
     "frontline.mobilization",
+    "frontline.epidemic",
     "frontline.demo",
 ]
 
@@ -268,3 +269,11 @@ FRONTLINE_TEMPORARY_BRANCH_FROM = envint("FRONTLINE_TEMPORARY_BRANCH_FROM", 3)
 FRONTLINE_TEMPORARY_COMMITTEE_FROM = envint("FRONTLINE_TEMPORARY_COMMITTEE_FROM", 100)
 if not 1 < FRONTLINE_TEMPORARY_BRANCH_FROM < FRONTLINE_TEMPORARY_COMMITTEE_FROM:
     raise ImproperlyConfigured("FRONTLINE_TEMPORARY_BRANCH_FROM must be above 1 and below FRONTLINE_TEMPORARY_COMMITTEE_FROM")
+
+# Mass testing (frontline.epidemic, DESIGN.md "Pooled testing"): what a tube's barcode looks like (a laboratory's
+# or a terminal's code that does not match is refused, naming the record); the most records a batch upload or
+# one API request takes; how late a terminal's buffered record may still arrive (its collected_at may be this
+# many hours before the upload, never in the future beyond a minute's clock drift).
+FRONTLINE_TUBE_CODE_PATTERN = os.environ.get("FRONTLINE_TUBE_CODE_PATTERN", r"^[0-9A-Z][0-9A-Z-]{5,31}$")
+FRONTLINE_SAMPLE_BATCH_MAX = envint("FRONTLINE_SAMPLE_BATCH_MAX", 1000)
+FRONTLINE_SAMPLE_LATE_HOURS = envint("FRONTLINE_SAMPLE_LATE_HOURS", 72)

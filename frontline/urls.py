@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("frontline.notices.urls")),
     path("", include("frontline.grid.urls")),
     path("", include("frontline.mobilization.urls")),
+    path("", include("frontline.epidemic.urls")),
     path("api/v1/", api_with_routers().urls),
     path("admin/", admin.site.urls),
 ]

@@ -51,7 +51,7 @@ from frontline.notices.services import may_manage, notice_issue, notice_publish
 from frontline.people.models import Cadre, Person, Resident
 
 USERS = ["commander", "street", "secretary", "grid", "grid2", "cadre", "volunteer", "inspector", "enterprise",
-         "courier", "district2", "admin", None]  # None: a visitor without a login
+         "courier", "collector", "transporter", "lab", "district2", "admin", None]  # None: a visitor without a login
 ALLOWED = {200, 201, 204, 302, 400, 422}  # the operation ran (400/422: it refused the data, not the caller)
 PUBLIC, LOGGED_IN = "public", "logged_in"
 
@@ -274,6 +274,24 @@ API: dict[tuple[str, str], Route] = {
         "record_visit", lambda o, w, u: {"campaign_id": o.campaign.pk, "household_id": o[w].household.pk},
         _obj("household"), method="post", data=lambda o, w: {"outcome": "nobody_home"}),
 }
+
+# Apps keep their entries beside their tests: each `tests/<app>/routes*.py` has PAGES and API like the above, and
+# may have `place(o, city)` adding its probe objects to `o.inside` / `o.outside`, and `fingerprint()`, what a
+# refused write of theirs must not change.
+def _extensions():
+    import importlib
+    import pathlib
+
+    here = pathlib.Path(__file__).parent
+    return [importlib.import_module(f"tests.{path.parent.name}.{path.stem}") for path in sorted(here.glob("*/routes*.py"))]
+
+
+EXTENSIONS = _extensions()
+for _extension in EXTENSIONS:
+    assert not set(getattr(_extension, "PAGES", {})) & set(PAGES), f"{_extension.__name__} repeats an entry"
+    PAGES.update(getattr(_extension, "PAGES", {}))
+    API.update(getattr(_extension, "API", {}))
+
 API_DOCS = {"openapi-json", "openapi-view", "api-root"}  # the schema and its page: public, as published
 
 
@@ -377,9 +395,13 @@ def o(city):
     letter = notice_publish(actor=city.users["commander"], notice=notice_issue(
         actor=city.users["commander"], kind="letter", title="公开信", body="致全市居民", targets=[city.grid],
         roles=["grid_worker"]))
-    return Objects(inside=inside, outside=outside, campaign=campaign, letter=letter,
-                   token_rows={**{name: row for name, (row, _plain) in issued.items()}, None: issued["commander"][0]},
-                   tokens={name: plain for name, (_row, plain) in issued.items()})
+    objects = Objects(inside=inside, outside=outside, campaign=campaign, letter=letter,
+                      token_rows={**{name: row for name, (row, _plain) in issued.items()}, None: issued["commander"][0]},
+                      tokens={name: plain for name, (_row, plain) in issued.items()})
+    for extension in EXTENSIONS:
+        if hasattr(extension, "place"):
+            extension.place(objects, city)
+    return objects
 
 
 class Objects(SimpleNamespace):
@@ -542,4 +564,5 @@ def fingerprint():  # noqa: F811 — the same, with the stationing rows
     from frontline.mobilization.stationing import StationingDay, StationingShortfall
 
     return (_fingerprint_before_stationing(), StationingShortfall.objects.count(),
-            tuple(StationingDay.objects.values_list("status").annotate(n=Count("id")).order_by("status")))
+            tuple(StationingDay.objects.values_list("status").annotate(n=Count("id")).order_by("status")),
+            *(extension.fingerprint() for extension in EXTENSIONS if hasattr(extension, "fingerprint")))

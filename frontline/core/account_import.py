@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from . import accounts, policy
 from .imports import Column, Importer, ImportRun, row_values
 from .models import Assignment, User
-from .roles import Role
+from .roles import Role, role_choices, role_codes
 from .tabular import Problem, parse_date
 from .validators import clean_text
 
@@ -24,7 +24,7 @@ COLUMNS = {
     "valid_from": Column("起始日期", ("开始日期",)),
     "valid_until": Column("截止日期", ("结束日期",)),
 }
-ROLE_NAMES = {**{str(label): code for code, label in Role.choices},
+ROLE_NAMES = {**{str(label): code for code, label in Role.choices},  # and the apps' roles by label, at lookup
               "指挥部": Role.COMMANDER, "街道干部": Role.STREET_OFFICER, "社区书记": Role.COMMUNITY_SECRETARY,
               "网格员": Role.GRID_WORKER, "红色网格员": Role.GRID_WORKER, "下沉干部": Role.CADRE, "志愿者": Role.VOLUNTEER,
               "督导组": Role.INSPECTOR, "企业联络员": Role.ENTERPRISE_LIAISON, "快递小哥": Role.COURIER}
@@ -34,7 +34,7 @@ class AccountChecker:
     def __init__(self, run: ImportRun):
         self.run = run
         self.mapping = run.mapping
-        self.grantable = set(accounts.grantable_roles(run.actor)) if run.actor else set(Role.values)
+        self.grantable = set(accounts.grantable_roles(run.actor)) if run.actor else set(role_codes())
         self.seen: dict[str, int] = {}
         self.areas: dict[str, object] = {}  # code → the area where the actor manages accounts under the run's, or None
 
@@ -68,10 +68,11 @@ class AccountChecker:
             problem("username", _("The user name %(name)s is taken.") % {"name": username})
         else:
             self.seen[username.lower()] = number
-        role = ROLE_NAMES.get(raw["role"]) or (raw["role"] if raw["role"] in Role.values else None)
+        role = (ROLE_NAMES.get(raw["role"]) or {str(label): code for code, label in role_choices()}.get(raw["role"])
+                or (raw["role"] if raw["role"] in role_codes() else None))
         if role is None:
             problem("role", _("%(value)s is not one of %(choices)s.") % {
-                "value": raw["role"], "choices": "、".join(str(label) for _c, label in Role.choices)})
+                "value": raw["role"], "choices": "、".join(str(label) for _c, label in role_choices())})
         elif role not in self.grantable:
             problem("role", _("You may not give the role %(role)s.") % {"role": raw["role"]})
         area = self.area(raw["area_code"]) if raw["area_code"] else None

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from . import accounts, policy
 from .models import Assignment, User
-from .roles import Role
+from .roles import role_choices
 
 Area = Assignment._meta.get_field("area").related_model  # core does not import the areas app
 
@@ -31,7 +31,7 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
-        labels = dict(Role.choices)
+        labels = dict(role_choices())
         self.fields["role"].choices = [(r, labels[r]) for r in accounts.grantable_roles(actor)]
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField)

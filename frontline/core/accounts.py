@@ -17,24 +17,27 @@ from django.utils.translation import gettext as _
 from . import policy
 from .audit import audit_create, audit_record, audit_update, snapshot
 from .models import ACTIVE_STATUSES, Assignment, AuditAction, User, WorkOrder
-from .roles import Role
+from .roles import APP_ROLES, Role, role_codes
 
 # Which roles each role may give: never more than its own (a secretary does not make commanders).
 GRANTABLE = {
-    Role.COMMANDER: set(Role.values),
+    Role.COMMANDER: None,  # every role, the apps' included
     Role.STREET_OFFICER: {Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER, Role.CADRE, Role.VOLUNTEER},
     Role.COMMUNITY_SECRETARY: {Role.GRID_WORKER, Role.CADRE, Role.VOLUNTEER},
 }
 
 
 def grantable_roles(actor) -> list[str]:
+    every = role_codes()
     if actor.is_superuser:
-        return list(Role.values)
+        return every
     roles = set()
     for assignment in policy.assignments(actor):
         if policy.scope_of(assignment.role, policy.MANAGE_ACCOUNTS):
-            roles |= GRANTABLE.get(assignment.role, set())
-    return [r for r in Role.values if r in roles]
+            given = GRANTABLE.get(assignment.role, set())
+            roles |= set(every) if given is None else given
+            roles |= {code for code, (_label, by) in APP_ROLES.items() if assignment.role in by}
+    return [r for r in every if r in roles]
 
 
 def _may_grant(actor, role: str, area) -> None:

@@ -6,12 +6,12 @@ from django.core.exceptions import ImproperlyConfigured
 def check_settings() -> None:
     """Settings that name roles must name real ones: a misspelled role would silently grant nothing (or,
     worse, be read as "the defaults"), so it stops the start instead."""
-    from .roles import Role
+    from .roles import role_codes
 
-    unknown = [name for name in settings.FRONTLINE_REVEAL_ROLES if name not in Role.values]
+    unknown = [name for name in settings.FRONTLINE_REVEAL_ROLES if name not in role_codes()]
     if unknown:
         raise ImproperlyConfigured(f"FRONTLINE_REVEAL_ROLES names unknown roles: {', '.join(unknown)} "
-                                   f"(known: {', '.join(Role.values)}; empty means nobody)")
+                                   f"(known: {', '.join(role_codes())}; empty means nobody)")
 
 
 class CoreConfig(AppConfig):

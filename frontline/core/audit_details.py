@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import plugins
 from .audit import SECRET_FIELDS
-from .roles import Role
+from .roles import role_choices
 
 EMPTY = "—"
 # What some notes say, as words (the note holds a code for them).
@@ -103,7 +103,7 @@ def _value(field, value, related: dict) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, str) and (shown := _time(value)):
         return shown
-    roles = dict(Role.choices)
+    roles = dict(role_choices())
     if isinstance(value, list) and all(isinstance(v, str) and v in roles for v in value):
         return "、".join(str(roles[v]) for v in value)  # e.g. the roles a notice went to, by their names
     if isinstance(value, (dict, list)):

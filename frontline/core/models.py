@@ -11,12 +11,12 @@ from django.db import models
 from django.utils.timezone import now as now_field
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role
+from .roles import role_choices
 from .scoping import ScopedQuerySet
 
 
 class User(AbstractUser):
-    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
+    role = models.CharField(_("role"), max_length=32, choices=role_choices, blank=True)
     area = models.ForeignKey("areas.Area", verbose_name=_("scope area"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="users")
     person = models.ForeignKey("people.Person", verbose_name=_("person"), null=True, blank=True,
@@ -49,7 +49,7 @@ class Assignment(models.Model):
     assignments in force: when a cadre's deployment or an inspector's plan ends, so does the access."""
 
     user = models.ForeignKey(User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="assignments")
-    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=32, choices=role_choices)
     area = models.ForeignKey("areas.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="assignments")
     valid_from = models.DateField(_("valid from"))
@@ -207,7 +207,7 @@ class WorkOrder(models.Model):
     subject = GenericForeignKey("subject_type", "subject_id")
     assignee = models.ForeignKey(User, verbose_name=_("assignee"), null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="work_orders")
-    assignee_role = models.CharField(_("assigned role"), max_length=32, choices=Role.choices, blank=True,
+    assignee_role = models.CharField(_("assigned role"), max_length=32, choices=role_choices, blank=True,
                                      help_text=_("When no one person is named: whoever holds this role at the area."))
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(_("status"), max_length=16, choices=WorkOrderStatus.choices, default=WorkOrderStatus.OPEN)

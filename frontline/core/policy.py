@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role
+from .roles import Role, role_choices
 from .scoping import NOTHING, AreaScope
 
 # Scope kinds: where an assignment's grant applies.
@@ -39,7 +39,7 @@ class Action:
 
 
 ACTIONS: dict[str, Action] = {}
-GRANTS: dict[str, dict[str, str]] = {role: {} for role in Role.values}  # role → action → scope kind
+GRANTS: dict[str, dict[str, str]] = {}  # role → action → scope kind
 SCOPE_KINDS: dict[str, tuple[Any, Callable]] = {}  # kind → (label, q(model, actor, assignment) -> Q | None)
 
 
@@ -59,7 +59,7 @@ def grant(action_code: str, scope: str, *roles: str) -> None:
     if scope not in SCOPE_KINDS:
         raise ValueError(f"unknown scope kind {scope!r}")
     for role in roles:
-        GRANTS[role][action_code] = scope
+        GRANTS.setdefault(role, {})[action_code] = scope
 
 
 def scope_kind(code: str, label, q: Callable) -> None:
@@ -204,7 +204,7 @@ def require(actor, action_code: str, obj=None) -> None:
 def table() -> list[tuple[str, Any, list[tuple[Action, Any]]]]:
     """The policy as a reader sees it: for each role, the actions it may do and where."""
     rows = []
-    for role, label in Role.choices:
+    for role, label in role_choices():
         granted = [(a, SCOPE_KINDS[kind][0]) for a in sorted(ACTIONS.values(), key=lambda a: (a.order, a.code))
                    if (kind := scope_of(role, a.code))]
         rows.append((role, label, granted))

@@ -16,6 +16,32 @@ class Role(models.TextChoices):
     COURIER = "courier", _("Courier")
 
 
+# Roles an app brings (the epidemic app's collectors, transporters and laboratory staff), declared from its
+# `plugin.py` with `register_role`; what they may do is the app's grants in the policy.
+APP_ROLES: dict[str, tuple] = {}  # code → (label, roles that may give it)
+
+
+def register_role(code: str, label, granted_by: tuple[str, ...] = ()) -> str:
+    """Declare an app's role (once): its label, and which roles may give it (a commander gives any)."""
+    if code in Role.values or (code in APP_ROLES and APP_ROLES[code][0] != label):
+        raise ValueError(f"role {code!r} is declared twice")
+    APP_ROLES[code] = (label, tuple(granted_by))
+    return code
+
+
+def role_choices() -> list[tuple[str, object]]:
+    """Every role, the core's and the apps' (a callable, so model fields take apps' roles without a migration)."""
+    return [*Role.choices, *((code, label) for code, (label, _by) in APP_ROLES.items())]
+
+
+def role_codes() -> list[str]:
+    return [code for code, _label in role_choices()]
+
+
+def role_label(code: str):
+    return dict(role_choices()).get(code, code)
+
+
 # Shorthands for pages and templates; the rules are the access policy's (frontline.core.policy).
 
 def can_reveal(user, obj=None) -> bool:

@@ -60,6 +60,9 @@ def demo_accounts_create() -> list[tuple[User, str]]:
         Assignment.objects.filter(user=user).exclude(role=role, area=area).delete()
         Assignment.objects.get_or_create(user=user, role=role, area=area, defaults={"valid_from": DEMO_SINCE})
         result.append((user, " / ".join([a.name for a in Area.objects.get_ancestors(area)[1:]] + [area.name])))
+    from .testing import testing_accounts_create
+
+    result += testing_accounts_create(DEMO_PASSWORD, community)
     admin, _ = User.objects.update_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
     admin.set_password(DEMO_PASSWORD)
     admin.save()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from frontline.core.roles import Role
+from frontline.core.roles import Role, role_choices
 from frontline.core.scoping import ScopedQuerySet
 
 
@@ -81,7 +81,7 @@ class NoticeReceipt(models.Model):
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="receipts")
     user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="notice_receipts")
-    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=32, choices=role_choices)
     area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)

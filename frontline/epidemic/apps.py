@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EpidemicConfig(AppConfig):
+    name = "frontline.epidemic"
+    label = "epidemic"
+    verbose_name = "Epidemic"

@@ -1,0 +1,52 @@
+"""What mass testing adds to the platform: its roles' grants, the machine purposes for terminals and
+laboratories, and (from the modules named at the end) its pages, API, figures and work-order kinds."""
+
+from django.utils.translation import gettext_lazy as _
+
+from frontline.core import policy
+from frontline.core.roles import Role
+
+from .policy import (
+    COLLECTOR,
+    HANDOVER_BAGS,
+    LAB_STAFF,
+    LOAD_RESULTS,
+    MANAGE_TESTING,
+    OWN_LAB,
+    REGISTER_SAMPLES,
+    ROUND_SITE,
+    TRANSPORTER,
+    VIEW_TESTING,
+)
+
+
+def _model_scope(method: str):
+    def q(model, actor, assignment):
+        own = getattr(model, method, None)
+        return own(actor, assignment) if own else None
+
+    return q
+
+
+policy.scope_kind(ROUND_SITE, _("the testing site of their staffing, during the round"), _model_scope("scope_round_site"))
+policy.scope_kind(OWN_LAB, _("their laboratory's tubes"), _model_scope("scope_own_lab"))
+
+DESK = policy.DESK
+policy.grant(VIEW_TESTING, policy.AREA, *DESK, Role.GRID_WORKER, Role.CADRE, Role.INSPECTOR, TRANSPORTER)
+policy.grant(VIEW_TESTING, ROUND_SITE, COLLECTOR)
+policy.grant(VIEW_TESTING, OWN_LAB, LAB_STAFF)
+policy.grant(MANAGE_TESTING, policy.AREA, *DESK)
+# Grid workers sample at home (door to door) in their grids; collectors at the site of their staffing.
+policy.grant(REGISTER_SAMPLES, policy.AREA, *DESK, Role.GRID_WORKER)
+policy.grant(REGISTER_SAMPLES, ROUND_SITE, COLLECTOR)
+policy.grant(HANDOVER_BAGS, policy.AREA, *DESK, TRANSPORTER)
+policy.grant(HANDOVER_BAGS, ROUND_SITE, COLLECTOR)
+policy.grant(HANDOVER_BAGS, OWN_LAB, LAB_STAFF)
+policy.grant(LOAD_RESULTS, policy.AREA, *DESK)
+policy.grant(LOAD_RESULTS, OWN_LAB, LAB_STAFF)
+
+policy.purpose("samples:write", _("register samples (sampling terminals)"), REGISTER_SAMPLES)
+policy.purpose("results:write", _("load laboratory results"), LOAD_RESULTS)
+
+# Each part of the app declares its own pages, API, figures and work-order kinds.
+from . import plugin_parts  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""The parts of mass testing, each declaring what it adds in a module of its own (so they grow apart)."""

@@ -1,0 +1,3 @@
+"""The pages of mass testing: each part keeps its own URL module."""
+
+urlpatterns = []
