@@ -275,22 +275,26 @@ API: dict[tuple[str, str], Route] = {
         _obj("household"), method="post", data=lambda o, w: {"outcome": "nobody_home"}),
 }
 
-# Apps keep their entries beside their tests: each `tests/<app>/routes*.py` has PAGES and API like the above, and
-# may have `place(o, city)` adding its probe objects to `o.inside` / `o.outside`, and `fingerprint()`, what a
-# refused write of theirs must not change.
+# Apps keep their entries beside their tests: each `tests/<app>/routes*.py` has `entries(matrix)` returning its
+# pages and API operations like the above (`matrix` is this module: `matrix.Route`, `matrix._obj`...), and may
+# have `place(o, city)` adding its probe objects to `o.inside` / `o.outside`, and `fingerprint()`, what a refused
+# write of theirs must not change.
 def _extensions():
     import importlib
     import pathlib
+    import sys
 
     here = pathlib.Path(__file__).parent
-    return [importlib.import_module(f"tests.{path.parent.name}.{path.stem}") for path in sorted(here.glob("*/routes*.py"))]
+    modules = [importlib.import_module(f"tests.{path.parent.name}.{path.stem}") for path in sorted(here.glob("*/routes*.py"))]
+    for module in modules:
+        pages, api = module.entries(sys.modules[__name__])
+        assert not (set(pages) & set(PAGES) or set(api) & set(API)), f"{module.__name__} repeats an entry"
+        PAGES.update(pages)
+        API.update(api)
+    return modules
 
 
 EXTENSIONS = _extensions()
-for _extension in EXTENSIONS:
-    assert not set(getattr(_extension, "PAGES", {})) & set(PAGES), f"{_extension.__name__} repeats an entry"
-    PAGES.update(getattr(_extension, "PAGES", {}))
-    API.update(getattr(_extension, "API", {}))
 
 API_DOCS = {"openapi-json", "openapi-view", "api-root"}  # the schema and its page: public, as published
 
