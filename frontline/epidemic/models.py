@@ -94,6 +94,7 @@ class RoundSite(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "site__area"
+    scope_round_site = classmethod(lambda cls, actor, assignment: _round_site_q(assignment))
 
     class Meta:
         verbose_name = _("testing site of a round")
