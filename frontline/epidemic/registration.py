@@ -309,8 +309,11 @@ def _tubes_for(actor, testing_round, site, records: list[_Record], outcomes, now
     """The tubes the records go into, locked; new ones made. Records a tube cannot take are rejected: a tube
     of another site, sealed in a bag, or full (its pool size)."""
     codes = {r.tube_code for r in records}
-    tubes = {t.code: t for t in Tube.objects.select_for_update(of=("self",)).filter(round=testing_round, code__in=codes)
-             .select_related("bag").order_by("id")}
+    def locked(codes):  # the tubes' rows only (a bag may be missing: no lock on that side of the join)
+        return {t.code: t for t in Tube.objects.select_for_update(of=("self",)).filter(round=testing_round, code__in=codes)
+                .select_related("bag").order_by("id")}
+
+    tubes = locked(codes)
     missing = [c for c in sorted(codes) if c not in tubes]
     if missing:
         first_kind = {}
@@ -320,8 +323,7 @@ def _tubes_for(actor, testing_round, site, records: list[_Record], outcomes, now
             Tube(round=testing_round, code=code, site=site, collector=actor if getattr(actor, "pk", None) else None,
                  pool_size=1 if first_kind[code] == SampleKind.RETEST else testing_round.pool_size, opened_at=now)
             for code in missing], ignore_conflicts=True)
-        tubes.update({t.code: t for t in Tube.objects.select_for_update(of=("self",)).filter(round=testing_round, code__in=missing)
-                      .select_related("bag").order_by("id")})
+        tubes.update(locked(missing))
     room = {code: t.pool_size - t.samples_count for code, t in tubes.items()}
     for r in records:
         tube = tubes[r.tube_code]

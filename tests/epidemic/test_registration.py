@@ -11,6 +11,7 @@ from django.db.models import Sum
 from frontline.areas.models import Site
 from frontline.core.models import AuditLog, User
 from frontline.core.validators import id_check_char
+from frontline.epidemic import rounds
 from frontline.epidemic.models import Bag, RoundSite, Sample, Tube
 from frontline.epidemic.registration import (
     ACCEPTED,
@@ -22,7 +23,6 @@ from frontline.epidemic.registration import (
     sample_register,
     samples_register,
 )
-from frontline.epidemic import rounds
 from frontline.people.models import Person
 
 from .conftest import record
