@@ -272,10 +272,15 @@ def round_exemption_new(request, pk):
             exemption = round_exemption_add(actor=request.user, testing_round=testing_round, person=person,
                                             kind=form.cleaned_data["kind"], note=form.cleaned_data["note"])
         except ValidationError as e:
+            if hasattr(e, "error_dict") and "person" in e.error_dict:  # the person is no field to show it at
+                e = ValidationError({None: e.error_dict.pop("person"), **e.error_dict})
             _errors_to_form(form, e)
         else:
             flash.success(request, _("%(name)s: %(kind)s.") % {"name": person.name, "kind": exemption.get_kind_display()})
             return redirect(reverse("testing_round_detail", args=[testing_round.pk]) + "#exemptions")
+    if form.errors:  # an ID number is not shown back in full, even to the one who typed it
+        form.data = form.data.copy()
+        form.data["id_number"] = ""
     return render(request, "epidemic/rounds/exemption_form.html", {
         "round": testing_round, "form": form, "active": "testing",
         "chosen": chosen, "chosen_id": mask_id_number(chosen.id_number) if chosen else ""},
