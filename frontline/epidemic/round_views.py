@@ -33,9 +33,9 @@ from .rounds import (
     testing_round_create,
     testing_round_get_for,
     testing_round_status_set,
-    testing_sites_for,
     testing_rounds_for,
     testing_site_create,
+    testing_sites_for,
 )
 
 # The other parts' pages, by path (each part brings its own URL names).
