@@ -5,6 +5,7 @@ exemptions, and the way to the other parts' pages. The rules are the services' (
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from frontline.core import policy
 from frontline.core.validators import mask_id_number
 from frontline.people.models import Person
 
-from .models import RoundExemption, RoundSite, RoundStaff, RoundStatus, StaffRole, TestingRound
+from .models import Result, RoundExemption, RoundSite, RoundStaff, RoundStatus, StaffRole, TestingRound, Tube
 from .policy import HANDOVER_BAGS, LOAD_RESULTS, MANAGE_TESTING, REGISTER_SAMPLES, VIEW_TESTING
 from .round_forms import RoundExemptionForm, RoundSiteForm, RoundStaffForm, TestingRoundForm
 from .rounds import (
@@ -118,7 +119,11 @@ def _detail_context(request, testing_round, **forms) -> dict:
     areas = round_areas_of(testing_round)
     round_sites = list(RoundSite.objects.restrict(user, VIEW_TESTING).filter(round=testing_round)
                        .select_related("site__area").order_by("opens_at", "site__name"))
+    tally = Tube.objects.restrict(user, VIEW_TESTING).filter(round=testing_round).aggregate(
+        tubes=Count("id"), samples=Sum("samples_count"), reported=Count("id", filter=~Q(result="")),
+        positive=Count("id", filter=Q(result=Result.POSITIVE)))  # counts of the tubes the viewer may see, no names
     context = {"round": testing_round, "areas": areas, "round_sites": round_sites, "can_manage": can_manage,
+               "tally": tally,
                "work": _my_work(user), "active": "testing",
                "breadcrumb": area_breadcrumb(actor=user, area=testing_round.area),
                "coverage_path": f"/testing/rounds/{testing_round.pk}/coverage/",

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from frontline.areas.models import Area, Site, SiteKind
 from frontline.core.models import Assignment, User
-from frontline.epidemic.models import RoundExemption, RoundSite, RoundStaff, TestingRound
+from frontline.epidemic import models as epidemic
+from frontline.epidemic.models import RoundExemption, RoundSite, RoundStaff
 from frontline.epidemic.rounds import round_site_add
 from frontline.epidemic.rounds import testing_round_create as round_create
 from frontline.people.models import Resident
@@ -22,7 +23,7 @@ def _local(dt):
 
 @pytest.fixture
 def demo_round(city):
-    return TestingRound.objects.filter(round_areas__area=city.community).order_by("-id").first()
+    return epidemic.TestingRound.objects.filter(round_areas__area=city.community).order_by("-id").first()
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def _form(city, site=None, **over):
 
 
 def _counts():
-    return TestingRound.objects.count(), RoundSite.objects.count(), Site.objects.count()
+    return epidemic.TestingRound.objects.count(), RoundSite.objects.count(), Site.objects.count()
 
 
 def test_the_list_shows_each_role_its_rounds_and_its_work(city, client_for, demo_round):
@@ -64,7 +65,7 @@ def test_a_secretary_creates_a_round_with_a_site_and_a_new_one(city, client_for,
     response = client_for("secretary").post("/testing/rounds/new/", _form(
         city, site, new_site_name="社区广场采样点", new_site_area=city.community.pk, pool_size="5"))
     assert response.status_code == 302
-    testing_round = TestingRound.objects.get(name="全员核酸(第二轮)")
+    testing_round = epidemic.TestingRound.objects.get(name="全员核酸(第二轮)")
     assert testing_round.pool_size == 5 and testing_round.area == city.community
     assert sorted(testing_round.round_sites.values_list("site__name", flat=True)) == ["社区广场采样点", "网格采样点"]
     page = client_for("secretary").get(response["Location"]).content.decode()
@@ -76,7 +77,7 @@ def test_a_secretary_creates_a_round_with_a_site_and_a_new_one(city, client_for,
 def test_pool_sizes_at_their_edges_are_taken(city, client_for, pool_size):
     response = client_for("secretary").post("/testing/rounds/new/", _form(city, pool_size=pool_size))
     assert response.status_code == 302
-    assert TestingRound.objects.get(name="全员核酸(第二轮)").pool_size == int(pool_size)
+    assert epidemic.TestingRound.objects.get(name="全员核酸(第二轮)").pool_size == int(pool_size)
 
 
 def _refused(client, data, message):
@@ -131,7 +132,7 @@ def test_the_same_form_sent_twice_makes_one_round(city, client_for):
     assert len(token) >= 32
     first = client.post("/testing/rounds/new/", _form(city, form_token=token))
     second = client.post("/testing/rounds/new/", _form(city, form_token=token), follow=True)
-    assert TestingRound.objects.filter(name="全员核酸(第二轮)").count() == 1
+    assert epidemic.TestingRound.objects.filter(name="全员核酸(第二轮)").count() == 1
     assert second.redirect_chain[0][0] == first["Location"] and "该表单已提交过" in second.content.decode()
 
 
@@ -187,7 +188,7 @@ def test_staff_add_and_end_give_and_take_the_collectors_access(city, client_for,
     assert (staff.assignment.role, staff.assignment.valid_from, staff.assignment.valid_until) == (
         "collector", timezone.localtime(testing_round.starts_at).date(), timezone.localtime(testing_round.ends_at).date())
     assert swabber.get(f"/testing/rounds/{testing_round.pk}/").status_code == 200
-    other = TestingRound.objects.filter(round_areas__area=city.community).exclude(pk=testing_round.pk).first()
+    other = epidemic.TestingRound.objects.filter(round_areas__area=city.community).exclude(pk=testing_round.pk).first()
     assert swabber.get(f"/testing/rounds/{other.pk}/").status_code == 404  # their round only
     secretary.post(f"/testing/rounds/{testing_round.pk}/staff/{staff.pk}/end/")
     staff.refresh_from_db()
@@ -228,7 +229,7 @@ def test_closing_a_round_ends_every_staffing(city, client_for, site, volunteer_a
     assert client_for("swabber").get(f"/testing/rounds/{testing_round.pk}/").status_code == 404
     reopened = secretary.post(f"/testing/rounds/{testing_round.pk}/status/", {"status": "open"}, follow=True)
     assert "不能改为" in reopened.content.decode()
-    assert TestingRound.objects.get(pk=testing_round.pk).status == "closed"
+    assert epidemic.TestingRound.objects.get(pk=testing_round.pk).status == "closed"
 
 
 def _resident(area, n=0):

@@ -4,13 +4,14 @@ followed to re-tests, and residents left untested for door-knocking; made once."
 from django.db.models import Count
 
 from frontline.demo.testing import demo_testing_create
-from frontline.epidemic.models import Bag, Handover, Retest, RoundExemption, Sample, TestingRound, Tube
+from frontline.epidemic import models as epidemic
+from frontline.epidemic.models import Bag, Handover, Retest, RoundExemption, Sample, Tube
 from frontline.people.models import Resident
 
 
 def test_the_demo_round_is_under_way_and_made_once(city, client_for):
     demo_testing_create()
-    testing_round = TestingRound.objects.filter(round_areas__area=city.community).order_by("-id").first()
+    testing_round = epidemic.TestingRound.objects.filter(round_areas__area=city.community).order_by("-id").first()
     samples = Sample.objects.filter(round=testing_round)
     tubes = Tube.objects.filter(round=testing_round)
     assert samples.count() >= 100 and tubes.count() * testing_round.pool_size >= samples.count()
