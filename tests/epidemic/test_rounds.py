@@ -280,3 +280,63 @@ def test_an_exemption_outside_the_round_or_with_a_bad_id_is_refused(city, client
     bad = client.post(url, {"id_number": "110101199003071235", "kind": "away"})
     assert bad.status_code == 400 and "校验位错误" in bad.content.decode()
     assert not RoundExemption.objects.filter(round=testing_round).exists()
+
+
+def test_a_site_is_added_and_its_hours_changed_on_the_round_page(city, client_for, site):
+    testing_round = _open_round(city, site)
+    client = client_for("secretary")
+    url = f"/testing/rounds/{testing_round.pk}/sites/"
+    now = timezone.now()
+    opens, closes = _local(now + datetime.timedelta(hours=1)), _local(now + datetime.timedelta(hours=9))
+    assert client.post(url, {"site": site.pk, "opens_at": opens, "closes_at": closes}).status_code == 302
+    assert _local(RoundSite.objects.get(round=testing_round, site=site).opens_at) == opens
+    assert client.post(url, {"new_site_name": "二号采样点", "new_site_area": city.grid.pk, "opens_at": opens,
+                             "closes_at": closes}).status_code == 302
+    assert testing_round.round_sites.filter(site__name="二号采样点", site__kind="testing").exists()
+    before = (RoundSite.objects.count(), Site.objects.count())
+    late = client.post(url, {"site": site.pk, "opens_at": closes, "closes_at": opens})
+    assert late.status_code == 400 and "采样点的结束时间必须晚于开放时间。" in late.content.decode()
+    hall = Site.objects.create(kind=SiteKind.SERVICE_CENTER, name="党群服务中心", area=city.grid)
+    wrong = client.post(url, {"site": hall.pk, "opens_at": opens, "closes_at": closes})
+    assert wrong.status_code == 400 and "“党群服务中心”不是核酸采样点。" in wrong.content.decode()
+    far = Site.objects.create(kind=SiteKind.TESTING, name="外区采样点", area=city.other_district)
+    outside = client.post(url, {"site": far.pk, "opens_at": opens, "closes_at": closes})
+    assert outside.status_code == 400 and "请选择您辖区内的采样点。" in outside.content.decode()
+    assert (RoundSite.objects.count(), Site.objects.count()) == (before[0], before[1] + 2)  # only the probes' sites
+
+
+def test_a_transporter_is_staffed_over_an_area_of_the_round(city, client_for, site):
+    testing_round = _open_round(city, site)
+    account = User.objects.create(username="driver", role="volunteer", area=city.community)
+    Assignment.objects.create(user=account, role="volunteer", area=city.community, valid_from=datetime.date(2022, 1, 1))
+    response = client_for("street").post(f"/testing/rounds/{testing_round.pk}/staff/",
+                                         {"role": "transporter", "user": account.pk, "area": city.community.pk})
+    assert response.status_code == 302
+    staff = RoundStaff.objects.get(round=testing_round, user=account)
+    assert staff.assignment.role == "transporter" and staff.site is None
+    # A community secretary may give the collector's role but not the transporter's (street officers do).
+    other = User.objects.create(username="driver2", role="volunteer", area=city.grid)
+    Assignment.objects.create(user=other, role="volunteer", area=city.grid, valid_from=datetime.date(2022, 1, 1))
+    refused = client_for("secretary").post(f"/testing/rounds/{testing_round.pk}/staff/",
+                                           {"role": "transporter", "user": other.pk, "area": city.community.pk})
+    assert refused.status_code == 400 and "您无权分配“转运员”角色" in refused.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/testing/rounds/99999999999999999999/", "/testing/rounds/{pk}/staff/99999999999999999999/end/",
+                                  "/testing/rounds/{pk}/exemptions/99999999999999999999/remove/",
+                                  "/testing/rounds/{pk}/exemptions/?person=99999999999999999999"])
+def test_hostile_numbers_get_404_or_the_form(city, client_for, demo_round, path):
+    client = client_for("secretary")
+    url = path.format(pk=demo_round.pk)
+    response = client.post(url) if url.endswith("/end/") or url.endswith("/remove/") else client.get(url)
+    assert response.status_code in (200, 404)
+
+
+def test_the_round_list_costs_the_same_queries_for_more_rounds(city, client_for, django_assert_max_num_queries, site):
+    client = client_for("secretary")
+    with django_assert_max_num_queries(20) as few:
+        client.get("/testing/")
+    for _ in range(5):
+        _open_round(city, site)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/testing/")
