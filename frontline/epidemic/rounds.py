@@ -244,12 +244,21 @@ def round_staff_add(*, actor, testing_round: TestingRound, user, role: str, site
         if assignment_role not in grantable_roles(actor):
             raise ValidationError({"role": _("You may not give the role %(role)s.")
                                    % {"role": StaffRole(role).label}})
-    if RoundStaff.objects.filter(round=testing_round, user=user, site=site).exists():
+    earlier = RoundStaff.objects.filter(round=testing_round, user=user, site=site).first()
+    if earlier is not None and earlier.ended_at is None:
         raise ValidationError({"user": _("%(name)s already works in this round there.") % {"name": user.username}})
     assignment = Assignment.objects.create(
         user=user, role=assignment_role, area=area,
         valid_from=_local_day_span(testing_round.starts_at), valid_until=_local_day_span(testing_round.ends_at),
         created_by=actor)
+    if earlier is not None:  # staffed again after an end: the staffing comes back with a new assignment
+        before = snapshot(earlier)
+        earlier.assignment, earlier.ended_at, earlier.role, earlier.area = assignment, None, role, area
+        earlier.save(update_fields=["assignment", "ended_at", "role", "area"])
+        policy.forget(user)
+        audit_create(actor, assignment)
+        audit_update(actor, earlier, before)
+        return earlier
     staff = RoundStaff.objects.create(round=testing_round, site=site, user=user, role=role, assignment=assignment,
                                       area=area, person=person or user.person)
     policy.forget(user)

@@ -197,6 +197,13 @@ def test_staff_add_and_end_give_and_take_the_collectors_access(city, client_for,
     # The assignment runs to the end of the day, as assignments do, but the staffing gives no round any more.
     assert swabber.get(f"/testing/rounds/{testing_round.pk}/").status_code == 404
     assert testing_round.name not in swabber.get("/testing/").content.decode()
+    again = secretary.post(f"/testing/rounds/{testing_round.pk}/staff/",
+                           {"role": "collector", "user": volunteer_account.pk, "site": site.pk})
+    assert again.status_code == 302 and swabber.get(f"/testing/rounds/{testing_round.pk}/").status_code == 200
+    twice = secretary.post(f"/testing/rounds/{testing_round.pk}/staff/",
+                           {"role": "collector", "user": volunteer_account.pk, "site": site.pk})
+    assert twice.status_code == 400 and "swabber 已在本轮的该岗位上。" in twice.content.decode()
+    assert RoundStaff.objects.filter(round=testing_round).count() == 1
 
 
 def test_staff_only_from_accounts_the_actor_manages(city, client_for, site):
