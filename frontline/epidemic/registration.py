@@ -32,7 +32,7 @@ from frontline.people.models import Person, Resident
 from frontline.people.rules import PERSON_COLUMNS, identity_clean, person_values
 
 from .models import RoundSite, RoundStatus, Sample, SampleKind, TestingRound, Tube
-from .policy import REGISTER_SAMPLES
+from .policy import REGISTER_SAMPLES, ROUND_SITE
 
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -205,11 +205,21 @@ def _resolve_people(records: list[_Record], actor, outcomes: dict[int, Outcome])
                      changes={"people": sorted(ids.values())})
 
 
+def may_register_at(actor, round_site: RoundSite) -> bool:
+    """A collector at the site of their staffing in the round; a desk or a grid worker at a site in their own
+    place (sampling at home, door to door), not at any site of a round they can see."""
+    if policy.allows(actor, REGISTER_SAMPLES, round_site.site):
+        return True
+    staffing = [policy.SCOPE_KINDS[ROUND_SITE][1](RoundSite, actor, a) for a in policy.assignments(actor)
+                if policy.scope_of(a.role, REGISTER_SAMPLES) == ROUND_SITE]
+    return any(q is not None and RoundSite.objects.filter(pk=round_site.pk).filter(q).exists() for q in staffing)
+
+
 def _check_site(actor, testing_round: TestingRound, site: Site) -> None:
     round_site = RoundSite.objects.filter(round=testing_round, site=site).first()
     if round_site is None:
         raise BatchRefused(_("%(site)s is not a testing site of this round.") % {"site": site.name}, 404)
-    if actor is not None and not policy.allows(actor, REGISTER_SAMPLES, round_site):
+    if actor is not None and not may_register_at(actor, round_site):
         raise BatchRefused(_("You do not register samples at %(site)s.") % {"site": site.name}, 403)
     if testing_round.status == RoundStatus.PLANNED:
         raise BatchRefused(_("The round has not opened yet."), 409)
