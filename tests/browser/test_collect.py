@@ -1,7 +1,8 @@
 """A collector on a 375 px phone with a hand-held scanner (keystrokes and Enter into the focused field) fills a
 10-person tube and sees 10/10 and the tube full; the network drops, two more people go into a new tube and
 queue (待上传 2); the network comes back, the first upload's answer is lost on the way, the page sends the queue
-again, and the two are counted once. The page and a household's QR sheet keep to the Content-Security-Policy."""
+again, and the two are counted once. A visitor goes in by hand; the camera button, on a phone without one, says so
+and the field keeps working. The page and a household's QR sheet keep to the Content-Security-Policy."""
 
 import datetime
 from pathlib import Path
@@ -25,9 +26,10 @@ def test_a_collector_fills_a_tube_by_scanner_then_queues_offline_and_uploads_onc
     from django.utils import timezone
 
     from frontline.core.models import User
+    from frontline.core.validators import id_check_char
     from frontline.epidemic.models import Sample, TestingRound, Tube
     from frontline.epidemic.registration import mask_name, person_qr_token
-    from frontline.people.models import Resident
+    from frontline.people.models import Person, Resident
 
     collector = User.objects.get(username="collector")
     testing_round = TestingRound.objects.get(staff__user=collector)
@@ -113,12 +115,29 @@ def test_a_collector_fills_a_tube_by_scanner_then_queues_offline_and_uploads_onc
     assert Sample.objects.filter(round=testing_round, collector=collector).count() == 12
     assert page.evaluate(f"localStorage.getItem('frontline.collect.queue.{collector.pk}.' + "
                          "JSON.parse(document.getElementById('collect-config').textContent).site)") == "[]"
+    page.unroute("**/testing/collect/*/records/")
+
+    # A visitor with no record, by hand; then the camera, which this headless phone does not have.
+    number = next(n for n in (f"11010119900307{i:03d}" for i in range(100, 200))
+                  if not Person.objects.filter(id_number=n + id_check_char(n)).exists())
+    number += id_check_char(number)
+    page.get_by_test_id("visitor").tap()
+    page.get_by_test_id("visitor-name").fill("王小明")
+    page.get_by_test_id("visitor-id").fill(number)
+    page.get_by_test_id("visitor-ok").tap()
+    expect(message).to_contain_text("王*明")
+    expect(count).to_have_text("3/10")
+    assert Sample.objects.get(person__id_number=number).tube_id == tube.pk
+    page.get_by_test_id("camera").tap()
+    expect(message).to_contain_text("摄像头")  # no camera: the field still works
+    expect(page.get_by_test_id("camera-panel")).to_be_hidden()
 
     problems += page.evaluate("window.__cspViolations || []")
     log_in("secretary")  # the household's QR sheet, as its community's secretary prints it
     page.goto(f"{live_server.url}/households/{residents[0].household_id}/")
     page.get_by_test_id("household-qr").click()
     expect(page.get_by_test_id("qr-card").first).to_be_visible()
+    expect(page.get_by_test_id("qr-print")).to_be_visible()
     assert page.locator("[data-testid=qr-card] svg").count() == Resident.objects.filter(
         household_id=residents[0].household_id, moved_out__isnull=True).count()
     page.screenshot(path=str(ARTIFACTS / "household-qr-sheet.png"), full_page=True)

@@ -6,7 +6,11 @@
  * once, so a flaky connection never counts a person twice. Nothing personal is kept beyond that queue. */
 (function () {
   "use strict";
-  const cfg = JSON.parse(document.getElementById("collect-config").textContent);
+  const print = document.getElementById("qr-print"); // the residents' QR sheet: its one button
+  if (print) print.addEventListener("click", () => window.print());
+  const config = document.getElementById("collect-config");
+  if (!config) return;
+  const cfg = JSON.parse(config.textContent);
   const T = cfg.texts;
   const $ = (id) => document.getElementById(id);
   const QUEUE_KEY = `frontline.collect.queue.${cfg.user}.${cfg.site}`;
