@@ -7,6 +7,7 @@ The page never lists people nor searches them by name: what comes back for a rec
 age, to confirm the person in front of the collector."""
 
 import json
+import re
 
 import segno
 from django.conf import settings
@@ -24,7 +25,7 @@ from frontline.core.audit import audit_record
 from frontline.core.models import AuditAction
 from frontline.people.models import Resident
 
-from .models import RoundSite, RoundStatus
+from .models import RoundSite, RoundStatus, Tube
 from .policy import REGISTER_SAMPLES
 from .registration import BatchRefused, mask_name, person_qr_token, samples_register
 
@@ -94,7 +95,8 @@ def collect_site(request, pk):
     round_site = _round_site_for(request.user, pk)
     testing_round = round_site.round
     config = {
-        "endpoint": reverse("collect_records", args=[round_site.pk]), "site": round_site.pk, "round": testing_round.pk,
+        "endpoint": reverse("collect_records", args=[round_site.pk]), "site": round_site.pk,
+        "tube_endpoint": reverse("collect_tube", args=[round_site.pk]), "round": testing_round.pk,
         "user": request.user.pk, "pool": testing_round.pool_size, "tube_pattern": settings.FRONTLINE_TUBE_CODE_PATTERN,
         "batch": 100, "texts": _texts()}
     return render(request, "epidemic/collect/screen.html", {
@@ -127,6 +129,32 @@ def collect_records(request, pk):
     except BatchRefused as refused:
         return _json_error(refused.message, refused.status)
     return JsonResponse({"outcomes": [o.as_dict() for o in outcomes]}, json_dumps_params={"ensure_ascii": False})
+
+
+@policy.requires(REGISTER_SAMPLES)
+def collect_tube(request, pk):
+    """A tube as the screen needs it when scanned (`?code=`): its count and pool size, and why it cannot take
+    more (another site's, sealed in a bag, with a result) in the registration service's words; no one in it."""
+    try:
+        round_site = _round_site_for(request.user, pk)
+    except Http404:
+        return _json_error(_("This is not a testing site where you register samples."), 404)
+    code = request.GET.get("code", "").strip().upper()
+    if not re.fullmatch(settings.FRONTLINE_TUBE_CODE_PATTERN, code):
+        return _json_error(_("The tube code %(code)s is not a tube barcode.") % {"code": code[:40] or "—"}, 400)
+    tube = Tube.objects.filter(round=round_site.round, code=code).select_related("bag").first()
+    if tube is None:
+        return JsonResponse({"code": code, "count": 0, "pool_size": round_site.round.pool_size, "new": True})
+    reason = ""
+    if tube.site_id != round_site.site_id:
+        reason = _("Tube %(code)s is already in use at another testing site in this round.") % {"code": code}
+    elif tube.bag_id and tube.bag.sealed_at:
+        reason = _("Tube %(code)s is sealed in bag %(bag)s: use a new tube.") % {"code": code, "bag": tube.bag.code}
+    elif tube.result:
+        reason = _("Tube %(code)s already has a result: use a new tube.") % {"code": code}
+    mine = not reason or tube.site_id == round_site.site_id
+    return JsonResponse({"code": code, "count": tube.samples_count if mine else 0, "pool_size": tube.pool_size,
+                         "new": False, "reason": reason}, json_dumps_params={"ensure_ascii": False})
 
 
 # --- residents' QR sheets -------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ def entries(matrix):
         "collect_site": Route(REGISTER_SAMPLES, by_pk("round_site"), obj("round_site"), visible=_registers),
         "collect_records": Route(REGISTER_SAMPLES, by_pk("round_site"), obj("round_site"), method="post",
                                  visible=_registers),
+        "collect_tube": Route(REGISTER_SAMPLES, by_pk("round_site"), obj("round_site"), query="?code=TUBE000001",
+                              visible=_registers),
         "household_testing_qr": Route(view_people, by_pk("household"), obj("household")),
         "building_testing_qr": Route(view_people, by_pk("building"), obj("building")),
     }

@@ -171,3 +171,24 @@ def test_the_household_page_leads_to_its_qr_sheet(city, client_for):
     household = _household(city)
     text = client_for("secretary").get(f"/households/{household.pk}/").content.decode()
     assert f"/households/{household.pk}/testing-qr/" in text and f"/buildings/{household.building_id}/testing-qr/" in text
+
+
+def test_a_scanned_tube_shows_what_is_in_it_already_and_why_it_cannot_take_more(under_way, client_for, city):
+    client = client_for("collector")
+    url = reverse("collect_tube", args=[under_way.round_site.pk])
+    assert client.get(url, {"code": "FRESH0001"}).json() == {"code": "FRESH0001", "count": 0, "pool_size": 10, "new": True}
+    upload(client, under_way.round_site, [record(p, "HALF00001") for p in under_way.people[:3]])
+    half = client.get(url, {"code": "half00001"}).json()  # typed in lower case
+    assert half["count"] == 3 and half["pool_size"] == 10 and not half["reason"]
+    assert under_way.people[0].name not in client.get(url, {"code": "HALF00001"}).content.decode()
+    # A tube of another site of the round: not usable here, its count not told.
+    start = under_way.round.starts_at
+    elsewhere = Site.objects.create(kind="testing", name="别处采样点", area=city.community)
+    rounds.round_site_add(actor=None, testing_round=under_way.round, site=elsewhere, opens_at=start,
+                          closes_at=start + datetime.timedelta(days=1))
+    upload(client_for("secretary"), RoundSite.objects.get(round=under_way.round, site=elsewhere),
+           [record(under_way.people[5], "ELSE00001")])
+    other = client.get(url, {"code": "ELSE00001"}).json()
+    assert other["count"] == 0 and "ELSE00001" in other["reason"]
+    assert client.get(url, {"code": "bad code!"}).status_code == 400
+    assert client_for("volunteer").get(url, {"code": "HALF00001"}).status_code == 403

@@ -97,6 +97,28 @@
     saveState();
   }
 
+  /* What the server knows of a tube just scanned (online): samples already in it from earlier, and why it
+   * cannot take more. Offline, the screen counts what it queued itself. */
+  async function tubeLookup(code) {
+    if (!navigator.onLine) return;
+    try {
+      const response = await fetch(`${cfg.tube_endpoint}?code=${encodeURIComponent(code)}`, {
+        credentials: "same-origin", redirect: "manual", headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      const tube = await response.json();
+      if (!state.tube || state.tube.code !== code) return;
+      const queued = queue.filter((r) => r.tube_code === code).length;
+      if (!tube.new) state.tube.pool = tube.pool_size;
+      state.tube.count = Math.max(state.tube.count, tube.count + queued);
+      saveState();
+      if (tube.reason) say("danger", tube.reason);
+      else if (state.tube.count >= state.tube.pool) say("warning", fmt(T.tube_full, { code }));
+      render();
+    } catch (e) {
+      // No answer: the count corrects itself with the first record's outcome.
+    }
+  }
+
   function personAdd(fields) {
     const tube = state.tube;
     if (!tube) return say("danger", T.no_tube);
@@ -120,6 +142,7 @@
       tubeSet(item.value);
       const full = state.tube.count >= state.tube.pool;
       say(full ? "warning" : "info", full ? fmt(T.tube_full, { code: item.value }) : T.scan_people);
+      tubeLookup(item.value);
     } else if (item.kind === "qr") {
       personAdd({ qr: item.value });
     } else if (item.kind === "id") {
