@@ -310,6 +310,14 @@
   });
   $("camera-close").addEventListener("click", cameraClose);
 
+  // A scanner's keystrokes while no field has the focus (after a tap on a button) go to the scan field.
+  document.addEventListener("keydown", (event) => {
+    const active = document.activeElement;
+    if (event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (active && (active.tagName === "INPUT" || active.tagName === "TEXTAREA" || active.tagName === "SELECT")) return;
+    $("scan").focus();
+  });
+
   window.addEventListener("online", () => { backoff = BACKOFF_MIN; render(); flush(); });
   window.addEventListener("offline", render);
   if (state.tube) say("info", T.scan_people);
