@@ -2,7 +2,8 @@
 10-person tube and sees 10/10 and the tube full; the network drops, two more people go into a new tube and
 queue (待上传 2); the network comes back, the first upload's answer is lost on the way, the page sends the queue
 again, and the two are counted once. A visitor goes in by hand; the camera button, on a phone without one, says so
-and the field keeps working. The page and a household's QR sheet keep to the Content-Security-Policy."""
+and the field keeps working. The page and a household's QR sheet keep to the Content-Security-Policy. And a phone
+whose camera films a resident's QR code (Chromium's fake capture device) registers them through ZXing."""
 
 import datetime
 from pathlib import Path
@@ -146,3 +147,72 @@ def test_a_collector_fills_a_tube_by_scanner_then_queues_offline_and_uploads_onc
     page.screenshot(path=str(ARTIFACTS / "household-qr-sheet.png"), full_page=True)
     problems += page.evaluate("window.__cspViolations || []")
     assert not problems, problems
+
+
+def _qr_video(path: Path, text: str, width: int = 640, height: int = 480) -> Path:
+    """A camera that films a printed resident's QR code: a short Y4M clip (grey 4:2:0), for Chromium's fake
+    capture device."""
+    import segno
+
+    matrix = segno.make(text, error="m").matrix
+    modules = len(matrix) + 8  # the quiet zone
+    scale = min(width, height) * 3 // 4 // modules
+    left, top = (width - modules * scale) // 2, (height - modules * scale) // 2
+    luma = bytearray(b"\xeb" * (width * height))
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                for dy in range(scale):
+                    start = (top + (y + 4) * scale + dy) * width + left + (x + 4) * scale
+                    luma[start:start + scale] = b"\x10" * scale
+    chroma = b"\x80" * (width * height // 2)
+    with path.open("wb") as f:
+        f.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _frame in range(10):
+            f.write(b"FRAME\n" + bytes(luma) + chroma)
+    return path
+
+
+@pytest.mark.browser
+def test_a_phone_camera_reads_a_residents_qr_code(live_city, live_server, playwright, tmp_path):
+    from django.utils import timezone
+
+    from frontline.core.models import User
+    from frontline.demo.accounts import DEMO_PASSWORD
+    from frontline.epidemic.models import Sample, TestingRound
+    from frontline.epidemic.registration import mask_name, person_qr_token
+    from frontline.people.models import Resident
+
+    from .conftest import CHROMIUM_ARGS
+
+    collector = User.objects.get(username="collector")
+    testing_round = TestingRound.objects.get(staff__user=collector)
+    now = timezone.now()
+    TestingRound.objects.filter(pk=testing_round.pk).update(starts_at=now - datetime.timedelta(hours=3),
+                                                           ends_at=now + datetime.timedelta(days=1))
+    community = User.objects.get(username="secretary").area
+    person = (Resident.objects.filter(household__building__area__path__startswith=community.path,
+                                      moved_out__isnull=True).select_related("person").order_by("id").first().person)
+    video = _qr_video(tmp_path / "qr.y4m", person_qr_token(person.pk))
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+        *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}"])
+    try:
+        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN", is_mobile=True,
+                                      has_touch=True, permissions=["camera"])
+        page = context.new_page()
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", "collector")
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(f"{live_server.url}/testing/collect/")
+        page.keyboard.type("TUBEC00001")
+        page.keyboard.press("Enter")
+        expect(page.get_by_test_id("tube-count")).to_have_text("0/10")
+        page.get_by_test_id("camera").tap()
+        expect(page.get_by_test_id("message")).to_contain_text(mask_name(person.name), timeout=20000)
+        expect(page.get_by_test_id("tube-count")).to_have_text("1/10")
+        expect(page.get_by_test_id("camera-panel")).to_be_hidden()  # one code read, the camera closes
+        assert Sample.objects.get(round=testing_round, person=person).tube.code == "TUBEC00001"
+    finally:
+        browser.close()
