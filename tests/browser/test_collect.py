@@ -1,9 +1,10 @@
 """A collector on a 375 px phone with a hand-held scanner (keystrokes and Enter into the focused field) fills a
 10-person tube and sees 10/10 and the tube full; the network drops, two more people go into a new tube and
 queue (待上传 2); the network comes back, the first upload's answer is lost on the way, the page sends the queue
-again, and the two are counted once. A visitor goes in by hand; the camera button, on a phone without one, says so
-and the field keeps working. The page and a household's QR sheet keep to the Content-Security-Policy. And a phone
-whose camera films a resident's QR code (Chromium's fake capture device) registers them through ZXing."""
+again, and the two are counted once. A visitor goes in by hand; the camera button, on a phone without one, says
+so and the field keeps working; a person sampled already is refused, and goes in as a deliberate re-test. The
+page and a household's QR sheet keep to the Content-Security-Policy. And a phone whose camera films a resident's
+QR code (Chromium's fake capture device) registers them through ZXing."""
 
 import datetime
 from pathlib import Path
@@ -113,7 +114,7 @@ def test_a_collector_fills_a_tube_by_scanner_then_queues_offline_and_uploads_onc
     assert tube.samples_count == 2
     assert sorted(Sample.objects.filter(tube=tube).values_list("person_id", flat=True)) == sorted(
         [people[10].pk, people[11].pk])
-    assert Sample.objects.filter(round=testing_round, collector=collector).count() == 12
+    assert Sample.objects.filter(round=testing_round, collector=collector).count() == 12  # 10 + 2, none twice
     assert page.evaluate(f"localStorage.getItem('frontline.collect.queue.{collector.pk}.' + "
                          "JSON.parse(document.getElementById('collect-config').textContent).site)") == "[]"
     page.unroute("**/testing/collect/*/records/")
@@ -135,6 +136,25 @@ def test_a_collector_fills_a_tube_by_scanner_then_queues_offline_and_uploads_onc
     scan("TUBEA00001")  # after a tap on a button, the scanner's keystrokes still reach the field
     expect(count).to_have_text("10/10")  # back to the first tube: the server says what is in it
     expect(page.get_by_test_id("full")).to_be_visible()
+
+    # The same person again: refused with the service's reason; as a deliberate re-test, into a single tube.
+    scan("TUBED00001")
+    scan(people[0].id_number)
+    expect(message).to_contain_text("本轮已登记")
+    expect(message).to_contain_text("复检")
+    expect(count).to_have_text("0/10")
+    page.get_by_test_id("retest").tap()
+    expect(page.get_by_test_id("retest-banner")).to_be_visible()
+    expect(page.get_by_test_id("tube-code")).to_have_text("—")  # a re-test asks for a new tube
+    scan("RETEST0001")
+    expect(count).to_have_text("0/1")
+    scan(people[0].id_number)
+    expect(message).to_contain_text(mask_name(people[0].name))
+    expect(count).to_have_text("1/1")
+    expect(page.get_by_test_id("full")).to_be_visible()
+    assert list(Sample.objects.filter(round=testing_round, person=people[0]).order_by("id")
+                .values_list("kind", "tube__code")) == [("routine", "TUBEA00001"), ("retest", "RETEST0001")]
+    page.screenshot(path=str(ARTIFACTS / "collector-retest.png"), full_page=True)
 
     problems += page.evaluate("window.__cspViolations || []")
     log_in("secretary")  # the household's QR sheet, as its community's secretary prints it
