@@ -21,7 +21,6 @@ from frontline.core.scoping import get_for
 from .coverage import (
     coverage_area,
     grid_untested,
-    mask_name,
     may_door_knock,
     round_coverage,
     round_get_for,
@@ -67,9 +66,8 @@ def round_grid_untested(request, pk, grid_pk):
     page = Paginator(grid_untested(actor=request.user, testing_round=testing_round, grid=grid),
                      settings.FRONTLINE_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=grid, note="untested residents listed")
-    rows = [(r, mask_name(r.person.name)) for r in page]
     return render(request, "epidemic/coverage/grid_untested.html", {
-        "testing_round": testing_round, "grid": grid, "page": page, "rows": rows,
+        "testing_round": testing_round, "grid": grid, "page": page,
         "breadcrumb": area_breadcrumb(actor=request.user, area=grid),
         "may_door_knock": may_door_knock(request.user, grid)})
 
