@@ -348,19 +348,20 @@ def _day_bounds(at: datetime.date | None) -> tuple[datetime.datetime, datetime.d
     return (timezone.now() if at is None else start + datetime.timedelta(days=1)), start
 
 
-def rounds_in_force(at: datetime.date | None = None) -> list[tuple[int, str]]:
-    """(round id, area path) for each area of the rounds in force at `at` (a local date; None: now): started
-    by then and not ended before that day began. The latest started first: a grid in several such rounds counts
-    in the latest."""
+def rounds_in_force(at: datetime.date | None = None) -> list[tuple[int, str, str]]:
+    """(round id, area path, round name) for each area of the rounds in force at `at` (a local date; None:
+    now): started by then and not ended before that day began. The latest started first: a grid in several
+    such rounds counts in the latest."""
     started_by, day_start = _day_bounds(at)
     return list(RoundArea.objects.filter(round__starts_at__lte=started_by, round__ends_at__gt=day_start)
-                .order_by("-round__starts_at", "-round_id", "area__path").values_list("round_id", "area__path"))
+                .order_by("-round__starts_at", "-round_id", "area__path")
+                .values_list("round_id", "area__path", "round__name"))
 
 
-def _in_force(at: datetime.date | None):
+def _in_force(at: datetime.date | None, in_force: list | None = None):
     """Residents of the target of the round in force over their grid at `at`, annotated with that round."""
     residents = figures.stock_rows_at(Resident.objects.all(), at, "moved_in", "moved_out")
-    pairs = rounds_in_force(at)
+    pairs = [(r, p) for r, p, _name in (rounds_in_force(at) if in_force is None else in_force)]
     if not pairs:
         return residents.none()
     if len({r for r, _p in pairs}) == 1:
@@ -372,21 +373,26 @@ def _in_force(at: datetime.date | None):
             .exclude(_excluded(OuterRef("in_force_round"))))
 
 
-def target_rows(at: datetime.date | None):
-    """The `testing_target` figure's rows."""
-    return _in_force(at)
+def target_rows(at: datetime.date | None, in_force: list | None = None):
+    """The `testing_target` figure's rows (`in_force`: `rounds_in_force(at)` if the caller has it)."""
+    return _in_force(at, in_force)
 
 
-def tested_rows(at: datetime.date | None):
+def tested_rows(at: datetime.date | None, in_force: list | None = None):
     """The `testing_tested` figure's rows: of the target, those sampled in that round (by the end of `at`)."""
-    rows = _in_force(at)
+    rows = _in_force(at, in_force)
     before = None if at is None else _day_bounds(at)[0]
     return rows.filter(_sampled(OuterRef("in_force_round"), before))
 
 
-def current_round_for(area: Area) -> TestingRound | None:
-    """The latest round in force now that reaches the area (for the area page's panel)."""
-    for round_id, path in rounds_in_force(None):
-        if area.path.startswith(path) or path.startswith(area.path):
-            return TestingRound.objects.get(pk=round_id)
-    return None
+def coverage_in_force(area: Area) -> tuple[tuple[int, str] | None, Coverage]:
+    """The latest round in force now that reaches the area (id, name), and the figures' tested of target
+    under the area (the same rows as `testing_target` and `testing_tested`): three queries."""
+    in_force = rounds_in_force(None)
+    current = next(((r, name) for r, path, name in in_force
+                    if area.path.startswith(path) or path.startswith(area.path)), None)
+    if current is None:
+        return None, Coverage()
+    under = {f"{GRID_PATH}__prefix": area.path}
+    return current, Coverage(target_rows(None, in_force).filter(**under).count(),
+                             tested_rows(None, in_force).filter(**under).count())

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from frontline.areas import figures
 from frontline.core import plugins, policy
 
-from .coverage import UNTESTED, current_round_for, target_rows, tested_rows
+from .coverage import UNTESTED, coverage_in_force, target_rows, tested_rows
 from .models import Sample
 from .policy import VIEW_TESTING
 
@@ -34,13 +34,10 @@ def _area_panel(request, area):
     """The round in force's tested of target here (the figures' numbers), and the way to its coverage."""
     if not policy.allows_in(request.user, VIEW_TESTING, area):
         return None
-    testing_round = current_round_for(area)
-    if testing_round is None:
+    current, coverage = coverage_in_force(area)
+    if current is None:
         return None
-    table = figures.figure_table(actor=request.user, area=area, codes=["testing_target", "testing_tested"])
-    target, tested = table.total["testing_target"], table.total["testing_tested"]
-    return {"area": area, "testing_round": testing_round, "target": target, "tested": tested,
-            "percent": round(100 * tested / target, 1) if target else None}
+    return {"area": area, "round_id": current[0], "round_name": current[1], "coverage": coverage}
 
 
 plugins.panels.register(plugins.Panel("testing_coverage", "area", "epidemic/coverage/panels/area_coverage.html",
