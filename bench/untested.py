@@ -121,8 +121,8 @@ def main():
     args = arguments(__doc__)
     open_city(args)
 
-    from django.test.utils import CaptureQueriesContext
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from frontline.areas.figures import figure_table
     from frontline.areas.models import Area

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontline.areas import figures
-from frontline.areas.models import Area, AreaLevel
+from frontline.areas.models import Area, AreaLevel, Building
 from frontline.core import policy
 from frontline.core.audit import audit_bulk
 from frontline.core.models import ACTIVE_STATUSES, AuditAction, WorkOrder, WorkOrderEvent, WorkOrderStatus
@@ -70,8 +71,6 @@ def round_get_for(actor, pk) -> TestingRound:
     try:
         return TestingRound.objects.restrict(actor, VIEW_TESTING).select_related("area").distinct().get(pk=pk)
     except (TestingRound.DoesNotExist, ValueError, TypeError):
-        from django.http import Http404
-
         raise Http404 from None
 
 
@@ -156,8 +155,6 @@ def round_coverage(*, actor, testing_round: TestingRound, area: Area) -> Coverag
     """The round's coverage under an area the actor may see, and each visible child's (a grid's buildings),
     ranked from the lowest percentage: counts only, no names. A constant number of queries."""
     if area.level == AreaLevel.GRID:
-        from frontline.areas.models import Building
-
         paths = round_paths(testing_round)
         key = "household__building"
         target = round_target(testing_round, paths=paths).filter(household__building__area=area)
@@ -183,8 +180,6 @@ def round_coverage(*, actor, testing_round: TestingRound, area: Area) -> Coverag
 def coverage_area(*, actor, testing_round: TestingRound, area_id=None) -> Area:
     """The area a coverage page shows: the one asked for (within the actor's scope and reached by the round),
     else where the round was organised, else the actor's own place. 404 otherwise."""
-    from django.http import Http404
-
     paths = round_paths(testing_round)
     if area_id not in (None, ""):
         try:

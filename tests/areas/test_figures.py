@@ -305,7 +305,7 @@ class _InForce(str):
         import datetime as dt
 
         def literal(value):
-            value = value.astimezone(dt.timezone.utc)
+            value = value.astimezone(dt.UTC)
             return value.strftime("%Y-%m-%d %H:%M:%S.%f") + ("+00:00" if connection.vendor == "postgresql" else "")
 
         day_start = dt.datetime.combine(timezone.localdate(), dt.time(), timezone.get_current_timezone())

@@ -162,6 +162,10 @@ def test_door_knocking_orders_are_made_once_and_close_when_the_resident_is_sampl
     assert untested_orders_close_for(other_round.pk, [people[5].person_id], now) == 0  # another round's sample
     # Running it again makes nothing for those still open, nothing for the sampled.
     assert untested_orders_create(actor=city.users["grid"], testing_round=community_round, area=city.grid) == []
+    # The registration's hook (rows of sample id, person id, kind, grid id) closes through the same function.
+    sample(community_round, [people[4].person])
+    coverage.samples_registered(None, community_round, [(0, people[4].person_id, "routine", city.grid.pk)], now)
+    assert WorkOrder.objects.get(kind=UNTESTED, subject_id=people[4].person_id).status == "done"
 
 
 def test_door_knocking_a_community_puts_each_order_in_its_grid(city, community_round):
@@ -272,9 +276,9 @@ def test_figures_show_the_round_in_force_on_area_pages_and_the_api(city, communi
         f"/api/v1/areas/{city.community.pk}/figures?codes=testing_target,testing_tested").json()
     assert data["total"] == {"testing_target": table.total.target, "testing_tested": 7}
     page = client_for("secretary").get(f"/areas/{city.community.pk}/").content.decode()
-    assert f'data-testid="coverage-tested">7<' in page and f'data-testid="coverage-target">{table.total.target}<' in page
+    assert 'data-testid="coverage-tested">7<' in page and f'data-testid="coverage-target">{table.total.target}<' in page
     assert f"/testing/rounds/{community_round.pk}/coverage/?area={city.community.pk}" in page
-    assert f'data-testid="total-testing_tested">7<' in page
+    assert 'data-testid="total-testing_tested">7<' in page
     # Yesterday no round was in force: nothing to count.
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     assert figure_table(actor=city.users["secretary"], area=city.community, codes=["testing_target"],
