@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from frontline.areas import figures
 from frontline.core import plugins, policy
 
-from .coverage import UNTESTED, coverage_in_force, target_rows, tested_rows
+from .coverage import UNTESTED, coverage_in_force, rounds_in_force, target_rows, tested_rows
 from .models import Sample
 from .policy import VIEW_TESTING
 
@@ -31,13 +31,19 @@ figures.register(figures.Figure(
 
 
 def _area_panel(request, area):
-    """The round in force's tested of target here (the figures' numbers), and the way to its coverage."""
+    """The round in force's tested of target here (the figures' numbers), and the way to its coverage. Above a
+    street only the way: the page's figures already count the city or district (seconds at a million
+    residents), and counting them twice would double that."""
     if not policy.allows_in(request.user, VIEW_TESTING, area):
         return None
+    if area.level in ("city", "district"):
+        current = next(((r, name) for r, path, name in rounds_in_force(None)
+                        if area.path.startswith(path) or path.startswith(area.path)), None)
+        return {"area": area, "round_id": current[0], "round_name": current[1], "counted": False} if current else None
     current, coverage = coverage_in_force(area)
     if current is None:
         return None
-    return {"area": area, "round_id": current[0], "round_name": current[1], "coverage": coverage}
+    return {"area": area, "round_id": current[0], "round_name": current[1], "coverage": coverage, "counted": True}
 
 
 plugins.panels.register(plugins.Panel("testing_coverage", "area", "epidemic/coverage/panels/area_coverage.html",

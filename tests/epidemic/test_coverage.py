@@ -279,6 +279,9 @@ def test_figures_show_the_round_in_force_on_area_pages_and_the_api(city, communi
     assert 'data-testid="coverage-tested">7<' in page and f'data-testid="coverage-target">{table.total.target}<' in page
     assert f"/testing/rounds/{community_round.pk}/coverage/?area={city.community.pk}" in page
     assert 'data-testid="total-testing_tested">7<' in page
+    city_page = client_for("commander").get(f"/areas/{city.city.pk}/").content.decode()  # the way, not a recount
+    assert f"/testing/rounds/{community_round.pk}/coverage/?area={city.city.pk}" in city_page
+    assert 'data-testid="coverage-tested"' not in city_page and 'data-testid="total-testing_tested">7<' in city_page
     # Yesterday no round was in force: nothing to count.
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     assert figure_table(actor=city.users["secretary"], area=city.community, codes=["testing_target"],
