@@ -117,23 +117,35 @@ def _count(rows, key: str) -> dict:
     return dict(rows.values_list(key).annotate(n=Count("pk")).order_by())
 
 
-def untested_by_grid(testing_round: TestingRound, *, area: Area | None = None) -> dict[str, int]:
-    """Untested residents of the round by grid path (under `area`, or everywhere): one query."""
+GRID = "household__building__area"
+
+
+def _grid_paths(area: Area | None) -> dict[int, str]:
+    """Paths of the grids under `area` (everywhere when None): one query on the small area table."""
+    grids = Area.objects.filter(level=AreaLevel.GRID)
+    return dict((grids.filter(path__prefix=area.path) if area is not None else grids).values_list("pk", "path"))
+
+
+def untested_by_grid(testing_round: TestingRound, *, area: Area | None = None) -> dict[int, int]:
+    """Untested residents of the round by grid id (under `area`, or everywhere): one query, grouped by the
+    building's grid id (on SQLite, grouping by the grid's path instead took nearly twice as long)."""
     rows = round_untested(testing_round)
     if area is not None:
         rows = rows.filter(**{f"{GRID_PATH}__prefix": area.path})
-    return _count(rows, GRID_PATH)
+    return _count(rows, GRID)
 
 
 def coverage_by_grid(testing_round: TestingRound, *, area: Area | None = None) -> dict[str, Coverage]:
-    """Tested of target by grid path: two grouped queries (the target, the untested) whatever the grids."""
+    """Tested of target by grid path: three queries (the target and the untested grouped by grid, the grids'
+    paths) whatever the number of grids."""
     paths = round_paths(testing_round)
     target, untested = round_target(testing_round, paths=paths), round_untested(testing_round, paths=paths)
     if area is not None:
         target = target.filter(**{f"{GRID_PATH}__prefix": area.path})
         untested = untested.filter(**{f"{GRID_PATH}__prefix": area.path})
-    missing = _count(untested, GRID_PATH)
-    return {path: Coverage(n, n - missing.get(path, 0)) for path, n in _count(target, GRID_PATH).items()}
+    missing = _count(untested, GRID)
+    grid_paths = _grid_paths(area)
+    return {grid_paths[grid]: Coverage(n, n - missing.get(grid, 0)) for grid, n in _count(target, GRID).items()}
 
 
 def rollup(by_grid: dict[str, Coverage], length: int) -> dict[str, Coverage]:
