@@ -369,8 +369,8 @@ def _in_force(at: datetime.date | None, in_force: list | None = None):
     """Residents of the target of the round in force over their grid at `at`, annotated with that round."""
     residents = figures.stock_rows_at(Resident.objects.all(), at, "moved_in", "moved_out")
     pairs = [(r, p) for r, p, _name in (rounds_in_force(at) if in_force is None else in_force)]
-    if not pairs:
-        return residents.none()
+    if not pairs:  # no round in force: nothing to count (annotated all the same, for the tested's filter)
+        return residents.none().annotate(in_force_round=Value(0, output_field=IntegerField()))
     if len({r for r, _p in pairs}) == 1:
         which = Value(pairs[0][0])
     else:

@@ -282,10 +282,10 @@ def test_figures_show_the_round_in_force_on_area_pages_and_the_api(city, communi
     city_page = client_for("commander").get(f"/areas/{city.city.pk}/").content.decode()  # the way, not a recount
     assert f"/testing/rounds/{community_round.pk}/coverage/?area={city.city.pk}" in city_page
     assert 'data-testid="coverage-tested"' not in city_page and 'data-testid="total-testing_tested">7<' in city_page
-    # Yesterday no round was in force: nothing to count.
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    assert figure_table(actor=city.users["secretary"], area=city.community, codes=["testing_target"],
-                        at=yesterday).total["testing_target"] == 0
+    # Three days ago no round was in force (the round began two hours ago, perhaps yesterday): nothing to count.
+    before = timezone.localdate() - datetime.timedelta(days=3)
+    assert figure_table(actor=city.users["secretary"], area=city.community, codes=["testing_target", "testing_tested"],
+                        at=before).total == {"testing_target": 0, "testing_tested": 0}
     today = timezone.localdate()
     flows = figure_table(actor=city.users["secretary"], area=city.community, codes=["samples_collected"],
                          period=Period(today, today))
@@ -310,6 +310,15 @@ def test_the_latest_round_in_force_counts_for_a_grid_and_its_end_needs_no_write(
                                                          ends_at=timezone.now() - datetime.timedelta(days=2))
     later = {c.pk: v for c, v in figure_table(actor=city.users["secretary"], area=city.community, codes=codes).children}
     assert later[city.grid.pk]["testing_tested"] == 2  # the community round again
+
+
+def test_with_no_round_in_force_the_figures_and_the_panel_say_nothing(city, client_for):
+    now = timezone.now()
+    TestingRound.objects.update(starts_at=now - datetime.timedelta(days=10), ends_at=now - datetime.timedelta(days=9))
+    table = figure_table(actor=city.users["secretary"], area=city.community, codes=["testing_target", "testing_tested"])
+    assert table.total == {"testing_target": 0, "testing_tested": 0}
+    page = client_for("secretary").get(f"/areas/{city.community.pk}/")
+    assert page.status_code == 200 and 'data-testid="coverage-panel"' not in page.content.decode()
 
 
 def test_a_figure_that_is_not_kept_cannot_watch():
