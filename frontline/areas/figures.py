@@ -13,7 +13,9 @@ row per grid and figure), so a city page sums a few thousand rows instead of cou
 It is never stale when read: every write through the ORM marks the area of the row it touched dirty
 (signals on the figures' `watch` models), bulk paths mark the areas they touched
 (`figures_mark_dirty`), and a read first recomputes the dirty areas — a constant number of queries
-whatever their number.
+whatever their number. A stock whose value moves with the clock as well as with writes (the coverage of the
+testing round in force today changes when a round starts or ends, with no write) says `kept=False`: it is
+counted from its rows at every read, one grouped query, like a stock as of a past date.
 """
 
 import datetime
@@ -53,10 +55,13 @@ class Figure:
     history: bool = True  # a stock that can answer "as of a date" (its model keeps the history)
     watch: tuple[tuple[str, str], ...] = ()  # ("app.Model", lookup to an Area): writes that change it
     order: int = 100
+    kept: bool = True  # a stock's current value kept per area (False: counted at every read)
 
     def __post_init__(self):
         if self.kind == FLOW and not self.when:
             raise ValueError(f"flow figure {self.code} needs `when`")
+        if not self.kept and self.watch:
+            raise ValueError(f"figure {self.code} is not kept: it has nothing to watch")
 
 
 def register(figure: Figure) -> Figure:
@@ -67,6 +72,10 @@ def register(figure: Figure) -> Figure:
 
 def figure_list(kind: str | None = None) -> list[Figure]:
     return [f for f in plugins.figures if kind is None or f.kind == kind]
+
+
+def _kept_list() -> list[Figure]:
+    return [f for f in figure_list(STOCK) if f.kept]
 
 
 # --- keeping the stock figures -------------------------------------------------------------------------
@@ -88,7 +97,7 @@ def figures_mark_dirty(area_ids: Iterable[int]) -> None:
 def _stock_counts(area_ids: list[int] | None, figures: list[Figure] | None = None) -> dict[tuple[int, str], int]:
     """Current value of every stock figure (or of `figures`) per anchoring area: one grouped query each."""
     values = {}
-    for figure in figures or figure_list(STOCK):
+    for figure in figures or _kept_list():
         rows = figure.rows(None)
         if area_ids is not None:
             rows = rows.filter(**{f"{figure.area}__in": area_ids})
@@ -102,7 +111,7 @@ def _stock_counts(area_ids: list[int] | None, figures: list[Figure] | None = Non
 def figures_rebuild(codes: list[str] | None = None) -> None:
     """Recount every stock figure (or those of `codes`) of every area: after a generator run or a
     restore, or the first time a newly registered figure is read."""
-    figures = [plugins.figures[c] for c in codes] if codes else figure_list(STOCK)
+    figures = [plugins.figures[c] for c in codes] if codes else _kept_list()
     values = _stock_counts(None, figures)
     AreaFigure.objects.filter(code__in=[f.code for f in figures]).delete()
     AreaFigure.objects.bulk_create([AreaFigure(area_id=a, code=c, value=v) for (a, c), v in values.items()],
@@ -243,7 +252,7 @@ def figure_table(*, actor, area: Area, codes: list[str] | None = None, at: datet
     children, group_of, length = _children(actor, area)
     key_of = (lambda child: child.pk) if length is None else (lambda child: child.path)
     by_code: dict[str, dict] = {}
-    kept = [f.code for f in figures if f.kind == STOCK and at is None and length is not None]
+    kept = [f.code for f in figures if f.kind == STOCK and f.kept and at is None and length is not None]
     if kept:
         figures_refresh()
         known = set(KeptFigure.objects.filter(code__in=kept).values_list("code", flat=True))

@@ -477,3 +477,24 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         constraints = [models.UniqueConstraint(fields=["person"], condition=Q(status="open"),
                                                name="case_one_open_per_person")]
+
+
+class DoorKnock(models.Model):
+    """A door-knocking work order (kind `untested`) for a resident of the round's target not yet sampled in it:
+    the round it was sent for, so that a sample in that round closes it (`coverage.untested_orders_close_for`)."""
+
+    round = models.ForeignKey(TestingRound, verbose_name=_("testing round"), on_delete=models.CASCADE,
+                              related_name="door_knocks")
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey("areas.Area", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+")
+    work_order = models.OneToOneField("core.WorkOrder", on_delete=models.CASCADE, related_name="door_knock")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "grid"
+    access_action = "view_people"
+
+    class Meta:
+        verbose_name = _("door-knocking for an untested resident")
+        verbose_name_plural = _("door-knocking for untested residents")
+        indexes = [models.Index(fields=["round", "person"])]

@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("frontline.epidemic.urls_rounds")),
     path("", include("frontline.epidemic.urls_collect")),
+    path("", include("frontline.epidemic.urls_coverage")),
 ]

@@ -187,7 +187,8 @@ def test_figure_table_queries_do_not_grow_with_children_or_dirty_areas(city, dja
     figures_mark_dirty(Area.objects.filter(level="grid").values_list("pk", flat=True)[:50])
     # One query a registered figure (a stock recounted for the marked areas, a flow counted), plus a fixed
     # few: never one a child or a marked area.
-    per_figure = len(figure_list())
+    # A stock counted at every read (kept=False) may first look up what it counts (the testing rounds in force).
+    per_figure = len(figure_list()) + len([f for f in figure_list("stock") if not f.kept])
     for area in [city.city, city.district, city.community, city.grid]:
         with django_assert_max_num_queries(12 + per_figure):
             figure_table(actor=city.users["commander"], area=area)
@@ -293,3 +294,34 @@ def test_a_write_that_lands_during_a_refresh_stays_marked(city, monkeypatch):
     monkeypatch.setattr(engine, "_stock_counts", counting_while_someone_writes)
     engine.figures_refresh()
     assert AreaFigureDirty.objects.filter(area=city.grid).exists()  # recounted at the next read
+
+
+# Mass testing's coverage of the round in force (frontline.epidemic.coverage): for each grid the latest-started
+# round reaching it that has started by now and had not ended when today began; its target (residents present,
+# less the exempted out of it) and, of those, the sampled in that round. The times go in as literals for each
+# database (timestamps are text on SQLite, in UTC).
+class _InForce(str):
+    def format(self, **kwargs):
+        import datetime as dt
+
+        def literal(value):
+            value = value.astimezone(dt.UTC)
+            return value.strftime("%Y-%m-%d %H:%M:%S.%f") + ("+00:00" if connection.vendor == "postgresql" else "")
+
+        day_start = dt.datetime.combine(timezone.localdate(), dt.time(), timezone.get_current_timezone())
+        return str.format(self, now=literal(timezone.now()), day_start=literal(day_start), **kwargs)
+
+
+_IN_FORCE = ("SELECT b.area_id, count(*) FROM people_resident r JOIN areas_household h ON h.id = r.household_id "
+             "JOIN areas_building b ON b.id = h.building_id JOIN (SELECT ga.id AS grid_id, (SELECT ra.round_id "
+             "FROM epidemic_roundarea ra JOIN epidemic_testinground t ON t.id = ra.round_id JOIN areas_area ra_a "
+             "ON ra_a.id = ra.area_id WHERE t.starts_at <= '{now}' AND t.ends_at > '{day_start}' "
+             "AND ga.path LIKE ra_a.path || '%' ORDER BY t.starts_at DESC, t.id DESC LIMIT 1) AS round_id "
+             "FROM areas_area ga) g ON g.grid_id = b.area_id WHERE r.moved_out IS NULL AND g.round_id IS NOT NULL "
+             "AND NOT EXISTS (SELECT 1 FROM epidemic_roundexemption e WHERE e.round_id = g.round_id "
+             "AND e.person_id = r.person_id AND e.kind IN ('away', 'other')) {tested} GROUP BY b.area_id")
+RAW.update({
+    "testing_target": _InForce(_IN_FORCE.replace("{tested}", "")),
+    "testing_tested": _InForce(_IN_FORCE.replace("{tested}", "AND EXISTS (SELECT 1 FROM epidemic_sample s WHERE "
+                                                 "s.round_id = g.round_id AND s.person_id = r.person_id)")),
+})

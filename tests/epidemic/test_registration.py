@@ -181,3 +181,18 @@ def test_a_planned_round_and_an_empty_or_huge_batch_are_refused_whole(testing, s
     with pytest.raises(BatchRefused) as refused:
         register(testing, [record(testing.people[0])])
     assert refused.value.status == 409
+
+
+def test_sampling_a_resident_closes_their_door_knocking_order(testing, city):
+    from frontline.core.models import WorkOrder
+    from frontline.epidemic.coverage import untested_orders_create
+
+    secretary = User.objects.get(username="secretary")
+    resident = next(r for r in testing.residents if r.household.building.area_id == city.grid.pk
+                    and not Sample.objects.filter(round=testing.round, person=r.person).exists())
+    untested_orders_create(actor=secretary, testing_round=testing.round, area=city.grid, now=testing.now)
+    order = WorkOrder.objects.get(kind="untested", subject_id=resident.person_id, status="open")
+    (outcome,) = register(testing, [record(resident.person, "KNOCK0001")])
+    assert outcome.status == ACCEPTED
+    order.refresh_from_db()
+    assert order.status == "done" and order.closed_at is not None
