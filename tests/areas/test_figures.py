@@ -175,7 +175,7 @@ def test_flows_by_period_and_by_day(city):
     table = figure_table(actor=city.users["secretary"], area=city.community, codes=["messages_delivered"],
                          period=Period(day, day))
     assert table.total["messages_delivered"] == MessageDelivery.objects.filter(
-        grid__path__startswith=city.community.path, delivered_at__date=delivered.date()).count() >= 1
+        grid__path__startswith=city.community.path, delivered_at__date=day).count() >= 1
     yesterday = day - datetime.timedelta(days=1)
     assert figure_table(actor=city.users["secretary"], area=city.community, codes=["messages_delivered"],
                         period=Period(yesterday, yesterday)).total["messages_delivered"] == 0
