@@ -211,10 +211,59 @@ class ResultsChecker:
 ACCEPTED, UNCHANGED, HELD, REJECTED = "accepted", "unchanged", "held", "rejected"
 
 
-def _tubes(actor, testing_round, codes: Iterable[str]) -> dict[str, tuple[int, str]]:
-    """The round's tubes by code among `codes` that the actor may load results for: {code: (id, result)}."""
-    return {code: (pk, result) for code, pk, result in
-            tubes_for_loading(actor, testing_round).filter(code__in=set(codes)).values_list("code", "id", "result")}
+def _driver_cursor():
+    """The driver's own cursor, binding on the server on PostgreSQL (an array is one parameter: Django's
+    cursors bind on the client, spelling out every element); no ORM object or SQL compiled per row."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        return psycopg.Cursor(raw)
+    return raw.cursor()
+
+
+class TubeScope:
+    """Which of a round's tubes the actor may load results for, as the pairs (testing site, laboratory) the
+    scope allows: every scope a tube has (the area of its site, the laboratory, a collector's round and site)
+    depends on those alone, so one query a file decides for every row."""
+
+    def __init__(self, actor, testing_round):
+        self.everything = actor is None or (actor.is_superuser and actor.is_active)
+        self.pairs = set() if self.everything else set(
+            tubes_for_loading(actor, testing_round).order_by().values_list("site_id", "laboratory_id").distinct())
+
+    def allows(self, site_id, laboratory_id) -> bool:
+        return self.everything or (site_id, laboratory_id) in self.pairs
+
+
+def _tubes(scope: TubeScope, testing_round, codes: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """The round's tubes by code among `codes` that the actor may load results for: {code: (id, result)}, in
+    one query probing the (round, code) index once a code."""
+    codes = sorted(set(codes))
+    if not codes:
+        return {}
+    table = Tube._meta.db_table
+    found = {}
+    with connection.wrap_database_errors:
+        cursor = _driver_cursor()
+        if connection.vendor == "postgresql":
+            cursor.execute(f'SELECT k.code, t.id, t.result, t.site_id, t.laboratory_id FROM unnest(%s::varchar[]) '
+                           f'AS k(code) CROSS JOIN LATERAL (SELECT * FROM "{table}" t WHERE t.round_id = %s AND '
+                           f't.code = k.code LIMIT 1) t', [codes, testing_round.pk])
+            rows = cursor.fetchall()
+        else:
+            rows = []
+            for start in range(0, len(codes), 30_000):
+                batch = codes[start:start + 30_000]
+                cursor.execute(f'WITH k(code) AS (VALUES {", ".join(["(?)"] * len(batch))}) SELECT k.code, t.id, '
+                               f't.result, t.site_id, t.laboratory_id FROM k CROSS JOIN "{table}" t ON '
+                               f't.round_id = ? AND t.code = k.code', [*batch, testing_round.pk])
+                rows += cursor.fetchall()
+    for code, pk, result, site_id, laboratory_id in rows:
+        if scope.allows(site_id, laboratory_id):
+            found[code] = (pk, result)
+    return found
 
 
 def _unknown(number: int, code: str) -> Problem:
@@ -227,12 +276,18 @@ def _set_results(rows: list[tuple[int, str, datetime.datetime, str]]) -> set[int
         return set()
     table = Tube._meta.db_table
     with connection.wrap_database_errors:
-        cursor = connection.connection.cursor()  # the driver's: no ORM object or SQL compiled per row
+        cursor = _driver_cursor()
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f'UPDATE "{table}" t SET result = v.r, result_at = v.at, result_source = v.src '
-                f"FROM unnest(%s::bigint[], %s::varchar[], %s::timestamptz[], %s::varchar[]) AS v(id, r, at, src) "
-                f"WHERE t.id = v.id AND t.result = '' RETURNING t.id", [list(column) for column in zip(*rows)])
+            # COPY into a temporary table (the driver's C dumpers; an array parameter is dumped in Python),
+            # then one UPDATE joining it.
+            cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS frontline_results_in (id bigint, r varchar(10), "
+                           "at timestamptz, src varchar(100)) ON COMMIT DROP")
+            cursor.execute("TRUNCATE frontline_results_in")
+            with cursor.copy("COPY frontline_results_in (id, r, at, src) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f'UPDATE "{table}" t SET result = v.r, result_at = v.at, result_source = v.src '
+                           f"FROM frontline_results_in v WHERE t.id = v.id AND t.result = '' RETURNING t.id")
             return {row[0] for row in cursor.fetchall()}
         adapt = connection.ops.adapt_datetimefield_value
         cursor.executemany(f'UPDATE "{table}" SET result = ?, result_at = ?, result_source = ? '
@@ -312,7 +367,9 @@ class ResultsImporter(Importer):
     def review(self, run: ImportRun, chunk: list[ResultRow], result: CheckResult) -> list:
         """The chunk's tubes in the round (one query): a code the round does not have, or that is not the
         actor's to load, is reported under the tube code (alike: 404)."""
-        tubes = _tubes(run.actor, run.state["round"], (r.code for r in chunk))
+        if "scope" not in run.state:
+            run.state["scope"] = TubeScope(run.actor, run.state["round"])
+        tubes = _tubes(run.state["scope"], run.state["round"], (r.code for r in chunk))
         rows = []
         for r in chunk:
             found = tubes.get(r.code)
@@ -426,7 +483,7 @@ def results_record(*, actor, testing_round: TestingRound, records: list[dict], n
             answers[i]["reason"] = "; ".join(f"{p.column}: {p.message}" for p in problems)
         else:
             checked.append(row)
-    tubes = _tubes(actor, testing_round, (r.code for r in checked))
+    tubes = _tubes(TubeScope(actor, testing_round), testing_round, (r.code for r in checked))
     rows = []
     for r in checked:
         found = tubes.get(r.code)
