@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -683,3 +683,17 @@ def iter_results_csv(rows: Iterator[tuple[str, str, str]]) -> Iterator[str]:
     for code, word, at in rows:
         yield f"{code},{word},{at}\n"
 
+
+
+def retests_pending(actor, area, names_shown: int = 50) -> dict | None:
+    """The people of an area still waiting for a re-test, counted by round (one query), with their masked
+    names where the area is a grid; None when there are none."""
+    pending = Retest.objects.restrict(actor, "view_people").filter(area__path__startswith=area.path,
+                                                                   sample__isnull=True)
+    rounds = list(pending.order_by("round_id").values("round_id", "round__name").annotate(n=Count("id")))
+    if not rounds:
+        return None
+    names = []
+    if area.level == "grid":
+        names = [mask_name(n) for n in pending.order_by("id").values_list("person__name", flat=True)[:names_shown]]
+    return {"rounds": rounds, "names": names}

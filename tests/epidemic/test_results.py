@@ -114,7 +114,7 @@ def test_problems_are_listed_by_row_and_column_and_nothing_is_written(city, r, t
                                              filename=path.name, now=NOW)
     found = {(p.row, p.column): p.message for p in result.problems}
     assert "可疑" in found[(3, "检测结果")]
-    assert "T0000002?" in found[(4, "试管编码")] and "not a tube code" in found[(4, "试管编码")]
+    assert "T0000002?" in found[(4, "试管编码")] and "试管编码" in found[(4, "试管编码")]
     assert "T9999999" in found[(5, "试管编码")]
     assert "昨天" in found[(6, "检测时间")]
     assert (7, "检测结果") in found
@@ -306,3 +306,24 @@ def test_lab_staff_of_another_laboratory_get_404_from_the_api(city, r):
 def test_people_names_are_masked(city):
     assert mask_name("张三丰") == "张**" and mask_name("李") == "李*"
     assert Person  # the positives page reads names only through mask_name
+
+
+def test_a_grid_page_shows_its_people_waiting_for_a_retest(city, r, client_for):
+    Tube.objects.filter(pk=r.tubes[0].pk).update(result=Result.POSITIVE, result_at=T0)
+    positives_follow_up(actor=None, tube_ids=[r.tubes[0].pk], now=NOW)
+    html = client_for("grid").get(f"/areas/{city.grid.pk}/").content.decode()
+    assert 'data-testid="area-retests"' in html and mask_name(r.people[0].name) in html
+    assert 'data-testid="area-retests"' not in client_for("secretary2").get(
+        f"/areas/{city.sibling_community.pk}/").content.decode()
+
+
+def test_the_import_framework_loads_results_into_the_round_under_way(city, r, tmp_path):
+    from frontline.core.imports import import_apply, importer_for
+
+    importer = importer_for("results")
+    path = _csv(tmp_path, ["试管编码,检测结果", "T0000000,阴性"])
+    r.round.status = "open"
+    r.round.save(update_fields=["status"])
+    counts, _result = import_apply(importer=importer, actor=city.users["secretary"], area=r.round.area, path=path,
+                                   filename=path.name)
+    assert counts["set"] == 1 and _results()["T0000000"] == "negative"
