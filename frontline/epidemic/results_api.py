@@ -52,7 +52,7 @@ def results_post(request, round_id: int, data: list[ResultIn]):
     testing_round = round_for_loading(request.auth, round_id)
     try:
         answers, counts = results_record(actor=request.auth, testing_round=testing_round,
-                                         records=[r.dict() for r in data])
+                                         records=[r.model_dump() for r in data])
     except ValidationError as e:
         raise HttpError(422, " ".join(e.messages)) from None
     if counts["rejected"] == len(answers):
