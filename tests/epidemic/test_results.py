@@ -327,3 +327,11 @@ def test_the_import_framework_loads_results_into_the_round_under_way(city, r, tm
     counts, _result = import_apply(importer=importer, actor=city.users["secretary"], area=r.round.area, path=path,
                                    filename=path.name)
     assert counts["set"] == 1 and _results()["T0000000"] == "negative"
+
+
+def test_a_tube_twice_in_one_file(city, r, tmp_path):
+    path = _csv(tmp_path, ["试管编码,检测结果", "T0000000,阴性", "T0000001,阴性", "T0000000,阴性", "T0000001,阳性"])
+    counts, _ = _apply(city, r, path)
+    assert (counts["set"], counts["unchanged"], counts["held"], counts["positive"]) == (2, 1, 1, 0)
+    assert _results()["T0000001"] == "negative"
+    assert ResultReview.objects.get(tube=r.tubes[1]).result == "positive"
