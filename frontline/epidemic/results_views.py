@@ -24,9 +24,9 @@ from .models import ResultReview, TestingRound
 from .policy import LOAD_RESULTS, MANAGE_TESTING, VIEW_TESTING
 from .results import (
     ResultsImporter,
+    result_review_decide,
     results_apply,
     results_check,
-    result_review_decide,
     reviews_for,
     round_for_loading,
     round_positives,
