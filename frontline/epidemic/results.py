@@ -6,10 +6,10 @@ A laboratory's file is for one round. It goes through the import framework (`fro
 result word, time), `review` finds a chunk's tubes in the round in one query (unknown tubes are reported
 by row), and `_write_rows` writes a chunk set-based: one UPDATE for the tubes that had no result (guarded
 by `result = ''`), nothing for the same result again, and a held `ResultReview` for a different one, which
-is never written over the first. On PostgreSQL the import writes first (`_apply_chunk`: COPY and one UPDATE
-by code, as the raw driver would) and looks up only what it did not write. `results_check` / `results_apply` run the framework's dry run and
-all-or-nothing import with the round's own access rule (`load_results`: the desks over the round's
-area, laboratory staff for their laboratory's tubes). The API (`results_api.py`) takes the same path a
+is never written over the first. On PostgreSQL the import writes first (`_apply_chunk`: COPY and one
+UPDATE by code, as the raw driver would) and looks up only what it did not write. `results_check` and
+`results_apply` run the framework's dry run and all-or-nothing import with the round's own access rule
+(`load_results`: the desks over the round's area, laboratory staff for their laboratory's tubes). The API (`results_api.py`) takes the same path a
 batch at a time, answering per record.
 
 A positive tube (`positives_follow_up`): everyone in a pooled tube gets a `Retest` and a re-sampling work
@@ -741,3 +741,17 @@ def round_positives(actor, testing_round) -> dict:
                        for c in cases.get(t.pk, [])]} for t in tubes]
     return {"rows": rows, "people": people,
             "pending": sum(1 for row in rows for r in row["retests"] if r["pending"])}
+
+
+def retests_pending(actor, area, names_shown: int = 50) -> dict | None:
+    """The people of an area still waiting for a re-test, counted by round (one query), with their masked
+    names where the area is a grid; None when there are none."""
+    pending = Retest.objects.restrict(actor, "view_people").filter(area__path__startswith=area.path,
+                                                                   sample__isnull=True)
+    rounds = list(pending.order_by("round_id").values("round_id", "round__name").annotate(n=Count("id")))
+    if not rounds:
+        return None
+    names = []
+    if area.level == "grid":
+        names = [mask_name(n) for n in pending.order_by("id").values_list("person__name", flat=True)[:names_shown]]
+    return {"rounds": rounds, "names": names}
