@@ -2,15 +2,15 @@
 sets going.
 
 A laboratory's file is for one round. It goes through the import framework (`frontline.core.imports`):
-`ResultsImporter` names its columns and their synonyms, `ResultsChecker` checks a row (tube code shape,
-result word, time), `review` finds a chunk's tubes in the round in one query (unknown tubes are reported
-by row), and `_write_rows` writes a chunk set-based: one UPDATE for the tubes that had no result (guarded
-by `result = ''`), nothing for the same result again, and a held `ResultReview` for a different one, which
-is never written over the first. On PostgreSQL the import writes first (`_apply_chunk`: COPY and one
-UPDATE by code, as the raw driver would) and looks up only what it did not write. `results_check` and
-`results_apply` run the framework's dry run and all-or-nothing import with the round's own access rule
-(`load_results`: the desks over the round's area, laboratory staff for their laboratory's tubes). The API (`results_api.py`) takes the same path a
-batch at a time, answering per record.
+`ResultsImporter` names its columns and their synonyms, `ResultsChecker` checks a row (tube code shape, result
+word, time), `review` finds a chunk's tubes in the round in one query (unknown tubes are reported by row), and
+`_write_rows` writes a chunk set-based: one UPDATE for the tubes that had no result (guarded by `result =
+''`), nothing for the same result again, and a held `ResultReview` for a different one, which is never written
+over the first. On PostgreSQL the import writes first (`_apply_chunk`: COPY and one UPDATE by code, as the raw
+driver would) and looks up only what it did not write. `results_check` and `results_apply` run the framework's
+dry run and all-or-nothing import with the round's own access rule (`load_results`: the desks over the round's
+area, laboratory staff for their laboratory's tubes). The API (`results_api.py`) takes the same path a batch
+at a time, answering per record.
 
 A positive tube (`positives_follow_up`): everyone in a pooled tube gets a `Retest` and a re-sampling work
 order to their grid; the person of a single tube gets a `Case`. `retests_close_for` closes a person's
