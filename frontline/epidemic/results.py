@@ -92,17 +92,16 @@ def result_word(text: str) -> str | None:
     return WORDS.get(text.strip().lower())
 
 
-def parse_time(text: str, now: datetime.datetime) -> datetime.datetime:
+def parse_time(text: str, now: datetime.datetime, tz=None) -> datetime.datetime:
     """A report time as laboratories write it (2022-04-03 10:20[:00], 2022/4/3 10:20, a date alone), in local
-    time; not in the future beyond a minute's clock drift."""
+    time (`tz`, the current time zone by default); not in the future beyond a minute's clock drift."""
     m = _TIME.fullmatch(text.strip())
     if not m:
         raise ValueError(_("%(value)s is not a time (write 2022-04-03 10:20).") % {"value": text})
     try:
-        value = datetime.datetime(*(int(g or 0) for g in m.groups()))
+        value = datetime.datetime(*(int(g or 0) for g in m.groups()), tzinfo=tz or timezone.get_current_timezone())
     except ValueError:
         raise ValueError(_("%(value)s is not a time that exists.") % {"value": text}) from None
-    value = timezone.make_aware(value)
     if value > now + datetime.timedelta(minutes=1):
         raise ValueError(_("%(value)s is in the future.") % {"value": text})
     return value
@@ -167,6 +166,16 @@ class ResultsChecker:
         self.source = run.state.get("source") or _source_of(run.actor)
         self._mapped = [(key, run.mapping.get(key)) for key in COLUMNS]
         self._said_no_round = False
+        self.tz, self._times = timezone.get_current_timezone(), {}  # a laboratory's rows share few times
+
+    def time(self, text: str) -> datetime.datetime:
+        value = self._times.get(text)
+        if value is None:
+            value = parse_time(text, self.now, self.tz)
+            if len(self._times) >= 100_000:
+                self._times.clear()
+            self._times[text] = value
+        return value
 
     def check(self, number: int, cells: list[str]) -> tuple[ResultRow | None, list[Problem]]:
         count = len(cells)
@@ -199,7 +208,7 @@ class ResultsChecker:
         when = self.now
         if at.strip():
             try:
-                when = parse_time(at, self.now)
+                when = self.time(at)
             except ValueError as e:
                 problems.append(Problem(number, COLUMNS["reported_at"].label, str(e)))
         if problems:
@@ -290,7 +299,14 @@ def _set_results(rows: list[tuple[int, str, datetime.datetime, str]]) -> set[int
             cursor.execute(f'UPDATE "{table}" t SET result = v.r, result_at = v.at, result_source = v.src '
                            f"FROM frontline_results_in v WHERE t.id = v.id AND t.result = '' RETURNING t.id")
             return {row[0] for row in cursor.fetchall()}
-        adapt = connection.ops.adapt_datetimefield_value
+        stored, utc = {}, connection.timezone  # as Django stores an aware time on SQLite, once a distinct time
+
+        def adapt(at):
+            text = stored.get(at)
+            if text is None:
+                text = stored[at] = str(at.astimezone(utc).replace(tzinfo=None))
+            return text
+
         cursor.executemany(f'UPDATE "{table}" SET result = ?, result_at = ?, result_source = ? '
                            f"WHERE id = ? AND result = ''", [(r, adapt(at), src, pk) for pk, r, at, src in rows])
         return {pk for pk, *_rest in rows}  # the transaction holds SQLite's write lock: no one else wrote them
