@@ -2,5 +2,6 @@
 from . import (
     plugin_collect,  # noqa: F401
     plugin_coverage,  # noqa: F401
+    plugin_results,  # noqa: F401
     plugin_rounds,  # noqa: F401
 )

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("frontline.epidemic.urls_rounds")),
     path("", include("frontline.epidemic.urls_collect")),
     path("", include("frontline.epidemic.urls_coverage")),
+    path("", include("frontline.epidemic.urls_results")),
 ]

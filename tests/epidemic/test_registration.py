@@ -196,3 +196,25 @@ def test_sampling_a_resident_closes_their_door_knocking_order(testing, city):
     assert outcome.status == ACCEPTED
     order.refresh_from_db()
     assert order.status == "done" and order.closed_at is not None
+
+
+def test_a_positive_pools_person_re_sampled_closes_their_re_test(testing):
+    from frontline.core.models import WorkOrder
+    from frontline.epidemic.models import Retest
+    from frontline.epidemic.results import positives_follow_up
+
+    pool = testing.people[20:25]
+    register(testing, [record(p, "POS000001") for p in pool])
+    tube = Tube.objects.get(round=testing.round, code="POS000001")
+    Tube.objects.filter(pk=tube.pk).update(result="positive", result_at=testing.now)
+    positives_follow_up(actor=None, tube_ids=[tube.pk], now=testing.now)
+    person = pool[0]
+    retest = Retest.objects.get(tube=tube, person=person)
+    assert retest.pending and WorkOrder.objects.get(pk=retest.work_order_id).status == "open"
+    (outcome,) = register(testing, [record(person, "RESAMPLE01", retest=True)],
+                          now=testing.now + datetime.timedelta(hours=1))
+    assert outcome.status == ACCEPTED
+    retest.refresh_from_db()
+    assert retest.sample_id == outcome.sample_id
+    assert WorkOrder.objects.get(pk=retest.work_order_id).status == "done"
+    assert Retest.objects.filter(tube=tube, sample__isnull=True).count() == len(pool) - 1

@@ -1,0 +1,62 @@
+"""API: a laboratory's results for a round, a batch at a time (machine tokens of purpose `results:write`, or
+laboratory staff and desks): each record accepted, unchanged, held for review or rejected with its reason."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from frontline.core import policy
+
+from .policy import LOAD_RESULTS
+from .results import results_record, round_for_loading
+
+router = Router(tags=["testing results"])
+
+
+class ResultIn(Schema):
+    tube_code: str
+    result: str
+    reported_at: datetime.datetime | None = None
+    laboratory: str = ""
+
+
+class RecordOut(Schema):
+    index: int
+    tube_code: str
+    status: str  # accepted, unchanged, held (for review) or rejected
+    reason: str = ""
+
+
+class BatchOut(Schema):
+    accepted: int
+    unchanged: int
+    held: int
+    rejected: int
+    results: list[RecordOut]
+
+
+class BatchRefused(Schema):
+    detail: str
+    results: list[RecordOut] = []
+
+
+@router.post("/testing/rounds/{round_id}/results", response={200: BatchOut, 422: BatchRefused})
+@policy.api_requires(LOAD_RESULTS)
+def results_post(request, round_id: int, data: list[ResultIn]):
+    """Results by tube code for the round (at most FRONTLINE_SAMPLE_BATCH_MAX records). A record the round does
+    not know, or with a word that is not a result, is rejected with its reason and the others are written; a
+    second, different result for a tube is held for review, never written over the first. Sending the same
+    batch again changes nothing. 422 for a batch that is wholly wrong (empty, too long, every record rejected)."""
+    testing_round = round_for_loading(request.auth, round_id)
+    try:
+        answers, counts = results_record(actor=request.auth, testing_round=testing_round,
+                                         records=[r.model_dump() for r in data])
+    except ValidationError as e:
+        raise HttpError(422, " ".join(e.messages)) from None
+    if counts["rejected"] == len(answers):
+        return Status(422, {"detail": "every record was rejected; nothing was written", "results": answers})
+    return {"accepted": sum(a["status"] == "accepted" for a in answers),
+            "unchanged": sum(a["status"] == "unchanged" for a in answers),
+            "held": sum(a["status"] == "held" for a in answers), "rejected": counts["rejected"], "results": answers}
