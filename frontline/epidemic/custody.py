@@ -221,6 +221,9 @@ def bag_handover(*, actor, bag: Bag, stage: str, tube_codes=None, counted: int |
             "by": getattr(done[stage].received_by, "username", "—")})
     if stage == HandoverStage.DELIVERED and HandoverStage.PICKED_UP not in done:
         raise ValidationError(_("Bag %(code)s was not picked up yet: scan the pickup first.") % {"code": bag.code})
+    refusal = handover_self_refusal(actor, bag, stage)
+    if refusal:
+        raise ValidationError(refusal)
     lab = _laboratory_for(bag, laboratory)
     if stage == HandoverStage.DELIVERED and lab is None:
         raise ValidationError(_("Name the laboratory bag %(code)s is delivered to.") % {"code": bag.code})
@@ -245,6 +248,15 @@ def bag_handover(*, actor, bag: Bag, stage: str, tube_codes=None, counted: int |
     _send_to(bag, lab)
     audit_create(actor, handover)
     return handover
+
+
+def handover_self_refusal(actor, bag: Bag, stage: str) -> str:
+    """Who sealed a bag does not also scan its pickup (or the count would prove nothing): the transporter who
+    receives it does. (The transporter may record the delivery, naming the laboratory, where the laboratory
+    does not scan it itself.) Words saying so, or ""."""
+    if actor is not None and stage == HandoverStage.PICKED_UP and bag.sealed_by_id == getattr(actor, "pk", None):
+        return _("You sealed bag %(code)s: its pickup is scanned by the transporter who receives it.") % {"code": bag.code}
+    return ""
 
 
 def handover_next_stage(bag: Bag) -> str | None:

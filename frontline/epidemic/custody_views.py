@@ -20,6 +20,7 @@ from .custody import (
     custody_round_get,
     custody_rounds,
     handover_next_stage,
+    handover_self_refusal,
     may_seal,
     round_custody,
     sealing_sites,
@@ -93,6 +94,8 @@ class Scan:
                 self.errors.append(_("Bag %(code)s is not sealed yet: it cannot be handed over.") % {"code": code})
             elif bag.sealed_at is not None and handover_next_stage(bag) is None:
                 self.errors.append(_("Bag %(code)s was delivered already.") % {"code": code})
+            elif bag.sealed_at is not None and (refusal := handover_self_refusal(self.actor, bag, handover_next_stage(bag))):
+                self.errors.append(refusal)
             else:
                 self.bag = bag
             return

@@ -271,3 +271,10 @@ def test_the_tube_page_shows_its_path_and_no_personal_names(demo, client_for):
         for r in residents:
             assert r.person.name not in text and (not r.person.id_number or r.person.id_number not in text)
     assert client_for("lab").get(reverse("tube_detail", args=[tube.pk])).status_code == 404  # not its laboratory's
+
+
+def test_who_sealed_a_bag_does_not_scan_its_pickup(demo):
+    bag = _sealed(demo, "TK", 2)  # sealed by the collector
+    with pytest.raises(ValidationError, match="BAG-TK"):
+        bag_handover(actor=demo.collector, bag=bag, stage="picked_up", counted=2)
+    assert not _picked(demo, bag).flagged
