@@ -207,7 +207,7 @@ def bag_handover(*, actor, bag: Bag, stage: str, tube_codes=None, counted: int |
     """Record one hand-over of a sealed bag: the tubes scanned on receipt (then `counted` is how many), or, when
     the bag stays closed, only their count. Missing and unexpected codes, or a count that differs from the
     sealed one, flag it. Each stage once; delivery after pickup, to a laboratory (the bag's, or the one named)."""
-    bag = Bag.objects.select_for_update().select_related("laboratory").get(pk=bag.pk)
+    bag = Bag.objects.select_for_update().get(pk=bag.pk)
     policy.require(actor, HANDOVER_BAGS, bag)
     if stage not in STAGES:
         raise ValidationError(_("Unknown hand-over stage %(stage)s.") % {"stage": stage})
