@@ -160,8 +160,12 @@ def _chosen_site(sites, pk):
 
 
 def _render(request, scan: Scan, status=200):
-    template = "epidemic/custody/partials/scan_state.html" if request.htmx else "epidemic/custody/bags.html"
-    return render(request, template, scan.context(), status=status)
+    if request.htmx:
+        return render(request, "epidemic/custody/partials/scan_state.html", scan.context(), status=status)
+    can_see_custody = scan.round is not None and TestingRound.objects.restrict(request.user, VIEW_TESTING).filter(
+        pk=scan.round.pk).exists()
+    return render(request, "epidemic/custody/bags.html", {**scan.context(), "can_see_custody": can_see_custody},
+                  status=status)
 
 
 @policy.requires(HANDOVER_BAGS)
