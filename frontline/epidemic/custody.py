@@ -355,7 +355,18 @@ def round_custody(actor, testing_round: TestingRound) -> dict:
     flagged = list(Handover.objects.filter(flagged=True, bag__in=Bag.objects.restrict(actor, VIEW_TESTING)
                                            .filter(round=testing_round).values("pk"))
                    .select_related("bag__site", "received_by").order_by("-at", "-pk"))
+    codes = {c for h in flagged for c in (*h.missing, *h.extra)}
+    tube_ids = dict(Tube.objects.restrict(actor, VIEW_TESTING).filter(round=testing_round, code__in=codes)
+                    .values_list("code", "pk")) if codes else {}
+    for h in flagged:  # each code with its tube's page, where the reader may open it
+        h.missing_tubes = [(c, tube_ids.get(c)) for c in h.missing]
+        h.extra_tubes = [(c, tube_ids.get(c)) for c in h.extra]
     return {"bags": bags.order_by("-created_at", "-pk"), "flagged": flagged, "totals": totals}
+
+
+def tube_find(actor, testing_round: TestingRound, code: str) -> Tube | None:
+    """The round's tube of that code, if the actor may see it."""
+    return Tube.objects.restrict(actor, VIEW_TESTING).filter(round=testing_round, code=code_normal(code)).first()
 
 
 def tube_path(actor, pk) -> tuple[Tube, list[Handover]]:

@@ -2,9 +2,10 @@
 Enter: a bag's code, then its tubes; big buttons to seal or confirm a hand-over), the round's custody for the
 desk (bags by stage, 交接异常), and a tube's path. The rules are the services' (`custody.py`)."""
 
+from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,7 @@ from .custody import (
     may_seal,
     round_custody,
     sealing_sites,
+    tube_find,
     tube_path,
 )
 from .models import HandoverStage, Laboratory, TestingRound, Tube
@@ -217,6 +219,12 @@ def round_custody_view(request, pk):
         from django.http import Http404
 
         raise Http404 from None
+    code = code_normal(request.GET.get("tube"))
+    if code:
+        tube = tube_find(request.user, testing_round, code)
+        if tube is not None:
+            return redirect("tube_detail", tube.pk)
+        flash.error(request, _("No tube %(code)s in this round that you may see.") % {"code": code})
     data = round_custody(request.user, testing_round)
     page = Paginator(data["bags"], BAG_ROWS).get_page(request.GET.get("page"))
     return render(request, "epidemic/custody/round_custody.html", {

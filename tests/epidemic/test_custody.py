@@ -229,7 +229,7 @@ def test_the_round_custody_page_lists_mismatches_for_the_desk(demo, client_for):
     page = client_for("secretary").get(reverse("round_custody", args=[demo.round.pk]))
     assert page.status_code == 200
     text = page.content.decode()
-    assert "交接异常" in text and "TP0002, TP0003" in text and 'data-testid="mismatch-BAG-TP"' in text
+    assert "交接异常" in text and ">TP0002</a>, <a" in text and ">TP0003</a>" in text and 'data-testid="mismatch-BAG-TP"' in text
     assert client_for("collector").get(reverse("round_custody", args=[demo.round.pk])).status_code == 404
 
 
@@ -278,3 +278,15 @@ def test_who_sealed_a_bag_does_not_scan_its_pickup(demo):
     with pytest.raises(ValidationError, match="BAG-TK"):
         bag_handover(actor=demo.collector, bag=bag, stage="picked_up", counted=2)
     assert not _picked(demo, bag).flagged
+
+
+def test_the_desk_finds_a_tube_by_its_code_and_opens_its_path_from_a_mismatch(demo, client_for):
+    bag = _sealed(demo, "TG", 2)
+    _picked(demo, bag, ["TG0001"])
+    client = client_for("secretary")
+    url = reverse("round_custody", args=[demo.round.pk])
+    missing = Tube.objects.get(code="TG0002")
+    assert reverse("tube_detail", args=[missing.pk]) in client.get(url).content.decode()
+    found = client.get(url, {"tube": " tg0002 "})
+    assert found.status_code == 302 and found["Location"] == reverse("tube_detail", args=[missing.pk])
+    assert "本轮没有您可查看的试管 TG9999" in client.get(url, {"tube": "TG9999"}).content.decode()

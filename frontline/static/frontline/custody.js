@@ -1,11 +1,18 @@
 // The custody scanning screen: a hardware scanner types a code into the focused field and presses Enter, so the
-// field keeps the focus (after each answer, and after a tap anywhere that is not a control), and is emptied as
-// soon as its code is sent, ready for the next one while the answer is on its way (requests queue in order).
+// field keeps the focus (after each answer, and after a tap anywhere that is not a control) and is emptied as
+// soon as its code is sent. A code scanned while the previous answer is still on its way waits in order and is
+// sent after it (so two codes never run together in the field).
 (function () {
   "use strict";
 
+  var waiting = [];
+
   function field() {
     return document.querySelector("[data-scan]");
+  }
+
+  function busy(input) {
+    return input.form && input.form.classList.contains("htmx-request");
   }
 
   function focusScan() {
@@ -15,8 +22,23 @@
     }
   }
 
+  function sendNext() {
+    var input = field();
+    if (!input || !waiting.length || busy(input)) {
+      return;
+    }
+    input.value = waiting.shift();
+    var button = input.form.querySelector("[data-scan-button]");
+    if (button) {
+      button.click();
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", focusScan);
-  document.addEventListener("htmx:afterSettle", focusScan);
+  document.addEventListener("htmx:afterSettle", function () {
+    focusScan();
+    sendNext();
+  });
   document.addEventListener("htmx:beforeRequest", function (event) {
     var input = field();
     if (input && event.detail.elt && event.detail.elt.contains(input)) {
@@ -28,10 +50,18 @@
       focusScan();
     }
   });
-  // Enter in the count field hands the bag over by count (not a scan of an empty code).
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Enter" && event.target.matches("[data-count]")) {
-      event.preventDefault();
+    if (event.key !== "Enter") {
+      return;
+    }
+    if (event.target.matches("[data-scan]") && busy(event.target)) {
+      event.preventDefault(); // the previous code is still on its way: this one waits its turn
+      if (event.target.value.trim()) {
+        waiting.push(event.target.value);
+      }
+      event.target.value = "";
+    } else if (event.target.matches("[data-count]")) {
+      event.preventDefault(); // Enter in the count field hands the bag over by count, not a scan
       var button = document.querySelector("[data-count-button]");
       if (button) {
         button.click();
