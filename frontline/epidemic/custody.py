@@ -269,22 +269,24 @@ def handover_next_stage(bag: Bag) -> str | None:
 
 # --- reads ---------------------------------------------------------------------------------------------------
 
-def custody_rounds(actor):
-    """The rounds not closed in which the actor hands bags over: those of their area (the desk, transporters),
-    those they are staffed for (collectors), those with bags for their laboratory."""
+def custody_rounds(actor, *, open_only: bool = True):
+    """The rounds (not closed, unless `open_only` is False: bags still arrive at laboratories after a round
+    ended) in which the actor hands bags over: those of their area (the desk, transporters), those they are
+    staffed for (collectors), those with bags for their laboratory."""
     mine = Q(pk__in=TestingRound.objects.restrict(actor, HANDOVER_BAGS).values("pk"))
     if actor is not None and actor.is_authenticated:
         staffed = RoundStaff.objects.filter(user=actor, assignment__in=[a.pk for a in policy.assignments(actor)])
         mine |= Q(pk__in=staffed.values("round_id"))
         mine |= Q(pk__in=Bag.objects.restrict(actor, HANDOVER_BAGS).values("round_id"))
-    return TestingRound.objects.filter(mine).exclude(status=RoundStatus.CLOSED).order_by("-starts_at", "-pk")
+    rounds = TestingRound.objects.filter(mine)
+    return (rounds.exclude(status=RoundStatus.CLOSED) if open_only else rounds).order_by("-starts_at", "-pk")
 
 
 def custody_round_get(actor, pk) -> TestingRound:
     from django.http import Http404
 
     try:
-        return custody_rounds(actor).get(pk=pk)
+        return custody_rounds(actor, open_only=False).get(pk=pk)
     except (TestingRound.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -53,7 +53,7 @@ def _sees_round(user, testing_round) -> bool:
 
 
 def _hands_over_in(user, testing_round) -> bool:
-    return custody_rounds(user).filter(pk=testing_round.pk).exists()
+    return custody_rounds(user, open_only=False).filter(pk=testing_round.pk).exists()
 
 
 def entries(matrix):

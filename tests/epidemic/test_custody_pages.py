@@ -158,3 +158,17 @@ def test_the_api_hand_over_answers_code_by_code_and_refuses_a_stage_twice(demo, 
     assert counted.json()["flagged"] is True and counted.json()["errors"][0]["code"] == "BAG-AH"
     assert _post(transporter, "/api/v1/testing/bags/BAG-NONE/handovers",
                  {"round": demo.round.pk, "stage": "picked_up", "count": 1}).status_code == 404
+
+
+def test_a_bag_still_arrives_after_its_round_closed_but_no_bag_is_filled(demo, client_for):
+    from frontline.epidemic.models import TestingRound
+
+    tubes_make(demo.round, demo.site, ["CL0001", "CL0002"])
+    bag_sealed(None, demo.round, demo.site, "BAG-CL", ["CL0001"], laboratory=demo.lab)
+    TestingRound.objects.filter(pk=demo.round.pk).update(status="closed")
+    picked = _post(client_for("transporter"), "/api/v1/testing/bags/BAG-CL/handovers",
+                   {"round": demo.round.pk, "stage": "picked_up", "count": 1})
+    assert picked.status_code == 201 and picked.json()["flagged"] is False
+    refused = _post(client_for("collector"), "/api/v1/testing/bags/BAG-CL2/seal",
+                    {"round": demo.round.pk, "tube_codes": ["CL0002"]})
+    assert refused.status_code == 422 and "已结束" in refused.json()["detail"][0]
