@@ -350,7 +350,7 @@ class Handover(models.Model):
 
     @property
     def mismatch(self) -> bool:
-        return bool(self.missing or self.extra)
+        return bool(self.flagged or self.missing or self.extra)
 
 
 class ReviewStatus(models.TextChoices):

@@ -78,3 +78,16 @@ def test_a_scanner_fills_and_seals_a_bag_and_the_pickup_flags_a_missing_tube(liv
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=str(ARTIFACTS / "transporter-mismatch.png"), full_page=True)
     assert Handover.objects.get(bag__code="BAG-BR").missing == ["BR0001"]
+
+    log_in("secretary")  # the desk: the round's 交接异常, and the missing tube's path, on a phone too
+    page.goto(f"{live_server.url}/testing/rounds/{demo.round.pk}/custody/")
+    row = page.locator("[data-testid=mismatch-BAG-BR]")
+    assert "BR0001" in row.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(ARTIFACTS / "secretary-round-custody.png"), full_page=True)
+    row.get_by_role("link", name="BR0001").click()
+    expect(page.locator("[data-testid=tube-code]")).to_have_text("BR0001")
+    assert "BAG-BR" in page.locator("[data-testid=bag]").inner_text()
+    assert "本管缺失" in page.locator("[data-testid=handovers]").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(ARTIFACTS / "secretary-tube-path.png"), full_page=True)
