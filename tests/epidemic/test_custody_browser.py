@@ -11,6 +11,10 @@ from playwright.sync_api import expect
 from tests.browser.conftest import browser_context_args, browser_type_launch_args, log_in  # noqa: F401
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(e.violatedDirective));
+"""
 
 
 def _scanner(page, code: str) -> None:
@@ -34,6 +38,7 @@ def test_a_scanner_fills_and_seals_a_bag_and_the_pickup_flags_a_missing_tube(liv
     demo = demo_round(City)
     tubes_make(demo.round, demo.site, ["BR0001", "BR0002", "BR0003", "BR0004"])
 
+    page.add_init_script(CSP_WATCH)
     log_in("collector")
     page.goto(f"{live_server.url}/testing/bags/")
     field = page.locator("[data-testid=scan-input]")
@@ -58,6 +63,7 @@ def test_a_scanner_fills_and_seals_a_bag_and_the_pickup_flags_a_missing_tube(liv
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "collector-bag.png"), full_page=True)
+    assert page.evaluate("window.__cspViolations") == []  # the screen's script is a static file, nothing inline
     seal.tap()
     expect(page.locator("[data-testid=scan-notice]")).to_contain_text("已封袋，共 4 管")
     assert Bag.objects.get(code="BAG-BR").sealed_count == 4
@@ -77,6 +83,7 @@ def test_a_scanner_fills_and_seals_a_bag_and_the_pickup_flags_a_missing_tube(liv
                                ".replace('px', '')")) >= 20  # large type
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=str(ARTIFACTS / "transporter-mismatch.png"), full_page=True)
+    assert page.evaluate("window.__cspViolations") == []
     h = Handover.objects.get(bag__code="BAG-BR")
     assert h.missing == ["BR0001"], (h.missing, h.extra, h.counted)
 
