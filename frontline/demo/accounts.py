@@ -113,3 +113,6 @@ def demo_activity_create() -> None:
     demo_stationing_create()
     demo_partyorgs_create()
     demo_duty_create()
+    from .testing import demo_testing_create
+
+    demo_testing_create()

@@ -19,8 +19,8 @@ from frontline.core import policy
 from frontline.core.audit import audit_create, audit_record, audit_update, snapshot
 from frontline.core.models import AuditAction
 
-from .models import Bag, Handover, HandoverStage, Laboratory, RoundSite, RoundStaff, RoundStatus, TestingRound, Tube
-from .policy import HANDOVER_BAGS, REGISTER_SAMPLES, VIEW_TESTING
+from .models import Bag, Handover, HandoverStage, Laboratory, RoundSite, RoundStatus, TestingRound, Tube
+from .policy import HANDOVER_BAGS, REGISTER_SAMPLES, ROUND_SITE, VIEW_TESTING
 
 STAGES = (HandoverStage.PICKED_UP, HandoverStage.DELIVERED)
 
@@ -274,9 +274,7 @@ def custody_rounds(actor, *, open_only: bool = True):
     ended) in which the actor hands bags over: those of their area (the desk, transporters), those they are
     staffed for (collectors), those with bags for their laboratory."""
     mine = Q(pk__in=TestingRound.objects.restrict(actor, HANDOVER_BAGS).values("pk"))
-    if actor is not None and actor.is_authenticated:
-        staffed = RoundStaff.objects.filter(user=actor, assignment__in=[a.pk for a in policy.assignments(actor)])
-        mine |= Q(pk__in=staffed.values("round_id"))
+    if actor is not None and actor.is_authenticated:  # a laboratory's bags of a round it has no tube of yet
         mine |= Q(pk__in=Bag.objects.restrict(actor, HANDOVER_BAGS).values("round_id"))
     rounds = TestingRound.objects.filter(mine)
     return (rounds.exclude(status=RoundStatus.CLOSED) if open_only else rounds).order_by("-starts_at", "-pk")
@@ -291,18 +289,23 @@ def custody_round_get(actor, pk) -> TestingRound:
         raise Http404 from None
 
 
-def sealing_sites(actor, testing_round: TestingRound):
+def sealing_sites(actor, testing_round: TestingRound) -> list:
     """The round's testing sites where the actor may fill and seal bags: the site of their staffing as a
-    collector, or the sites of their area where they may both register samples and hand bags over."""
-    from frontline.areas.models import Site
-
+    collector, or the sites in their own place where they may both register samples and hand bags over (not
+    every site of a round they can see)."""
     if not policy.allows(actor, HANDOVER_BAGS) or not policy.allows(actor, REGISTER_SAMPLES):
-        return Site.objects.none()
-    in_round = RoundSite.objects.filter(round=testing_round)
-    area = in_round.restrict(actor, REGISTER_SAMPLES).restrict(actor, HANDOVER_BAGS).values("site_id")
-    staffed = RoundStaff.objects.filter(round=testing_round, user=actor, site__isnull=False,
-                                        assignment__in=[a.pk for a in policy.assignments(actor)]).values("site_id")
-    return Site.objects.filter(Q(pk__in=area) | Q(pk__in=staffed)).order_by("name", "pk")
+        return []
+    sites = [rs.site for rs in RoundSite.objects.filter(round=testing_round).select_related("site__area")
+             .order_by("site__name", "site_id")]
+    staffed = set()
+    for assignment in policy.assignments(actor):
+        if policy.scope_of(assignment.role, HANDOVER_BAGS) == ROUND_SITE == policy.scope_of(assignment.role,
+                                                                                            REGISTER_SAMPLES):
+            q = policy.SCOPE_KINDS[ROUND_SITE][1](Bag, actor, assignment)
+            if q is not None:
+                staffed |= set(RoundSite.objects.filter(round=testing_round).filter(q).values_list("site_id", flat=True))
+    return [s for s in sites if s.pk in staffed or (policy.allows_in(actor, REGISTER_SAMPLES, s.area)
+                                                     and policy.allows_in(actor, HANDOVER_BAGS, s.area))]
 
 
 def bag_for(actor, testing_round: TestingRound, code: str) -> Bag | None:

@@ -24,9 +24,16 @@ def _area_and_above_or_below(area, field: str) -> Q:
     return Q(**{f"{field}__path__startswith": area.path}) | Q(**{f"{field}__path__in": above})
 
 
-def _round_site_q(assignment) -> Q | None:
-    """A collector's rows: the round and testing site of the staffing that gave the assignment."""
+def _staffing(assignment):
+    """The round staffing that gave the assignment, if it has not been ended (None otherwise)."""
     staff = getattr(assignment, "round_staff", None)  # None where the assignment staffs no round
+    return staff if staff is not None and staff.ended_at is None else None
+
+
+def _round_site_q(assignment) -> Q | None:
+    """A collector's rows: the round and testing site of the staffing that gave the assignment. An ended
+    staffing gives nothing at once (its assignment runs to the end of the day, as assignments do)."""
+    staff = _staffing(assignment)
     return Q(round_id=staff.round_id, site_id=staff.site_id) if staff is not None and staff.site_id else None
 
 
@@ -53,9 +60,11 @@ class TestingRound(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The creation form's one-time token: the same form submitted twice makes one round (unique in the database).
+    form_token = models.CharField(max_length=36, null=True, blank=True, unique=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
-    access_action = "view"
+    access_action = "view_testing"
 
     class Meta:
         verbose_name = _("testing round")
@@ -70,8 +79,22 @@ class TestingRound(models.Model):
 
     @classmethod
     def scope_for_area(cls, area) -> Q:
-        """A round is seen where it was organised, below it, and by the places it covers."""
-        return _area_and_above_or_below(area, "area") | Q(round_areas__area__path__startswith=area.path)
+        """A round is seen where it was organised and above, and by the places it covers and those in them (a
+        grid sees its community's round); not by a sibling of the places it covers. A subquery: no row twice."""
+        covered = RoundArea.objects.filter(_area_and_above_or_below(area, "area")).values("round_id")
+        return Q(area__path__startswith=area.path) | Q(pk__in=covered)
+
+    @classmethod
+    def scope_round_site(cls, actor, assignment) -> Q | None:
+        """A collector sees the round of their staffing (while it lasts)."""
+        staff = _staffing(assignment)
+        return Q(pk=staff.round_id) if staff is not None else None
+
+    @classmethod
+    def scope_own_lab(cls, actor, assignment) -> Q:
+        """Laboratory staff see the rounds whose tubes or bags went to their laboratory."""
+        return (Q(pk__in=Tube.objects.filter(laboratory__staff=actor).values("round_id"))
+                | Q(pk__in=Bag.objects.filter(laboratory__staff=actor).values("round_id")))
 
 
 class RoundArea(models.Model):
@@ -94,6 +117,7 @@ class RoundSite(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "site__area"
+    access_action = "view_testing"
 
     class Meta:
         verbose_name = _("testing site of a round")
@@ -102,6 +126,17 @@ class RoundSite(models.Model):
             models.UniqueConstraint(fields=["round", "site"], name="round_site_once"),
             models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="round_site_closes_after_opening"),
         ]
+
+    @classmethod
+    def scope_for_area(cls, area) -> Q:
+        """A round's sites are public places: whoever sees the round sees all of them."""
+        return Q(round__in=TestingRound.objects.filter(TestingRound.scope_for_area(area)).values("pk"))
+
+    scope_round_site = classmethod(lambda cls, actor, assignment: _round_site_q(assignment))
+
+    @classmethod
+    def scope_own_lab(cls, actor, assignment) -> Q:
+        return Q(round__in=TestingRound.objects.filter(TestingRound.scope_own_lab(actor, assignment)).values("pk"))
 
 
 class ExemptionKind(models.TextChoices):
@@ -181,6 +216,7 @@ class RoundStaff(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=StaffRole.choices)
     assignment = models.OneToOneField("core.Assignment", on_delete=models.PROTECT, related_name="round_staff")
     area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area"

@@ -1,11 +1,13 @@
 """What mass testing adds to the platform: its roles' grants, the machine purposes for terminals and
 laboratories, and (from the modules named at the end) its pages, API, figures and work-order kinds."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from frontline.core import policy
+from frontline.core import plugins, policy
 from frontline.core.roles import Role
 
+from .models import RoundStaff
 from .policy import (
     COLLECTOR,
     HANDOVER_BAGS,
@@ -47,6 +49,19 @@ policy.grant(LOAD_RESULTS, OWN_LAB, LAB_STAFF)
 
 policy.purpose("samples:write", _("register samples (sampling terminals)"), REGISTER_SAMPLES)
 policy.purpose("results:write", _("load laboratory results"), LOAD_RESULTS)
+
+
+
+def collector_rows(area, starts_on, ends_on):
+    """The collectors staffed at testing sites under the area during the days (a staff source: who works at a
+    site, for its temporary party organization)."""
+    return RoundStaff.objects.filter(site__isnull=False, person__isnull=False, site__area__path__startswith=area.path,
+                                     assignment__valid_from__lte=ends_on).filter(
+        Q(assignment__valid_until__isnull=True) | Q(assignment__valid_until__gte=starts_on))
+
+
+plugins.staff_sources.register(plugins.StaffSource("round_collectors", _("collectors at testing sites"), "site",
+                                                   collector_rows, order=30))
 
 # Each part of the app declares its own pages, API, figures and work-order kinds.
 from . import plugin_parts  # noqa: E402, F401

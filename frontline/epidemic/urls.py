@@ -3,5 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("frontline.epidemic.urls_rounds")),
+    path("", include("frontline.epidemic.urls_collect")),
     path("", include("frontline.epidemic.urls_custody")),
 ]

@@ -66,6 +66,11 @@ def empty_database():
     """The session city cleared inside a savepoint, restored afterwards."""
     sid = transaction.savepoint()
     try:
+        from frontline.epidemic import models as epidemic
+
+        for model in (epidemic.Retest, epidemic.Case, epidemic.Sample, epidemic.Tube, epidemic.Bag, epidemic.RoundStaff,
+                      epidemic.RoundExemption, epidemic.TestingRound, epidemic.Laboratory):
+            model.objects.all().delete()  # the demo's testing round and its accounts' staffing
         User.objects.all().delete()
         for model in (ContactHousehold, GridRole, Resident, PartyMember, Cadre, Person, Household, Building, Site,
                       PartyOrg, Area):

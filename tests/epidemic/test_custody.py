@@ -230,7 +230,7 @@ def test_the_round_custody_page_lists_mismatches_for_the_desk(demo, client_for):
     assert page.status_code == 200
     text = page.content.decode()
     assert "交接异常" in text and ">TP0002</a>, <a" in text and ">TP0003</a>" in text and 'data-testid="mismatch-BAG-TP"' in text
-    assert client_for("collector").get(reverse("round_custody", args=[demo.round.pk])).status_code == 404
+    assert client_for("secretary2").get(reverse("round_custody", args=[demo.round.pk])).status_code == 404
 
 
 def test_the_round_custody_page_queries_do_not_grow_with_bags(demo, client_for):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('epidemic', '0001_testing'),
+        ('epidemic', '0002_rounds'),
     ]
 
     operations = [

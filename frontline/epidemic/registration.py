@@ -1,0 +1,406 @@
+"""Registering samples into tubes: one set-based service for the phone screen, the scanner and the terminals'
+API, a record at a time or thousands in a batch.
+
+Each record carries its terminal's `client_id`, so a retried or duplicated upload never counts twice (the
+second answer is "duplicate", with the sample it already made); a person is identified by an ID number
+(typed or scanned), by the QR code of their household's sheet, or entered by hand as a visitor with no record
+(name and ID number: a `Person` without a home). The rules are the database's as well as this module's: a
+tube takes at most its pool size (a check constraint on its count, the rows locked while counted), a tube
+code is used once in a round, a person is sampled once in a round unless the record says it is a deliberate
+re-test. A batch is one transaction and one audit entry; no ORM object is made a sample.
+"""
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from frontline.areas.models import Site
+from frontline.core import policy
+from frontline.core.audit import audit_record
+from frontline.core.models import AuditAction
+from frontline.core.validators import parse_id_number
+from frontline.people.models import Person, Resident
+from frontline.people.rules import PERSON_COLUMNS, identity_clean, person_values
+
+from .models import RoundSite, RoundStatus, Sample, SampleKind, TestingRound, Tube
+from .policy import REGISTER_SAMPLES, ROUND_SITE
+
+ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_QR_SALT = "frontline.epidemic.person-qr"
+
+# What happens after samples land (the parts of the app add theirs: re-tests closed, door-knocking orders
+# closed, figures marked): f(actor, testing_round, rows, now), rows = [(sample_id, person_id, kind, grid_id)].
+after_register: list[Callable] = []
+
+
+def person_qr_token(person_id: int) -> str:
+    """What a resident's QR code holds: a signed, opaque reference (no ID number, no name)."""
+    return "FLP:" + signing.dumps(person_id, salt=_QR_SALT, compress=True)
+
+
+def person_from_qr(token: str) -> int | None:
+    if not token.startswith("FLP:"):
+        return None
+    try:
+        return int(signing.loads(token[4:], salt=_QR_SALT))
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+
+
+def mask_name(name: str) -> str:
+    """張三丰 → 张*丰, 李四 → 李*: enough to confirm the person in front of you, not to find anyone."""
+    if len(name) <= 1:
+        return name
+    return name[0] + "*" * max(1, len(name) - 2) + (name[-1] if len(name) > 2 else "")
+
+
+@dataclass
+class Outcome:
+    client_id: str
+    status: str  # accepted / duplicate / rejected
+    reason: str = ""
+    field: str = ""
+    tube_code: str = ""
+    sample_id: int | None = None
+    masked_name: str = ""
+    age: int | None = None
+    tube_count: int | None = None  # samples in the tube after this one
+    pool_size: int | None = None
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v not in ("", None)}
+
+
+class BatchRefused(Exception):
+    """The whole batch is wrong (no records, too many, a round not open, a site not theirs): HTTP 4xx."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+@dataclass
+class _Record:
+    index: int
+    client_id: str
+    tube_code: str
+    kind: str
+    collected_at: datetime.datetime
+    id_number: str = ""
+    qr_person: int | None = None
+    name: str = ""
+    phone: str = ""
+    person_id: int | None = None
+
+
+def _age(birth: datetime.date | None, today: datetime.date) -> int | None:
+    if birth is None:
+        return None
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def _parse(index: int, raw, testing_round: TestingRound, now: datetime.datetime,
+           tube_pattern: re.Pattern) -> _Record | Outcome:
+    """One record's own checks (no query): a rejected Outcome, or the record to resolve."""
+    if not isinstance(raw, dict):
+        return Outcome(f"#{index + 1}", REJECTED, _("A record must be an object."))
+    client_id = str(raw.get("client_id") or "").strip()
+    if not _CLIENT_ID.fullmatch(client_id):
+        return Outcome(client_id or f"#{index + 1}", REJECTED,
+                       _("Each record needs a client id of 1 to 64 letters, digits, dots, colons, dashes or underscores."),
+                       "client_id")
+
+    def refuse(message, field):
+        return Outcome(client_id, REJECTED, message, field, tube_code=str(raw.get("tube_code") or "")[:40])
+
+    tube_code = str(raw.get("tube_code") or "").strip().upper()
+    if not tube_pattern.fullmatch(tube_code):
+        return refuse(_("The tube code %(code)s is not a tube barcode.") % {"code": tube_code[:40] or "—"}, "tube_code")
+    kind = SampleKind.RETEST if raw.get("retest") in (True, "true", "1", 1) else SampleKind.ROUTINE
+    collected_at = raw.get("collected_at") or now
+    if isinstance(collected_at, str):
+        try:
+            collected_at = parse_datetime(collected_at)
+        except ValueError:
+            collected_at = None
+        if collected_at is None:
+            return refuse(_("The collection time is not a date and time."), "collected_at")
+    if timezone.is_naive(collected_at):
+        collected_at = timezone.make_aware(collected_at)
+    if collected_at > now + datetime.timedelta(minutes=1):
+        return refuse(_("The collection time is in the future."), "collected_at")
+    if not testing_round.starts_at <= collected_at <= testing_round.ends_at:
+        return refuse(_("The collection time is outside the round (%(start)s – %(end)s).") % {
+            "start": timezone.localtime(testing_round.starts_at).strftime("%m-%d %H:%M"),
+            "end": timezone.localtime(testing_round.ends_at).strftime("%m-%d %H:%M")}, "collected_at")
+    if collected_at < now - datetime.timedelta(hours=settings.FRONTLINE_SAMPLE_LATE_HOURS):
+        return refuse(_("The record is more than %(hours)d hours old.") % {"hours": settings.FRONTLINE_SAMPLE_LATE_HOURS},
+                      "collected_at")
+    record = _Record(index, client_id, tube_code, kind, collected_at)
+    qr = str(raw.get("qr") or "").strip()
+    id_number = str(raw.get("id_number") or "").strip()
+    if qr:
+        record.qr_person = person_from_qr(qr)
+        if record.qr_person is None:
+            return refuse(_("This QR code is not a Frontline resident code."), "qr")
+    elif id_number:
+        try:
+            record.id_number = parse_id_number(id_number).number
+        except ValidationError as e:
+            return refuse(e.messages[0], "id_number")
+        record.name, record.phone = str(raw.get("name") or "").strip(), str(raw.get("phone") or "").strip()
+    else:
+        return refuse(_("Scan the person's QR code or ID card, or type their ID number."), "id_number")
+    return record
+
+
+def _resolve_people(records: list[_Record], actor, outcomes: dict[int, Outcome]) -> None:
+    """Person ids for every record: by QR, by ID number, or a new person for a visitor entered by hand."""
+    by_number = dict(Person.objects.filter(id_number__in={r.id_number for r in records if r.id_number})
+                     .values_list("id_number", "id"))
+    known_qr = set(Person.objects.filter(id__in={r.qr_person for r in records if r.qr_person}).values_list("id", flat=True))
+    visitors: dict[str, list[_Record]] = {}
+    for r in records:
+        if r.qr_person:
+            if r.qr_person in known_qr:
+                r.person_id = r.qr_person
+            else:
+                outcomes[r.index] = Outcome(r.client_id, REJECTED, _("This QR code names nobody Frontline knows."),
+                                            "qr", r.tube_code)
+        elif r.id_number in by_number:
+            r.person_id = by_number[r.id_number]
+        elif not r.name:
+            outcomes[r.index] = Outcome(r.client_id, REJECTED, _(
+                "No record for this ID number: enter the visitor's name to register them."), "name", r.tube_code)
+        else:
+            visitors.setdefault(r.id_number, []).append(r)
+    new = []
+    for number, group in visitors.items():
+        try:
+            identity = identity_clean(name=group[0].name, id_number=number, phone=group[0].phone or None)
+        except ValidationError as e:
+            field, messages = next(iter(e.message_dict.items()))
+            for r in group:
+                outcomes[r.index] = Outcome(r.client_id, REJECTED, messages[0], field, r.tube_code)
+            continue
+        new.append((identity, group))
+    if new:
+        Person.objects.bulk_create([Person(**dict(zip(PERSON_COLUMNS, person_values(identity))))
+                                    for identity, _group in new], ignore_conflicts=True)  # one made meanwhile: theirs
+        ids = dict(Person.objects.filter(id_number__in=[i.id_number for i, _g in new]).values_list("id_number", "id"))
+        for identity, group in new:
+            for r in group:
+                r.person_id = ids[identity.id_number]
+        audit_record(actor=actor, action=AuditAction.CREATE, note="visitors registered for testing",
+                     changes={"people": sorted(ids.values())})
+
+
+def may_register_at(actor, round_site: RoundSite) -> bool:
+    """A collector at the site of their staffing in the round; a desk or a grid worker at a site in their own
+    place (sampling at home, door to door), not at any site of a round they can see."""
+    if policy.allows(actor, REGISTER_SAMPLES, round_site.site):
+        return True
+    staffing = [policy.SCOPE_KINDS[ROUND_SITE][1](RoundSite, actor, a) for a in policy.assignments(actor)
+                if policy.scope_of(a.role, REGISTER_SAMPLES) == ROUND_SITE]
+    return any(q is not None and RoundSite.objects.filter(pk=round_site.pk).filter(q).exists() for q in staffing)
+
+
+def _check_site(actor, testing_round: TestingRound, site: Site) -> None:
+    round_site = RoundSite.objects.filter(round=testing_round, site=site).first()
+    if round_site is None:
+        raise BatchRefused(_("%(site)s is not a testing site of this round.") % {"site": site.name}, 404)
+    if actor is not None and not may_register_at(actor, round_site):
+        raise BatchRefused(_("You do not register samples at %(site)s.") % {"site": site.name}, 403)
+    if testing_round.status == RoundStatus.PLANNED:
+        raise BatchRefused(_("The round has not opened yet."), 409)
+
+
+def samples_register(*, actor, testing_round: TestingRound, site: Site, records: list,
+                     now: datetime.datetime | None = None) -> list[Outcome]:
+    """Register a batch of sample records at a testing site of a round; an outcome for each, in order."""
+    now = now or timezone.now()
+    if not isinstance(records, list) or not records:
+        raise BatchRefused(_("The batch has no records."))
+    if len(records) > settings.FRONTLINE_SAMPLE_BATCH_MAX:
+        raise BatchRefused(_("A batch takes at most %(n)d records.") % {"n": settings.FRONTLINE_SAMPLE_BATCH_MAX}, 413)
+    _check_site(actor, testing_round, site)
+    pattern = re.compile(settings.FRONTLINE_TUBE_CODE_PATTERN)
+    outcomes: dict[int, Outcome] = {}
+    parsed: list[_Record] = []
+    seen_clients: dict[str, int] = {}
+    for index, raw in enumerate(records):
+        item = _parse(index, raw, testing_round, now, pattern)
+        if isinstance(item, Outcome):
+            outcomes[index] = item
+        elif item.client_id in seen_clients:  # the same record twice in one upload
+            outcomes[index] = Outcome(item.client_id, DUPLICATE, _("The same record appears twice in this upload."),
+                                      tube_code=item.tube_code)
+        else:
+            seen_clients[item.client_id] = index
+            parsed.append(item)
+    with transaction.atomic():
+        _register(actor, testing_round, site, parsed, outcomes, now)
+    result = [outcomes[i] for i in range(len(records))]
+    return result
+
+
+def _register(actor, testing_round, site, parsed: list[_Record], outcomes: dict[int, Outcome], now) -> None:
+    known = {}
+    if parsed:
+        known = {c: (sid, code) for c, sid, code in Sample.objects.filter(
+            round=testing_round, client_id__in=[r.client_id for r in parsed]).values_list("client_id", "id", "tube__code")}
+    fresh = []
+    for r in parsed:
+        if r.client_id in known:
+            sid, code = known[r.client_id]
+            outcomes[r.index] = Outcome(r.client_id, DUPLICATE, _("Already registered."), tube_code=code, sample_id=sid)
+        else:
+            fresh.append(r)
+    _resolve_people(fresh, actor, outcomes)
+    fresh = [r for r in fresh if r.index not in outcomes]
+    people = {p: (name, birth) for p, name, birth in Person.objects.filter(
+        id__in={r.person_id for r in fresh}).values_list("id", "name", "birth_date")}
+    today = timezone.localdate(now)
+    # Once per person in a round (a re-test is deliberate): against the round and within the batch.
+    taken = dict(Sample.objects.filter(round=testing_round, kind=SampleKind.ROUTINE,
+                                       person_id__in={r.person_id for r in fresh if r.kind == SampleKind.ROUTINE})
+                 .values_list("person_id", "tube__code"))
+    ok = []
+    for r in fresh:
+        if r.kind == SampleKind.ROUTINE and r.person_id in taken:
+            outcomes[r.index] = Outcome(r.client_id, REJECTED, _(
+                "%(name)s is already registered in this round (tube %(tube)s); mark a second sample as a re-test.")
+                % {"name": mask_name(people[r.person_id][0]), "tube": taken[r.person_id]}, "person", r.tube_code)
+            continue
+        if r.kind == SampleKind.ROUTINE:
+            taken[r.person_id] = r.tube_code
+        ok.append(r)
+    tubes = _tubes_for(actor, testing_round, site, ok, outcomes, now)
+    ok = [r for r in ok if r.index not in outcomes]
+    grids = dict(Resident.objects.filter(person_id__in={r.person_id for r in ok}, moved_out__isnull=True)
+                 .values_list("person_id", "household__building__area_id"))
+    inserted = _insert(testing_round, site, actor, ok, tubes, grids, now)
+    counts: dict[int, int] = {}
+    rows = []
+    for r in ok:
+        tube = tubes[r.tube_code]
+        sample_id = inserted.get(r.client_id)
+        name, birth = people[r.person_id]
+        if sample_id is None:  # a concurrent upload took the client id or the person first
+            outcomes[r.index] = Outcome(r.client_id, REJECTED, _(
+                "Registered meanwhile by another upload; send the record again to see its state."), "client_id",
+                r.tube_code)
+            continue
+        counts[tube.pk] = counts.get(tube.pk, 0) + 1
+        rows.append((sample_id, r.person_id, r.kind, grids.get(r.person_id)))
+        outcomes[r.index] = Outcome(r.client_id, ACCEPTED, tube_code=r.tube_code, sample_id=sample_id,
+                                    masked_name=mask_name(name), age=_age(birth, today),
+                                    tube_count=tube.samples_count + counts[tube.pk], pool_size=tube.pool_size)
+    _count_tubes(counts)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=testing_round, note="samples registered", changes={
+        "site": site.pk, "accepted": len(rows), "duplicates": sum(o.status == DUPLICATE for o in outcomes.values()),
+        "rejected": sum(o.status == REJECTED for o in outcomes.values())})
+    if rows:
+        for hook in after_register:
+            hook(actor, testing_round, rows, now)
+
+
+def _tubes_for(actor, testing_round, site, records: list[_Record], outcomes, now) -> dict[str, Tube]:
+    """The tubes the records go into, locked; new ones made. Records a tube cannot take are rejected: a tube
+    of another site, sealed in a bag, or full (its pool size)."""
+    codes = {r.tube_code for r in records}
+    def locked(codes):  # the tubes' rows only (a bag may be missing: no lock on that side of the join)
+        return {t.code: t for t in Tube.objects.select_for_update(of=("self",)).filter(round=testing_round, code__in=codes)
+                .select_related("bag").order_by("id")}
+
+    tubes = locked(codes)
+    missing = [c for c in sorted(codes) if c not in tubes]
+    if missing:
+        first_kind = {}
+        for r in records:
+            first_kind.setdefault(r.tube_code, r.kind)
+        Tube.objects.bulk_create([
+            Tube(round=testing_round, code=code, site=site, collector=actor if getattr(actor, "pk", None) else None,
+                 pool_size=1 if first_kind[code] == SampleKind.RETEST else testing_round.pool_size, opened_at=now)
+            for code in missing], ignore_conflicts=True)
+        tubes.update(locked(missing))
+    room = {code: t.pool_size - t.samples_count for code, t in tubes.items()}
+    for r in records:
+        tube = tubes[r.tube_code]
+        if tube.site_id != site.pk:
+            outcomes[r.index] = Outcome(r.client_id, REJECTED, _(
+                "Tube %(code)s is already in use at another testing site in this round.") % {"code": r.tube_code},
+                "tube_code", r.tube_code)
+        elif tube.bag_id and tube.bag.sealed_at:
+            outcomes[r.index] = Outcome(r.client_id, REJECTED, _(
+                "Tube %(code)s is sealed in bag %(bag)s: use a new tube.") % {"code": r.tube_code, "bag": tube.bag.code},
+                "tube_code", r.tube_code)
+        elif tube.result:
+            outcomes[r.index] = Outcome(r.client_id, REJECTED, _(
+                "Tube %(code)s already has a result: use a new tube.") % {"code": r.tube_code}, "tube_code", r.tube_code)
+        elif room[r.tube_code] <= 0:
+            outcomes[r.index] = Outcome(r.client_id, REJECTED, _(
+                "Tube %(code)s is full (%(n)d of %(n)d): use a new tube.") % {"code": r.tube_code, "n": tube.pool_size},
+                "tube_code", r.tube_code, tube_count=tube.pool_size, pool_size=tube.pool_size)
+        else:
+            room[r.tube_code] -= 1
+    return tubes
+
+
+_COLUMNS = ("round_id", "tube_id", "person_id", "kind", "client_id", "site_id", "grid_id", "collector_id",
+            "collected_at", "received_at")
+
+
+def _insert(testing_round, site, actor, records: list[_Record], tubes, grids, now) -> dict[str, int]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: the ids of the rows made, by client id (a row a concurrent
+    upload made first is not returned)."""
+    made: dict[str, int] = {}
+    table = connection.ops.quote_name(Sample._meta.db_table)
+    collector = actor.pk if getattr(actor, "pk", None) else None
+    field = Sample._meta.get_field("collected_at")
+    for start in range(0, len(records), 500):
+        chunk = records[start:start + 500]
+        params = []
+        for r in chunk:
+            params += [testing_round.pk, tubes[r.tube_code].pk, r.person_id, r.kind, r.client_id, site.pk,
+                       grids.get(r.person_id), collector, field.get_db_prep_value(r.collected_at, connection),
+                       field.get_db_prep_value(now, connection)]
+        values = ", ".join(["(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES {values} "
+                           f"ON CONFLICT DO NOTHING RETURNING id, client_id", params)
+            made.update({client: pk for pk, client in cursor.fetchall()})
+    return made
+
+
+def _count_tubes(counts: dict[int, int]) -> None:
+    if not counts:
+        return
+    table = connection.ops.quote_name(Tube._meta.db_table)
+    cases = " ".join(["WHEN %s THEN %s"] * len(counts))
+    params = [v for pair in counts.items() for v in pair] + list(counts)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET samples_count = samples_count + CASE id {cases} ELSE 0 END "
+                       f"WHERE id IN ({', '.join(['%s'] * len(counts))})", params)
+
+
+def sample_register(*, actor, testing_round: TestingRound, site: Site, record: dict,
+                    now: datetime.datetime | None = None) -> Outcome:
+    """One record (the phone screen): its outcome, or PermissionDenied for a site that is not the actor's."""
+    try:
+        (outcome,) = samples_register(actor=actor, testing_round=testing_round, site=site, records=[record], now=now)
+    except BatchRefused as refused:
+        if refused.status == 403:
+            raise PermissionDenied from None
+        raise
+    return outcome
