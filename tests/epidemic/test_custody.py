@@ -290,3 +290,10 @@ def test_the_desk_finds_a_tube_by_its_code_and_opens_its_path_from_a_mismatch(de
     found = client.get(url, {"tube": " tg0002 "})
     assert found.status_code == 302 and found["Location"] == reverse("tube_detail", args=[missing.pk])
     assert "本轮没有您可查看的试管 TG9999" in client.get(url, {"tube": "TG9999"}).content.decode()
+
+
+def test_the_round_page_leads_to_its_custody(demo, client_for):
+    client = client_for("secretary")
+    round_page = client.get(reverse("testing_round_detail", args=[demo.round.pk])).content.decode()
+    assert f'href="{reverse("round_custody", args=[demo.round.pk])}"' in round_page
+    assert client.get(reverse("round_custody", args=[demo.round.pk])).status_code == 200

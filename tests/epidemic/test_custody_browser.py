@@ -88,7 +88,7 @@ def test_a_scanner_fills_and_seals_a_bag_and_the_pickup_flags_a_missing_tube(liv
     assert h.missing == ["BR0001"], (h.missing, h.extra, h.counted)
 
     log_in("secretary")  # the desk: the round's 交接异常, and the missing tube's path, on a phone too
-    page.goto(f"{live_server.url}/testing/rounds/{demo.round.pk}/custody/")
+    page.goto(f"{live_server.url}/testing/rounds/{demo.round.pk}/bags/")
     row = page.locator("[data-testid=mismatch-BAG-BR]")
     assert "BR0001" in row.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
