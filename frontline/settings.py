@@ -277,3 +277,8 @@ if not 1 < FRONTLINE_TEMPORARY_BRANCH_FROM < FRONTLINE_TEMPORARY_COMMITTEE_FROM:
 FRONTLINE_TUBE_CODE_PATTERN = os.environ.get("FRONTLINE_TUBE_CODE_PATTERN", r"^[0-9A-Z][0-9A-Z-]{5,31}$")
 FRONTLINE_SAMPLE_BATCH_MAX = envint("FRONTLINE_SAMPLE_BATCH_MAX", 1000)
 FRONTLINE_SAMPLE_LATE_HOURS = envint("FRONTLINE_SAMPLE_LATE_HOURS", 72)
+
+# Custody of tubes (frontline.epidemic.custody): what a bag's barcode looks like (a scanned code that does not match
+# is refused, naming it), and the most tube codes one seal or hand-over takes.
+FRONTLINE_BAG_CODE_PATTERN = os.environ.get("FRONTLINE_BAG_CODE_PATTERN", r"^[0-9A-Z][0-9A-Z-]{3,31}$")
+FRONTLINE_BAG_TUBES_MAX = envint("FRONTLINE_BAG_TUBES_MAX", 500)

@@ -376,6 +376,8 @@ class Handover(models.Model):
     counted = models.PositiveIntegerField(_("tubes counted"))
     missing = models.JSONField(_("missing tubes"), default=list, blank=True)
     extra = models.JSONField(_("unexpected tubes"), default=list, blank=True)
+    # Missing or unexpected tubes, or a count that differs from what was sealed (交接异常): the desk's list.
+    flagged = models.BooleanField(_("mismatch"), default=False)
 
     class Meta:
         verbose_name = _("hand-over")
@@ -384,7 +386,7 @@ class Handover(models.Model):
 
     @property
     def mismatch(self) -> bool:
-        return bool(self.missing or self.extra)
+        return bool(self.flagged or self.missing or self.extra)
 
 
 class ReviewStatus(models.TextChoices):

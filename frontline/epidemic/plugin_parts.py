@@ -1,7 +1,9 @@
 """The parts of mass testing, each declaring what it adds in a module of its own (so they grow apart)."""
-from . import (
-    plugin_collect,  # noqa: F401
-    plugin_coverage,  # noqa: F401
-    plugin_results,  # noqa: F401
-    plugin_rounds,  # noqa: F401
+from . import (  # noqa: F401
+
+    plugin_collect,
+    plugin_coverage,
+    plugin_custody,
+    plugin_results,
+    plugin_rounds,
 )

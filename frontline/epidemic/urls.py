@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("frontline.epidemic.urls_collect")),
     path("", include("frontline.epidemic.urls_coverage")),
     path("", include("frontline.epidemic.urls_results")),
+    path("", include("frontline.epidemic.urls_custody")),
 ]
