@@ -11,7 +11,8 @@ batch size it opens a new round over the city with one testing site and pre-enco
 client ids and tube codes, the city's residents by ID number, ten to a tube), then sends a fixed number of
 requests from one light generator process (asyncio, HTTP/1.1 keep-alive, `--connections` at once) after a
 short warm-up. Printed per batch size: samples accepted per second, requests per second, the generator's own
-CPU (it must not eat the cores) and the server's (gunicorn's processes), and, in the same run, the raw
+CPU (it must not eat the cores), the server's (gunicorn's processes, and the PostgreSQL backends serving
+them) and what that CPU allows on two free cores (the machine may be shared), and, in the same run, the raw
 database doing the same inserts (tubes and samples of the same rows, through psycopg, a transaction per batch
 of the same size, one connection, person ids known beforehand: nothing parsed, checked or looked up), with
 ratio = raw time / Frontline time. Afterwards every client id the API acknowledged (accepted or duplicate) is
@@ -73,6 +74,12 @@ def cpu_seconds(pids) -> float:
             continue
         total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def backends(cursor) -> set[int]:
+    """The PostgreSQL backends serving the bench database's other connections (the server's)."""
+    cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    return {pid for (pid,) in cursor.fetchall()}
 
 
 def process_tree(root: int) -> list[int]:
@@ -283,12 +290,16 @@ def main():
         print(f"database: postgresql  residents: {args.residents:,}  server: frontline serve (defaults)  "
               f"connections: {args.connections}  load average: {os.getloadavg()[0]:.1f}")
         print(f"{'batch':>6}{'samples':>9}{'requests':>10}{'req/s':>9}{'samples/s':>11}{'raw/s':>10}{'ratio':>7}"
-              f"{'gen CPU':>9}{'server CPU':>12}{'acked':>8}{'missing':>9}")
+              f"{'gen CPU':>9}{'server CPU':>12}{'db CPU':>8}{'CPU ms/sample':>15}{'2-core cap.':>13}{'acked':>8}"
+              f"{'missing':>9}")
         for size, total in zip(args.batches, args.samples, strict=True):
             testing_round = new_round(f"b{size}", site)
             batches = rows_for(people[:total], size, f"b{size}r{testing_round.pk}")
             requests = encode(batches, testing_round.pk, site.pk, token, port)
             tree = process_tree(server.pid)
+            connection.ensure_connection()
+            before = backends(connection.connection.cursor())
+            database_cpu = {pid: cpu_seconds([pid]) for pid in before}
             server_cpu, generator = cpu_seconds(tree), resource.getrusage(resource.RUSAGE_SELF)
             start = time.perf_counter()
             statuses, acknowledged, counts = asyncio.run(send_all(port, requests, args.connections))
@@ -296,17 +307,23 @@ def main():
             used = resource.getrusage(resource.RUSAGE_SELF)
             generator_cpu = used.ru_utime + used.ru_stime - generator.ru_utime - generator.ru_stime
             server_cpu = cpu_seconds(tree) - server_cpu
-            connection.ensure_connection()
+            database_cpu = sum(cpu_seconds([pid]) - database_cpu.get(pid, 0)
+                               for pid in before | backends(connection.connection.cursor()))
+            per_sample = (server_cpu + database_cpu) / max(1, counts["accepted"])
             found = Sample.objects.filter(round=testing_round, client_id__in=acknowledged).count()
             raw_round = new_round(f"raw b{size}", site)
             raw_took = raw_inserts(rows_for(people[:total], size, f"x{raw_round.pk}"), raw_round.pk, site.pk, commander.pk)
             print(f"{size:>6}{total:>9,}{len(requests):>10,}{len(requests) / took:>9.0f}{counts['accepted'] / took:>11,.0f}"
                   f"{total / raw_took:>10,.0f}{raw_took / took:>7.2f}{generator_cpu / took:>8.0%}"
-                  f"{server_cpu / took:>11.0%} {len(acknowledged):>7,}{len(acknowledged) - found:>9,}")
+                  f"{server_cpu / took:>11.0%}{database_cpu / took:>8.0%}{per_sample * 1000:>15.2f}{2 / per_sample:>13,.0f}"
+                  f"{len(acknowledged):>8,}{len(acknowledged) - found:>9,}")
             if set(statuses) != {200} or counts["rejected"]:
                 print(f"       answers: {statuses}, records: {counts}")
-        print("CPU is of one core (200% = both); ratio = raw time / Frontline time; missing = acknowledged client "
-              "ids not in the database (must be 0)")
+        print("CPU is of one core (200% = both): the generator's, gunicorn's processes', the server's PostgreSQL "
+              "backends'; CPU ms/sample = (gunicorn + backends) CPU per accepted sample, 2-core cap. = the samples a "
+              "second that CPU allows on two free cores (the machine is shared: wall-clock rates fall with its "
+              "load); ratio = raw time / Frontline time; missing = acknowledged client ids not in the database "
+              "(must be 0)")
     finally:
         server.terminate()
         server.wait(timeout=30)

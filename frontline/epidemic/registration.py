@@ -427,6 +427,7 @@ def _insert(testing_round, site, actor, records: list[_Record], tubes, people, n
     upload made first is not returned). On PostgreSQL the rows go as one array a column (unnest)."""
     if not records:
         return {}
+    records = sorted(records, key=lambda r: r.client_id)  # one order for every upload: no waiting in a circle
     collector = actor.pk if getattr(actor, "pk", None) else None
     if connection.vendor == "postgresql":
         return dict((client, pk) for pk, client in _rows(
