@@ -2,7 +2,7 @@
 database doing the same inserts in the same run.
 
     .venv/bin/python bench/sampling_api.py [--residents 100000] [--keep] [--batches 1,10,100]
-                                           [--samples 3000,15000,45000] [--connections 8]
+                                           [--samples 2000,10000,40000] [--connections 8]
 
 Uses (or generates) the PostgreSQL city of bench/city.py (frontline_bench_reads<TAG>_<N>; with --keep it stays
 for the next run), serves it with `frontline serve` as it is (gunicorn, its default workers and threads) on
@@ -46,7 +46,7 @@ def arguments():
     parser.add_argument("--residents", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the generated database")
     parser.add_argument("--batches", default="1,10,100", help="batch sizes (records a request)")
-    parser.add_argument("--samples", default="3000,15000,45000", help="samples sent at each batch size")
+    parser.add_argument("--samples", default="2000,10000,40000", help="samples sent at each batch size")
     parser.add_argument("--connections", type=int, default=8, help="requests in flight at once")
     parser.add_argument("--profile", action="store_true", help="profile the service on batches of 100, no HTTP")
     args = parser.parse_args()
@@ -76,10 +76,40 @@ def cpu_seconds(pids) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def backends(cursor) -> set[int]:
-    """The PostgreSQL backends serving the bench database's other connections (the server's)."""
-    cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
-    return {pid for (pid,) in cursor.fetchall()}
+class DatabaseCPU:
+    """The CPU of the bench database's PostgreSQL backends (the server's connections, which come and go with
+    CONN_MAX_AGE), polled from /proc while a run goes: each backend's last reading counts."""
+
+    def __init__(self, name: str):
+        import threading
+
+        self.name, self.seen, self.stop = name.encode(), {}, threading.Event()
+        self.thread = threading.Thread(target=self.poll, daemon=True)
+
+    def read(self):
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if cmdline.read_bytes().startswith(b"postgres: ") and self.name in cmdline.read_bytes():
+                    pid = int(cmdline.parent.name)
+                    self.seen[pid] = cpu_seconds([pid])
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+
+    def poll(self):
+        while not self.stop.wait(0.25):
+            self.read()
+
+    def __enter__(self):
+        self.read()
+        self.before = dict(self.seen)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        self.read()
+        self.used = sum(cpu - self.before.get(pid, 0) for pid, cpu in self.seen.items())
 
 
 def process_tree(root: int) -> list[int]:
@@ -297,18 +327,17 @@ def main():
             batches = rows_for(people[:total], size, f"b{size}r{testing_round.pk}")
             requests = encode(batches, testing_round.pk, site.pk, token, port)
             tree = process_tree(server.pid)
-            connection.ensure_connection()
-            before = backends(connection.connection.cursor())
-            database_cpu = {pid: cpu_seconds([pid]) for pid in before}
+            connection.close()  # the bench's own backend stays out of the count
             server_cpu, generator = cpu_seconds(tree), resource.getrusage(resource.RUSAGE_SELF)
-            start = time.perf_counter()
-            statuses, acknowledged, counts = asyncio.run(send_all(port, requests, args.connections))
-            took = time.perf_counter() - start
+            with DatabaseCPU(connection.settings_dict["NAME"]) as database:
+                start = time.perf_counter()
+                statuses, acknowledged, counts = asyncio.run(send_all(port, requests, args.connections))
+                took = time.perf_counter() - start
             used = resource.getrusage(resource.RUSAGE_SELF)
             generator_cpu = used.ru_utime + used.ru_stime - generator.ru_utime - generator.ru_stime
             server_cpu = cpu_seconds(tree) - server_cpu
-            database_cpu = sum(cpu_seconds([pid]) - database_cpu.get(pid, 0)
-                               for pid in before | backends(connection.connection.cursor()))
+            database_cpu = database.used
+            connection.ensure_connection()
             per_sample = (server_cpu + database_cpu) / max(1, counts["accepted"])
             found = Sample.objects.filter(round=testing_round, client_id__in=acknowledged).count()
             raw_round = new_round(f"raw b{size}", site)
