@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Value
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -247,30 +247,37 @@ def _make_visitors(records: list[_Record], actor, people: dict, outcomes: dict[i
                      changes={"people": sorted(ids.values())})
 
 
-def _check_site(actor, testing_round: TestingRound, site: Site) -> None:
-    """The site is one of the round's and the actor registers there (one query), the round has opened."""
-    sites = RoundSite.objects.filter(round=testing_round, site=site)
-    if actor is not None:
-        sites = sites.annotate(allowed=Exists(RoundSite.objects.filter(
-            policy.scope_q(RoundSite, actor, REGISTER_SAMPLES), pk=OuterRef("pk"))))
-    found = sites.values("allowed" if actor is not None else "pk").first()
-    if found is None:
+def round_sites_registering(actor):
+    """Round sites, each annotated `allowed`: whether the actor registers samples there (the policy's scope,
+    in the same query; `actor` None is the system, allowed everywhere)."""
+    if actor is None:
+        return RoundSite.objects.annotate(allowed=Value(True))
+    allowed = Exists(RoundSite.objects.filter(policy.scope_q(RoundSite, actor, REGISTER_SAMPLES), pk=OuterRef("pk")))
+    return RoundSite.objects.annotate(allowed=allowed if getattr(actor, "is_active", False) else Value(False))
+
+
+def _check_site(actor, testing_round: TestingRound, site: Site, round_site: RoundSite | None) -> None:
+    """The site is one of the round's and the actor registers there, the round has opened."""
+    if round_site is None or round_site.round_id != testing_round.pk or round_site.site_id != site.pk:
+        round_site = round_sites_registering(actor).filter(round=testing_round, site=site).first()
+    if round_site is None:
         raise BatchRefused(_("%(site)s is not a testing site of this round.") % {"site": site.name}, 404)
-    if actor is not None and not (getattr(actor, "is_active", False) and found["allowed"]):
+    if not round_site.allowed:
         raise BatchRefused(_("You do not register samples at %(site)s.") % {"site": site.name}, 403)
     if testing_round.status == RoundStatus.PLANNED:
         raise BatchRefused(_("The round has not opened yet."), 409)
 
 
 def samples_register(*, actor, testing_round: TestingRound, site: Site, records: list,
-                     now: datetime.datetime | None = None) -> list[Outcome]:
-    """Register a batch of sample records at a testing site of a round; an outcome for each, in order."""
+                     now: datetime.datetime | None = None, round_site: RoundSite | None = None) -> list[Outcome]:
+    """Register a batch of sample records at a testing site of a round; an outcome for each, in order.
+    `round_site`: the caller's copy from `round_sites_registering(actor)` (saves a query), if it has one."""
     now = now or timezone.now()
     if not isinstance(records, list) or not records:
         raise BatchRefused(_("The batch has no records."))
     if len(records) > settings.FRONTLINE_SAMPLE_BATCH_MAX:
         raise BatchRefused(_("A batch takes at most %(n)d records.") % {"n": settings.FRONTLINE_SAMPLE_BATCH_MAX}, 413)
-    _check_site(actor, testing_round, site)
+    _check_site(actor, testing_round, site, round_site)
     pattern = re.compile(settings.FRONTLINE_TUBE_CODE_PATTERN)
     outcomes: dict[int, Outcome] = {}
     parsed: list[_Record] = []

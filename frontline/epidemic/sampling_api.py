@@ -21,7 +21,15 @@ from frontline.core.api import ErrorOut
 
 from .models import RoundSite, RoundStatus, Sample
 from .policy import REGISTER_SAMPLES, VIEW_TESTING
-from .registration import ACCEPTED, DUPLICATE, REJECTED, BatchRefused, mask_name, samples_register
+from .registration import (
+    ACCEPTED,
+    DUPLICATE,
+    REJECTED,
+    BatchRefused,
+    mask_name,
+    round_sites_registering,
+    samples_register,
+)
 
 router = Router(tags=["sampling terminals"])
 
@@ -117,10 +125,10 @@ def _scope(actor) -> Q:
 
 
 def round_site_for(actor, round_id: int, site_id: int) -> RoundSite:
-    """The testing site of a round, or 404 alike for "missing" and "not yours" (whether the caller may
-    register there is the service's question: 403)."""
+    """The testing site of a round with its round and site, or 404 alike for "missing" and "not yours";
+    annotated whether the caller registers there (the service answers 403 where not)."""
     try:
-        return (RoundSite.objects.filter(_scope(actor), round_id=round_id, site_id=site_id)
+        return (round_sites_registering(actor).filter(_scope(actor), round_id=round_id, site_id=site_id)
                 .select_related("round", "site").get())
     except (RoundSite.DoesNotExist, RoundSite.MultipleObjectsReturned):
         raise Http404 from None
@@ -185,7 +193,7 @@ def samples_upload(request, round_id: int, site_id: int):
     round_site = round_site_for(request.auth, round_id, site_id)
     try:
         outcomes = samples_register(actor=request.auth, testing_round=round_site.round, site=round_site.site,
-                                    records=_records(request))
+                                    records=_records(request), round_site=round_site)
     except BatchRefused as refused:
         return _refused(refused.message, refused.status)
     results = [{k: v for k in RESULT_FIELDS if (v := getattr(o, k)) not in ("", None)} for o in outcomes]
