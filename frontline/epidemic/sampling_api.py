@@ -17,7 +17,6 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from frontline.core import policy
-from frontline.core.api import ErrorOut
 
 from .models import RoundSite, RoundStatus, Sample
 from .policy import REGISTER_SAMPLES, VIEW_TESTING
@@ -56,6 +55,9 @@ RECORD_SCHEMA = {
                                         "uploads its buffer later with the original times."},
     },
 }
+
+
+_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}  # core.api's shared refusal
 
 
 class RecordResultOut(Schema):
@@ -173,11 +175,14 @@ def registration_places(request):
 
 
 @router.post("/testing/rounds/{round_id}/sites/{site_id}/samples",
-             response={200: BatchOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut,
-                       422: ErrorOut},
+             response={200: BatchOut},
              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
                  "oneOf": [{"type": "object", "required": ["records"], "properties": {
-                     "records": {"type": "array", "items": RECORD_SCHEMA, "minItems": 1}}}, RECORD_SCHEMA]}}}}})
+                     "records": {"type": "array", "items": RECORD_SCHEMA, "minItems": 1}}}, RECORD_SCHEMA]}}}},
+                 "responses": {status: {"description": description, "content": _ERROR} for status, description in (
+                     (400, "The batch has no records, or the body is not JSON."),
+                     (409, "The round has not opened yet."),
+                     (413, "More records than FRONTLINE_SAMPLE_BATCH_MAX."))}})
 @policy.api_requires(REGISTER_SAMPLES)
 def samples_upload(request, round_id: int, site_id: int):
     """Register samples at a testing site of a round: a batch `{"records": [...]}` (1 to
@@ -205,7 +210,7 @@ def samples_upload(request, round_id: int, site_id: int):
                   "results": results})
 
 
-@router.get("/testing/rounds/{round_id}/samples", response={200: SampleStatesOut, 422: ErrorOut})
+@router.get("/testing/rounds/{round_id}/samples", response=SampleStatesOut)
 @policy.api_requires(REGISTER_SAMPLES)
 def sample_states(request, round_id: int, client_ids: str, site_id: int | None = None):
     """What became of records (after a lost answer): for each client id (comma-separated, at most
