@@ -16,7 +16,8 @@ them) and what that CPU allows on two free cores (the machine may be shared), an
 database doing the same inserts (tubes and samples of the same rows, through psycopg, a transaction per batch
 of the same size, one connection, person ids known beforehand: nothing parsed, checked or looked up), with
 ratio = raw time / Frontline time. Afterwards every client id the API acknowledged (accepted or duplicate) is
-counted in the database: nothing acknowledged may be missing.
+counted in the database: nothing acknowledged may be missing; and the run's first 50 uploads are sent again,
+twice over at once, which must answer "duplicate" for every record and change no count.
 
 With --profile the service alone (no HTTP) runs batches of 100 under cProfile and prints its top functions.
 """
@@ -285,7 +286,7 @@ def main():
 
     from frontline.areas.models import Area, Site
     from frontline.core.models import ApiToken, User
-    from frontline.epidemic.models import Sample
+    from frontline.epidemic.models import Sample, Tube
     from frontline.people.models import Person
 
     commander = User.objects.get(username="commander")
@@ -322,6 +323,7 @@ def main():
         print(f"{'batch':>6}{'samples':>9}{'requests':>10}{'req/s':>9}{'samples/s':>11}{'raw/s':>10}{'ratio':>7}"
               f"{'gen CPU':>9}{'server CPU':>12}{'db CPU':>8}{'CPU ms/sample':>15}{'2-core cap.':>13}{'acked':>8}"
               f"{'missing':>9}")
+        retries_ok = True
         for size, total in zip(args.batches, args.samples, strict=True):
             testing_round = new_round(f"b{size}", site)
             batches = rows_for(people[:total], size, f"b{size}r{testing_round.pk}")
@@ -348,11 +350,22 @@ def main():
                   f"{len(acknowledged):>8,}{len(acknowledged) - found:>9,}")
             if set(statuses) != {200} or counts["rejected"]:
                 print(f"       answers: {statuses}, records: {counts}")
+            # Retries in flight at once (the same uploads twice over, concurrently): duplicates only, nothing doubled.
+            again = requests[:50] * 2
+            statuses, _ack, retried = asyncio.run(send_all(port, again, args.connections))
+            in_tubes = sum(Tube.objects.filter(round=testing_round).values_list("samples_count", flat=True))
+            stored = Sample.objects.filter(round=testing_round).count()
+            if retried["accepted"] or retried["rejected"] or stored != counts["accepted"] or in_tubes != stored:
+                print(f"       RETRIES COUNTED: {retried}, {stored:,} samples stored, {in_tubes:,} in the tubes' counts, "
+                      f"{counts['accepted']:,} accepted")
+            retries_ok = retries_ok and set(statuses) == {200}
         print("CPU is of one core (200% = both): the generator's, gunicorn's processes', the server's PostgreSQL "
               "backends'; CPU ms/sample = (gunicorn + backends) CPU per accepted sample, 2-core cap. = the samples a "
               "second that CPU allows on two free cores (the machine is shared: wall-clock rates fall with its "
               "load); ratio = raw time / Frontline time; missing = acknowledged client ids not in the database "
               "(must be 0)")
+        print("each run's first 50 uploads sent again, twice over at once: "
+              + ("all duplicates, nothing counted twice" if retries_ok else "SOME RETRIES FAILED (see above)"))
     finally:
         server.terminate()
         server.wait(timeout=30)
