@@ -7,13 +7,14 @@ a desk's at the sites in its area, a machine token of purpose `samples:write` wh
 this). The request body of a registration is read as plain JSON, not through a schema, so that one
 malformed record is named by its client id and the others still land (a schema would refuse the batch)."""
 
+import datetime
 import json
 
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from frontline.core import policy
@@ -84,16 +85,16 @@ class BatchOut(Schema):
 
 class RoundSiteOut(Schema):
     round_id: int
-    round_name: str
-    round_status: str
-    starts_at: str
-    ends_at: str
-    pool_size: int
+    round_name: str = Field(alias="round.name")
+    round_status: str = Field(alias="round.status")
+    starts_at: datetime.datetime = Field(alias="round.starts_at")
+    ends_at: datetime.datetime = Field(alias="round.ends_at")
+    pool_size: int = Field(alias="round.pool_size")
     site_id: int
-    site_name: str
-    site_address: str
-    opens_at: str
-    closes_at: str
+    site_name: str = Field(alias="site.name")
+    site_address: str = Field(alias="site.address")
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
 
 
 class SampleStateOut(Schema):
@@ -164,14 +165,9 @@ def registration_places(request):
     """Where the caller may register samples: each testing site of a round not closed, with the round's
     hours and pool size — what a terminal loads at start-up. A batch takes at most FRONTLINE_SAMPLE_BATCH_MAX
     records; tube codes follow FRONTLINE_TUBE_CODE_PATTERN."""
-    rows = (RoundSite.objects.restrict(request.auth, REGISTER_SAMPLES)
+    return (RoundSite.objects.restrict(request.auth, REGISTER_SAMPLES)
             .filter(round__status__in=[RoundStatus.OPEN, RoundStatus.PLANNED])
             .select_related("round", "site").order_by("round__starts_at", "round_id", "site__name", "site_id"))
-    return [{"round_id": rs.round_id, "round_name": rs.round.name, "round_status": rs.round.status,
-             "starts_at": rs.round.starts_at.isoformat(), "ends_at": rs.round.ends_at.isoformat(),
-             "pool_size": rs.round.pool_size, "site_id": rs.site_id, "site_name": rs.site.name,
-             "site_address": rs.site.address, "opens_at": rs.opens_at.isoformat(),
-             "closes_at": rs.closes_at.isoformat()} for rs in rows]
 
 
 @router.post("/testing/rounds/{round_id}/sites/{site_id}/samples",

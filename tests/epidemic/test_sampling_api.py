@@ -155,6 +155,7 @@ def test_a_terminal_starts_with_its_rounds_and_sites(api):
     assert places["count"] == 1
     (place,) = places["items"]
     assert (place["round_id"], place["site_id"], place["pool_size"]) == (api.round.pk, api.site.pk, api.round.pool_size)
+    assert place["site_name"] == api.site.name and place["round_status"] == "open" and place["opens_at"]
     commander = api.client("commander", purpose="samples:write").get("/api/v1/testing/rounds").json()
     assert (api.round.pk, api.site.pk) in {(p["round_id"], p["site_id"]) for p in commander["items"]}
     epidemic.TestingRound.objects.filter(pk=api.round.pk).update(status="closed")
