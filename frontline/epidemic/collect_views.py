@@ -27,7 +27,7 @@ from frontline.people.models import Resident
 
 from .models import RoundSite, RoundStatus, Tube
 from .policy import REGISTER_SAMPLES
-from .registration import BatchRefused, mask_name, person_qr_token, samples_register
+from .registration import BatchRefused, mask_name, person_qr_token, round_sites_registering, samples_register
 
 PICK_ROWS = 100  # round sites offered to choose from (a desk above a community may have many)
 QR_SHEET_NOTE = "testing QR sheet"
@@ -37,7 +37,7 @@ def collect_sites(actor):
     """The testing sites of rounds in force (open, now within their days) where the actor registers samples:
     a collector's one site of their staffing, a desk's or grid worker's sites in their place."""
     now = timezone.now()
-    return (RoundSite.objects.restrict(actor, REGISTER_SAMPLES)
+    return (round_sites_registering(actor).filter(allowed=True)
             .filter(round__status=RoundStatus.OPEN, round__starts_at__lte=now, round__ends_at__gte=now)
             .select_related("round", "site", "site__area").order_by("round__starts_at", "round_id", "site__name", "pk"))
 
@@ -45,7 +45,7 @@ def collect_sites(actor):
 def _round_site_for(actor, pk) -> RoundSite:
     """A round's testing site where the actor registers samples, or 404 alike for "missing" and "not yours"."""
     try:
-        return (RoundSite.objects.restrict(actor, REGISTER_SAMPLES).select_related("round", "site", "site__area")
+        return (round_sites_registering(actor).filter(allowed=True).select_related("round", "site", "site__area")
                 .get(pk=pk))
     except (RoundSite.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

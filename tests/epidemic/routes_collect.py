@@ -9,10 +9,11 @@ from django.utils import timezone
 from frontline.areas.models import Site
 from frontline.epidemic.models import RoundSite, RoundStaff, Sample, Tube
 from frontline.epidemic.policy import REGISTER_SAMPLES
+from frontline.epidemic.registration import round_sites_registering
 
 
 def _registers(user, round_site) -> bool:
-    return RoundSite.objects.restrict(user, REGISTER_SAMPLES).filter(pk=round_site.pk).exists()
+    return round_sites_registering(user).filter(allowed=True, pk=round_site.pk).exists()
 
 
 def entries(matrix):
