@@ -10,6 +10,7 @@ from frontline.core import policy
 from frontline.epidemic import models as epidemic
 from frontline.epidemic import rounds
 from frontline.epidemic.policy import REGISTER_SAMPLES
+from frontline.epidemic.registration import round_sites_registering
 from frontline.epidemic.sampling_api import round_visible
 
 
@@ -31,7 +32,7 @@ def entries(matrix):
         ("post", "/api/v1/testing/rounds/{round_id}/sites/{site_id}/samples"): Route(
             REGISTER_SAMPLES, lambda o, w, u: {"round_id": o[w].samples_site.round_id, "site_id": o[w].samples_site.site_id},
             lambda o, w: o[w].samples_site, method="post", data=_record, visible=_sees_round_site,
-            may=lambda user, round_site: policy.allows(user, REGISTER_SAMPLES, round_site)),
+            may=lambda user, round_site: round_sites_registering(user).filter(allowed=True, pk=round_site.pk).exists()),
         ("get", "/api/v1/testing/rounds/{round_id}/samples"): Route(
             REGISTER_SAMPLES, lambda o, w, u: {"round_id": o[w].samples_site.round_id},
             lambda o, w: o[w].samples_site.round, query="?client_ids=probe-1,probe-2", visible=round_visible),

@@ -5,12 +5,17 @@ import datetime
 
 from django.utils import timezone
 
+from frontline.core import policy
 from frontline.epidemic.models import DoorKnock, RoundArea, TestingRound
 from frontline.epidemic.policy import REGISTER_SAMPLES, VIEW_TESTING
 
 
 def _round_visible(user, testing_round) -> bool:
-    return TestingRound.objects.restrict(user, VIEW_TESTING).filter(pk=testing_round.pk).exists()
+    """Coverage is counted over places: for those who see testing over an area (a collector's staffing or a
+    laboratory's tubes give none)."""
+    over_area = user.is_superuser or any(policy.scope_of(a.role, VIEW_TESTING) == policy.AREA
+                                         for a in policy.assignments(user))
+    return over_area and TestingRound.objects.restrict(user, VIEW_TESTING).filter(pk=testing_round.pk).exists()
 
 
 def entries(matrix):
