@@ -4,10 +4,12 @@ laboratory staff and desks): each record accepted, unchanged, held for review or
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from frontline.core import policy
+from frontline.core.api import ErrorOut
 
 from .policy import LOAD_RESULTS
 from .results import results_record, round_for_loading
@@ -37,12 +39,7 @@ class BatchOut(Schema):
     results: list[RecordOut]
 
 
-class BatchRefused(Schema):
-    detail: str
-    results: list[RecordOut] = []
-
-
-@router.post("/testing/rounds/{round_id}/results", response={200: BatchOut, 422: BatchRefused})
+@router.post("/testing/rounds/{round_id}/results", response={200: BatchOut, 422: ErrorOut})
 @policy.api_requires(LOAD_RESULTS)
 def results_post(request, round_id: int, data: list[ResultIn]):
     """Results by tube code for the round (at most FRONTLINE_SAMPLE_BATCH_MAX records). A record the round does
@@ -56,7 +53,7 @@ def results_post(request, round_id: int, data: list[ResultIn]):
     except ValidationError as e:
         raise HttpError(422, " ".join(e.messages)) from None
     if counts["rejected"] == len(answers):
-        return Status(422, {"detail": "every record was rejected; nothing was written", "results": answers})
+        return Status(422, {"detail": _("Every record was rejected; nothing was written."), "errors": answers})
     return {"accepted": sum(a["status"] == "accepted" for a in answers),
             "unchanged": sum(a["status"] == "unchanged" for a in answers),
             "held": sum(a["status"] == "held" for a in answers), "rejected": counts["rejected"], "results": answers}
