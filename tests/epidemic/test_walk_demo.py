@@ -1,0 +1,24 @@
+"""Walking the demo at any hour: the demo round is under way now (a collector can register at once, even just
+after local midnight), and nothing the demo made — samples, hand-overs, results — lies in the future."""
+
+from django.utils import timezone
+
+from frontline.core import policy
+from frontline.demo.testing import demo_testing_create
+from frontline.epidemic import models as epidemic
+from frontline.epidemic.models import Handover, RoundSite, Sample, Tube
+from frontline.epidemic.policy import REGISTER_SAMPLES
+
+
+def test_the_demo_round_is_under_way_and_nothing_lies_in_the_future(city):
+    demo_testing_create()
+    now = timezone.now()
+    testing_round = epidemic.TestingRound.objects.get(staff__user=city.users["collector"])
+    assert testing_round.starts_at <= now < testing_round.ends_at
+    site = RoundSite.objects.get(round=testing_round)
+    assert site.opens_at <= now < site.closes_at  # the collector's site is open now
+    assert policy.allows(city.users["collector"], REGISTER_SAMPLES)
+    assert not Sample.objects.filter(round=testing_round, collected_at__gt=now).exists()
+    assert not Tube.objects.filter(round=testing_round, opened_at__gt=now).exists()
+    assert not Tube.objects.filter(round=testing_round, result_at__gt=now).exists()
+    assert not Handover.objects.filter(bag__round=testing_round, at__gt=now).exists()
