@@ -22,3 +22,16 @@ def test_the_demo_round_is_under_way_and_nothing_lies_in_the_future(city):
     assert not Tube.objects.filter(round=testing_round, opened_at__gt=now).exists()
     assert not Tube.objects.filter(round=testing_round, result_at__gt=now).exists()
     assert not Handover.objects.filter(bag__round=testing_round, at__gt=now).exists()
+
+
+def test_the_way_to_load_results_leads_to_a_round_s_results_page(city, client_for):
+    demo_testing_create()  # the first bag reached the demo laboratory: the lab sees the round
+    testing_round = epidemic.TestingRound.objects.get(staff__user=city.users["collector"])
+    results = f'href="/testing/rounds/{testing_round.pk}/results/"'
+    for username in ("lab", "secretary"):
+        client = client_for(username)
+        listing = client.get("/testing/").content.decode()
+        assert results in listing and 'href="/testing/results/"' not in listing
+        assert client.get(f"/testing/rounds/{testing_round.pk}/results/").status_code == 200
+    detail = client_for("lab").get(f"/testing/rounds/{testing_round.pk}/").content.decode()
+    assert results in detail
