@@ -76,12 +76,12 @@ def demo_testing_create() -> None:
         HandoverStage,
         Laboratory,
         Result,
-        Retest,
         RoundStaff,
         Sample,
         StaffRole,
         Tube,
     )
+    from frontline.epidemic.results import positives_follow_up
     from frontline.epidemic.rounds import round_exemption_add
     from frontline.people.models import Person, Resident
 
@@ -151,9 +151,7 @@ def demo_testing_create() -> None:
                                                     result_source=lab.name)
                 positive = bag_tubes[len(bag_tubes) // 2]
                 Tube.objects.filter(pk=positive.pk).update(result=Result.POSITIVE)
-                Retest.objects.bulk_create([
-                    Retest(round=testing_round, person_id=s.person_id, tube=positive, grid_id=s.grid_id,
-                           area_id=s.grid_id or site.area_id, created_at=reported)
-                    for s in Sample.objects.filter(round=testing_round, tube=positive).order_by("id")])
+                # as a laboratory's file does it: the pool's people on re-test, a re-sampling order each to their grid
+                positives_follow_up(actor=None, tube_ids=[positive.pk], now=reported)
         audit_record(actor=None, action=AuditAction.CREATE, obj=testing_round,
                      note=f"demo: {len(samples)} samples in {len(tubes)} tubes")

@@ -35,3 +35,21 @@ def test_the_way_to_load_results_leads_to_a_round_s_results_page(city, client_fo
         assert client.get(f"/testing/rounds/{testing_round.pk}/results/").status_code == 200
     detail = client_for("lab").get(f"/testing/rounds/{testing_round.pk}/").content.decode()
     assert results in detail
+
+
+def test_the_demo_positive_pool_sends_re_sampling_work_orders_to_the_grid(city, client_for):
+    from frontline.core.models import WorkOrder
+    from frontline.epidemic.models import Retest
+
+    demo_testing_create()
+    retests = Retest.objects.filter(tube__result="positive")
+    assert retests.count() >= 2 and not retests.filter(work_order__isnull=True).exists()
+    orders = WorkOrder.objects.filter(pk__in=retests.values("work_order"))
+    assert orders.count() == retests.count()
+    grid = retests.first().grid
+    worker = next(u for u in ("grid", "grid2") if city.users[u].area_id == grid.pk)
+    inbox = client_for(worker).get("/inbox/").content.decode()
+    assert "单管复核采样" in inbox
+    testing_round = epidemic.TestingRound.objects.get(staff__user=city.users["collector"])
+    positives = client_for("secretary").get(f"/testing/rounds/{testing_round.pk}/positives/").content.decode()
+    assert f'href="/work-orders/{orders.first().pk}/"' in positives
