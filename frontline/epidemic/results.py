@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from frontline.areas.models import Area
 from frontline.core import policy
+from frontline.core.formfields import pk_in_range
 from frontline.core.audit import audit_bulk, audit_bulk_create, audit_record, audit_update, snapshot
 from frontline.core.bulk import read_ahead
 from frontline.core.imports import (
@@ -128,6 +129,8 @@ def may_load(actor, testing_round) -> bool:
 
 def round_for_loading(actor, pk) -> TestingRound:
     """The round, for loading its results: 404 alike for a missing round and one not the actor's."""
+    if not pk_in_range(pk):  # no key holds it (SQLite would overflow)
+        raise Http404
     testing_round = TestingRound.objects.select_related("area").filter(pk=pk).first()
     if testing_round is None or not may_load(actor, testing_round):
         raise Http404

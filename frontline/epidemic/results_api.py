@@ -4,6 +4,7 @@ laboratory staff and desks): each record accepted, unchanged, held for review or
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -56,7 +57,7 @@ def results_post(request, round_id: int, data: list[ResultIn]):
     except ValidationError as e:
         raise HttpError(422, " ".join(e.messages)) from None
     if counts["rejected"] == len(answers):
-        return Status(422, {"detail": "every record was rejected; nothing was written", "results": answers})
+        return Status(422, {"detail": _("Every record was rejected; nothing was written."), "results": answers})
     return {"accepted": sum(a["status"] == "accepted" for a in answers),
             "unchanged": sum(a["status"] == "unchanged" for a in answers),
             "held": sum(a["status"] == "held" for a in answers), "rejected": counts["rejected"], "results": answers}

@@ -1,0 +1,46 @@
+"""Hostile calls to the testing APIs: ids no key can hold (beyond a bigint: SQLite overflowed into a 500), a
+batch wholly refused answers in Chinese."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from frontline.core.models import ApiToken, User
+
+HUGE = "99999999999999999999"
+
+
+def _client(username, purpose):
+    _row, token = ApiToken.issue(user=User.objects.get(username=username), name="walk", purpose=purpose)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+@pytest.mark.parametrize("path", [
+    f"/api/v1/testing/rounds/{HUGE}/sites/1/samples",
+    f"/api/v1/testing/rounds/1/sites/{HUGE}/samples",
+    f"/api/v1/testing/rounds/-{HUGE}/sites/1/samples",
+])
+def test_a_sample_upload_to_an_id_beyond_any_key_is_not_found(city, path):
+    response = _client("collector", "samples:write").post(
+        path, json.dumps({"records": [{"client_id": "a", "tube_code": "T1"}]}), content_type="application/json")
+    assert response.status_code == 404
+
+
+def test_asking_about_samples_of_an_id_beyond_any_key_is_not_found(city):
+    client = _client("collector", "samples:write")
+    assert client.get(f"/api/v1/testing/rounds/{HUGE}/samples", {"client_ids": "a"}).status_code == 404
+    assert client.get("/api/v1/testing/rounds/1/samples", {"client_ids": "a", "site_id": HUGE}).status_code == 404
+
+
+def test_results_for_an_id_beyond_any_key_are_not_found_and_a_refused_batch_says_why_in_chinese(city):
+    client = _client("commander", "results:write")
+    body = json.dumps([{"tube_code": "T0000000", "result": "阴性"}])
+    assert client.post(f"/api/v1/testing/rounds/{HUGE}/results", body,
+                       content_type="application/json").status_code == 404
+    from frontline.epidemic.models import TestingRound
+
+    testing_round = TestingRound.objects.get(staff__user__username="collector")
+    refused = client.post(f"/api/v1/testing/rounds/{testing_round.pk}/results",
+                          json.dumps([{"tube_code": "NOPE!", "result": "可疑"}]), content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["detail"] == "全部记录均被拒绝，未写入任何数据。"
