@@ -44,3 +44,33 @@ def test_results_for_an_id_beyond_any_key_are_not_found_and_a_refused_batch_says
     refused = client.post(f"/api/v1/testing/rounds/{testing_round.pk}/results",
                           json.dumps([{"tube_code": "NOPE!", "result": "可疑"}]), content_type="application/json")
     assert refused.status_code == 422 and refused.json()["detail"] == "全部记录均被拒绝，未写入任何数据。"
+
+
+def test_one_bad_field_in_a_results_batch_rejects_that_record_only(city):
+    from frontline.epidemic.models import Tube
+
+    client = _client("commander", "results:write")
+    testing_round, tube = _round_and_tube()
+    records = [{"tube_code": tube.code, "result": "阴性", "reported_at": "2022-04-03T12:00:00+08:00"},
+               {"tube_code": tube.code, "result": "阴性", "reported_at": "garbage"},
+               {"tube_code": 12345, "result": None},
+               {"tube_code": tube.code, "result": "阴性", "reported_at": "2022-02-30T10:00:00"}]
+    response = client.post(f"/api/v1/testing/rounds/{testing_round.pk}/results", json.dumps(records),
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["accepted", "rejected", "rejected", "rejected"]
+    assert "garbage" in results[1]["reason"] and "12345" in results[2]["reason"]
+    assert results[1]["reason"].startswith("检测时间") and results[3]["reason"].startswith("检测时间")
+    assert "检测结果" in results[2]["reason"]  # named by column, in Chinese
+    assert Tube.objects.get(pk=tube.pk).result == "negative"
+
+
+def _round_and_tube():
+    from frontline.epidemic.models import RoundSite, TestingRound, Tube
+
+    testing_round = TestingRound.objects.get(staff__user__username="collector")
+    site = RoundSite.objects.filter(round=testing_round).first().site
+    tube = Tube.objects.create(round=testing_round, code="WALK0001", site=site, pool_size=10, samples_count=1,
+                               opened_at=testing_round.starts_at)
+    return testing_round, tube
