@@ -11,6 +11,7 @@ import datetime
 import json
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -149,6 +150,9 @@ def _records(request) -> list:
     """The body's records: `{"records": [...]}`, or one bare record object (a batch of one)."""
     try:
         body = json.loads(request.body)
+    except RequestDataTooBig:
+        raise BatchRefused(_("The body is larger than %(mb)d MB: send the records in smaller batches.")
+                           % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}, 413) from None
     except (ValueError, UnicodeDecodeError):
         raise BatchRefused(_("The body is not JSON."), 400) from None
     if isinstance(body, dict) and "records" in body:

@@ -74,3 +74,16 @@ def _round_and_tube():
     tube = Tube.objects.create(round=testing_round, code="WALK0001", site=site, pool_size=10, samples_count=1,
                                opened_at=testing_round.starts_at)
     return testing_round, tube
+
+
+def test_a_sample_upload_over_the_size_limit_says_so_in_chinese(city, settings):
+    from frontline.epidemic.models import RoundSite, TestingRound
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    testing_round = TestingRound.objects.get(staff__user__username="collector")
+    site = RoundSite.objects.filter(round=testing_round).first().site
+    body = json.dumps({"records": [{"client_id": f"c{i}", "tube_code": "T0000001"} for i in range(40000)]})
+    assert len(body) > 1024 * 1024
+    response = _client("collector", "samples:write").post(
+        f"/api/v1/testing/rounds/{testing_round.pk}/sites/{site.pk}/samples", body, content_type="application/json")
+    assert response.status_code == 413 and "请分成较小的批次上传" in response.json()["detail"]
