@@ -47,7 +47,7 @@ from frontline.core.imports import (
     _rows,
     _start,
 )
-from frontline.core.models import ACTIVE_STATUSES, AuditAction, WorkOrder, WorkOrderEvent, WorkOrderStatus
+from frontline.core.models import ACTIVE_STATUSES, AuditAction, Priority, WorkOrder, WorkOrderEvent, WorkOrderStatus
 from frontline.core.services import work_orders_create_bulk
 from frontline.core.tabular import Problem, Table, footer_text
 from frontline.people.models import Person
@@ -622,7 +622,7 @@ def positives_follow_up(*, actor, tube_ids: Iterable[int], now=None) -> dict:
                 items.append((Person(pk=person), areas[area], _("Single-tube re-sampling at home: %(name)s")
                               % {"name": mask_name(names.get(person, ""))}))
         orders = work_orders_create_bulk(actor=actor, kind=RESAMPLE, items=items, assignee_role="grid_worker",
-                                         due_at=now + RESAMPLE_DUE)
+                                         due_at=now + RESAMPLE_DUE, priority=Priority.URGENT)  # before door-knocking
         person_type = ContentType.objects.get_for_model(Person)
         order_of = dict(WorkOrder.objects.filter(kind=RESAMPLE, subject_type=person_type, subject_id__in=wanted,
                                                  status__in=ACTIVE_STATUSES).values_list("subject_id", "id"))

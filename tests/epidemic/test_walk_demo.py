@@ -53,3 +53,17 @@ def test_the_demo_positive_pool_sends_re_sampling_work_orders_to_the_grid(city, 
     testing_round = epidemic.TestingRound.objects.get(staff__user=city.users["collector"])
     positives = client_for("secretary").get(f"/testing/rounds/{testing_round.pk}/positives/").content.decode()
     assert f'href="/work-orders/{orders.first().pk}/"' in positives
+
+
+def test_re_sampling_a_positive_pool_comes_before_door_knocking_in_the_grid_s_inbox(city, client_for):
+    from frontline.epidemic.models import Retest
+
+    demo_testing_create()
+    testing_round = epidemic.TestingRound.objects.get(staff__user=city.users["collector"])
+    grid = Retest.objects.filter(tube__result="positive").first().grid
+    worker = next(u for u in ("grid", "grid2") if city.users[u].area_id == grid.pk)
+    sent = client_for("secretary").post(f"/testing/rounds/{testing_round.pk}/areas/{grid.pk}/door-knock/")
+    assert sent.status_code in (200, 302)
+    inbox = client_for(worker).get("/inbox/").content.decode()
+    assert "敲门：" in inbox and "单管复核采样" in inbox
+    assert inbox.index("单管复核采样") < inbox.index("敲门：")
