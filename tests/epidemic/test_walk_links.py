@@ -21,3 +21,17 @@ def test_the_round_s_pages_link_to_each_other(city, client_for):
         assert f'href="{base}"' in text, page
     lab = client_for("lab").get(base).content.decode()
     assert f'href="{base}results/reviews/"' not in lab  # the desk's, not the laboratory's
+
+
+def test_a_positive_tube_leads_to_its_path(city, client_for):
+    demo_testing_create()
+    testing_round = epidemic.TestingRound.objects.get(staff__user=city.users["collector"])
+    positive = epidemic.Tube.objects.get(round=testing_round, result="positive")
+    seen = []
+    for username in city.users:
+        client = client_for(username)
+        page = client.get(f"/testing/rounds/{testing_round.pk}/positives/")
+        if page.status_code == 200 and f'href="/testing/tubes/{positive.pk}/"' in page.content.decode():
+            seen.append(username)
+            assert client.get(f"/testing/tubes/{positive.pk}/").status_code == 200, username  # never a dead link
+    assert {"secretary", "lab", "commander", "street"} <= set(seen)
