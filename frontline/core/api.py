@@ -30,9 +30,11 @@ class TokenAuth(HttpBearer):
 
 
 class ErrorOut(Schema):
-    """Every refusal has this shape: a sentence, or (422) the list of what was wrong with the input."""
+    """Every refusal has this shape: a sentence, or (422) the list of what was wrong with the input; where a
+    batch or a list of codes is refused whole, `errors` names each item (its id or code) and why."""
 
     detail: str | list[Any]
+    errors: list[dict[str, Any]] | None = None
 
 
 def _names_an_object(parameter: dict) -> bool:
@@ -61,8 +63,13 @@ class FrontlineAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ErrorOut.model_json_schema()
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        schema["components"]["schemas"].pop("ErrorOut", None)  # an operation that declares its refusal (422)
         for operations in schema["paths"].values():
             for operation in operations.values():
+                for answer in operation["responses"].values():
+                    content = answer.get("content", {}).get("application/json", {})
+                    if content.get("schema", {}).get("$ref", "").endswith("/ErrorOut"):
+                        content["schema"] = {"$ref": "#/components/schemas/Error"}
                 for status, (description, applies) in ERROR_ANSWERS.items():
                     if applies(operation):
                         operation["responses"].setdefault(int(status), {"description": description, "content": error})

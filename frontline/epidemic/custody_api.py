@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 
 from frontline.areas.models import Site
 from frontline.core import policy
+from frontline.core.api import ErrorOut
 
 from .custody import (
     bag_for,
@@ -29,13 +30,6 @@ router = Router(tags=["custody"])
 class CodeErrorOut(Schema):
     code: str
     reason: str
-
-
-class RefusedOut(Schema):
-    """The call was refused as a whole: `detail` says why, `errors` names each code concerned."""
-
-    detail: list[str]
-    errors: list[CodeErrorOut] = []
 
 
 class SealIn(Schema):
@@ -118,7 +112,7 @@ def _site(actor, testing_round, bag, code: str, payload: SealIn):
     raise ValidationError(_("Name the testing site where bag %(code)s is filled.") % {"code": code_normal(code)})
 
 
-@router.post("/testing/bags/{code}/seal", response={200: BagOut, 422: RefusedOut})
+@router.post("/testing/bags/{code}/seal", response={200: BagOut, 422: ErrorOut})
 @policy.api_requires(HANDOVER_BAGS)
 def bag_seal_api(request, code: str, payload: SealIn):
     """Seal the bag `code` of the round with the tubes in it and those listed (added first: each a tube of the
@@ -137,7 +131,7 @@ def bag_seal_api(request, code: str, payload: SealIn):
     return bag
 
 
-@router.post("/testing/bags/{code}/handovers", response={201: HandoverOut, 422: RefusedOut})
+@router.post("/testing/bags/{code}/handovers", response={201: HandoverOut, 422: ErrorOut})
 @policy.api_requires(HANDOVER_BAGS)
 def bag_handover_api(request, code: str, payload: HandoverIn):
     """Record the hand-over `stage` of the sealed bag `code`: picked_up (the transporter) or delivered (the

@@ -231,13 +231,23 @@ class RoundStaff(models.Model):
         ]
 
 
+class SiteWork:
+    """Tubes and bags: a collector's at the round site of their staffing, a laboratory's once it has them."""
+
+    scope_round_site = classmethod(lambda cls, actor, assignment: _round_site_q(assignment))
+
+    @classmethod
+    def scope_own_lab(cls, actor, assignment) -> Q:
+        return Q(laboratory__staff=actor)
+
+
 class Result(models.TextChoices):
     NEGATIVE = "negative", _("Negative")
     POSITIVE = "positive", _("Positive")
     INVALID = "invalid", _("Invalid")
 
 
-class Tube(models.Model):
+class Tube(SiteWork, models.Model):
     """A pooled (or single) tube, by its barcode, once in a round: at most `pool_size` samples (the column
     and a check constraint say so), then a bag, a laboratory and a result."""
 
@@ -274,11 +284,6 @@ class Tube(models.Model):
     def __str__(self):
         return self.code
 
-    scope_round_site = classmethod(lambda cls, actor, assignment: _round_site_q(assignment))
-
-    @classmethod
-    def scope_own_lab(cls, actor, assignment) -> Q:
-        return Q(laboratory__staff=actor)
 
 
 class SampleKind(models.TextChoices):
@@ -325,7 +330,7 @@ class Sample(models.Model):
         return Q(grid__path__startswith=area.path) | Q(site__area__path__startswith=area.path)
 
 
-class Bag(models.Model):
+class Bag(SiteWork, models.Model):
     """A bag of tubes (转运箱/袋) sealed at a site, handed to a transporter and on to a laboratory."""
 
     round = models.ForeignKey(TestingRound, on_delete=models.PROTECT, related_name="bags")
@@ -352,11 +357,6 @@ class Bag(models.Model):
     def __str__(self):
         return self.code
 
-    scope_round_site = classmethod(lambda cls, actor, assignment: _round_site_q(assignment))
-
-    @classmethod
-    def scope_own_lab(cls, actor, assignment) -> Q:
-        return Q(laboratory__staff=actor)
 
 
 class HandoverStage(models.TextChoices):

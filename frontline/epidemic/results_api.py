@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from frontline.core import policy
+from frontline.core.api import ErrorOut
 
 from .policy import LOAD_RESULTS
 from .results import results_record, round_for_loading
@@ -41,11 +42,6 @@ class BatchOut(Schema):
     results: list[RecordOut]
 
 
-class BatchRefused(Schema):
-    detail: str
-    results: list[RecordOut] = []
-
-
 def _record(record: ResultIn) -> dict:
     """The record as the service takes it: an ISO 8601 report time read here, any other text left to the
     service's check (which names what is wrong with it)."""
@@ -59,7 +55,7 @@ def _record(record: ResultIn) -> dict:
     return {k: ("" if v is None and k != "reported_at" else v) for k, v in values.items()}
 
 
-@router.post("/testing/rounds/{round_id}/results", response={200: BatchOut, 422: BatchRefused})
+@router.post("/testing/rounds/{round_id}/results", response={200: BatchOut, 422: ErrorOut})
 @policy.api_requires(LOAD_RESULTS)
 def results_post(request, round_id: int, data: list[ResultIn]):
     """Results by tube code for the round (at most FRONTLINE_SAMPLE_BATCH_MAX records). A record the round does
@@ -73,7 +69,7 @@ def results_post(request, round_id: int, data: list[ResultIn]):
     except ValidationError as e:
         raise HttpError(422, " ".join(e.messages)) from None
     if counts["rejected"] == len(answers):
-        return Status(422, {"detail": _("Every record was rejected; nothing was written."), "results": answers})
+        return Status(422, {"detail": _("Every record was rejected; nothing was written."), "errors": answers})
     return {"accepted": sum(a["status"] == "accepted" for a in answers),
             "unchanged": sum(a["status"] == "unchanged" for a in answers),
             "held": sum(a["status"] == "held" for a in answers), "rejected": counts["rejected"], "results": answers}

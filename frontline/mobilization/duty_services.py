@@ -244,7 +244,11 @@ def has_shifts(user) -> bool:
     """Whether the account's person has a shift not ended before yesterday (the navigation's 我的值守)."""
     if not getattr(user, "person_id", None) or not policy.allows(user, CHECK_IN):
         return False
-    return DutyShift.objects.filter(person_id=user.person_id, ends_at__gt=timezone.now() - DAY).exists()
+    known = getattr(user, "_frontline_has_shifts", None)  # asked by more than one part of a page
+    if known is None:
+        known = user._frontline_has_shifts = DutyShift.objects.filter(person_id=user.person_id,
+                                                                      ends_at__gt=timezone.now() - DAY).exists()
+    return known
 
 
 def duty_shift_rows(area: Area, starts_on: datetime.date, ends_on: datetime.date):

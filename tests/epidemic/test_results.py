@@ -273,7 +273,7 @@ def test_a_batch_wholly_wrong_is_refused(city, r, settings):
     client = _api(city)
     assert _post(client, r, []).status_code == 422
     response = _post(client, r, [{"tube_code": "NOPE!", "result": "阴性"}, {"tube_code": "T0000000", "result": "?"}])
-    assert response.status_code == 422 and len(response.json()["results"]) == 2
+    assert response.status_code == 422 and len(response.json()["errors"]) == 2
     settings.FRONTLINE_SAMPLE_BATCH_MAX = 2
     assert _post(client, r, [{"tube_code": "T0000000", "result": "阴性"}] * 3).status_code == 422
     assert _post(client, r, {"tube_code": "T0000000"}).status_code == 422
