@@ -21,6 +21,9 @@ def testing_accounts_create(password: str, community: Area) -> list[tuple[User, 
     testing_round = TestingRound.objects.filter(round_areas__area=community).order_by("-id").first()
     if testing_round is None:
         start = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(7)))
+        if start > timezone.now() - datetime.timedelta(hours=3):  # the demo's samples (the last 3 hours) and
+            # the collector's staffing fall inside the round at any hour: before 10:00 it started yesterday
+            start -= datetime.timedelta(days=1)
         testing_round = testing_round_create(
             actor=None, name=f"{community.name}全员核酸检测(第一轮)", areas=[community], starts_at=start,
             ends_at=start + datetime.timedelta(days=3), pool_size=10,
@@ -73,12 +76,12 @@ def demo_testing_create() -> None:
         HandoverStage,
         Laboratory,
         Result,
-        Retest,
         RoundStaff,
         Sample,
         StaffRole,
         Tube,
     )
+    from frontline.epidemic.results import positives_follow_up
     from frontline.epidemic.rounds import round_exemption_add
     from frontline.people.models import Person, Resident
 
@@ -140,17 +143,15 @@ def demo_testing_create() -> None:
             Handover.objects.create(bag=bag, stage=HandoverStage.PICKED_UP, received_by=transporter,
                                     at=sealed_at, counted=len(bag_tubes))
             if n == 0:
-                delivered = sealed_at + datetime.timedelta(minutes=40)
+                delivered = min(now, sealed_at + datetime.timedelta(minutes=40))  # nothing in the future
                 Handover.objects.create(bag=bag, stage=HandoverStage.DELIVERED, received_by=lab.staff.first(),
                                         at=delivered, counted=len(bag_tubes))
-                reported = delivered + datetime.timedelta(hours=4)
+                reported = min(now, delivered + datetime.timedelta(hours=4))
                 Tube.objects.filter(bag=bag).update(laboratory=lab, result=Result.NEGATIVE, result_at=reported,
                                                     result_source=lab.name)
                 positive = bag_tubes[len(bag_tubes) // 2]
                 Tube.objects.filter(pk=positive.pk).update(result=Result.POSITIVE)
-                Retest.objects.bulk_create([
-                    Retest(round=testing_round, person_id=s.person_id, tube=positive, grid_id=s.grid_id,
-                           area_id=s.grid_id or site.area_id, created_at=reported)
-                    for s in Sample.objects.filter(round=testing_round, tube=positive).order_by("id")])
+                # as a laboratory's file does it: the pool's people on re-test, a re-sampling order each to their grid
+                positives_follow_up(actor=None, tube_ids=[positive.pk], now=reported)
         audit_record(actor=None, action=AuditAction.CREATE, obj=testing_round,
                      note=f"demo: {len(samples)} samples in {len(tubes)} tubes")

@@ -66,6 +66,7 @@ def _texts() -> dict:
         "scan_tube": _("Scan a tube's barcode."),
         "scan_people": _("Scan the people: ID card, resident QR code, or enter a visitor."),
         "tube_full": _("Tube %(code)s is full: seal it and scan the next tube."),
+        "not_added_full": _("Tube %(code)s is full: this person was NOT registered. Scan the next tube, then them again."),
         "no_tube": _("Scan a tube's barcode first."),
         "not_a_code": _("%(value)s is neither a tube barcode nor an ID number."),
         "bad_check": _("The check digit of ID number %(value)s is wrong: type it again."),

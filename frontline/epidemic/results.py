@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from frontline.areas.models import Area
 from frontline.core import policy
+from frontline.core.formfields import pk_in_range
 from frontline.core.audit import audit_bulk, audit_bulk_create, audit_record, audit_update, snapshot
 from frontline.core.bulk import read_ahead
 from frontline.core.imports import (
@@ -46,7 +47,7 @@ from frontline.core.imports import (
     _rows,
     _start,
 )
-from frontline.core.models import ACTIVE_STATUSES, AuditAction, WorkOrder, WorkOrderEvent, WorkOrderStatus
+from frontline.core.models import ACTIVE_STATUSES, AuditAction, Priority, WorkOrder, WorkOrderEvent, WorkOrderStatus
 from frontline.core.services import work_orders_create_bulk
 from frontline.core.tabular import Problem, Table, footer_text
 from frontline.people.models import Person
@@ -128,6 +129,8 @@ def may_load(actor, testing_round) -> bool:
 
 def round_for_loading(actor, pk) -> TestingRound:
     """The round, for loading its results: 404 alike for a missing round and one not the actor's."""
+    if not pk_in_range(pk):  # no key holds it (SQLite would overflow)
+        raise Http404
     testing_round = TestingRound.objects.select_related("area").filter(pk=pk).first()
     if testing_round is None or not may_load(actor, testing_round):
         raise Http404
@@ -619,7 +622,7 @@ def positives_follow_up(*, actor, tube_ids: Iterable[int], now=None) -> dict:
                 items.append((Person(pk=person), areas[area], _("Single-tube re-sampling at home: %(name)s")
                               % {"name": mask_name(names.get(person, ""))}))
         orders = work_orders_create_bulk(actor=actor, kind=RESAMPLE, items=items, assignee_role="grid_worker",
-                                         due_at=now + RESAMPLE_DUE)
+                                         due_at=now + RESAMPLE_DUE, priority=Priority.URGENT)  # before door-knocking
         person_type = ContentType.objects.get_for_model(Person)
         order_of = dict(WorkOrder.objects.filter(kind=RESAMPLE, subject_type=person_type, subject_id__in=wanted,
                                                  status__in=ACTIVE_STATUSES).values_list("subject_id", "id"))

@@ -1,11 +1,12 @@
 """API: a laboratory's results for a round, a batch at a time (machine tokens of purpose `results:write`, or
 laboratory staff and desks): each record accepted, unchanged, held for review or rejected with its reason."""
 
-import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from frontline.core import policy
@@ -18,10 +19,12 @@ router = Router(tags=["testing results"])
 
 
 class ResultIn(Schema):
-    tube_code: str
-    result: str
-    reported_at: datetime.datetime | None = None
-    laboratory: str = ""
+    """One result. Loosely typed on purpose: a bad field (a report time that is no time, a number for a code)
+    is that record's rejection with its reason in Chinese, not the whole batch's refusal."""
+    tube_code: Any = ""
+    result: Any = ""
+    reported_at: Any = Field(None, description="ISO 8601, or as laboratories write it (2022-04-03 10:20)")
+    laboratory: Any = ""
 
 
 class RecordOut(Schema):
@@ -39,6 +42,19 @@ class BatchOut(Schema):
     results: list[RecordOut]
 
 
+def _record(record: ResultIn) -> dict:
+    """The record as the service takes it: an ISO 8601 report time read here, any other text left to the
+    service's check (which names what is wrong with it)."""
+    values = record.model_dump()
+    at = values.get("reported_at")
+    if isinstance(at, str):
+        try:
+            values["reported_at"] = parse_datetime(at.strip()) or at
+        except ValueError:  # well-formed but impossible (2022-02-30T10:00)
+            pass
+    return {k: ("" if v is None and k != "reported_at" else v) for k, v in values.items()}
+
+
 @router.post("/testing/rounds/{round_id}/results", response={200: BatchOut, 422: ErrorOut})
 @policy.api_requires(LOAD_RESULTS)
 def results_post(request, round_id: int, data: list[ResultIn]):
@@ -49,7 +65,7 @@ def results_post(request, round_id: int, data: list[ResultIn]):
     testing_round = round_for_loading(request.auth, round_id)
     try:
         answers, counts = results_record(actor=request.auth, testing_round=testing_round,
-                                         records=[r.model_dump() for r in data])
+                                         records=[_record(r) for r in data])
     except ValidationError as e:
         raise HttpError(422, " ".join(e.messages)) from None
     if counts["rejected"] == len(answers):

@@ -42,7 +42,7 @@ from .rounds import (
 # The other parts' pages, by path (each part brings its own URL names).
 COLLECT_PATH = "/testing/collect/"
 BAGS_PATH = "/testing/bags/"
-RESULTS_PATH = "/testing/results/"
+RESULTS_PATH = "/testing/rounds/{pk}/results/"  # a laboratory's results go to one round
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -53,15 +53,21 @@ def _errors_to_form(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _my_work(user) -> list[tuple[str, str, str]]:
-    """The viewer's own testing work: (path, label, test id), in the order the work goes."""
+def _my_work(user, testing_round=None) -> list[tuple[str, str, str]]:
+    """The viewer's own testing work: (path, label, test id), in the order the work goes. Results are loaded
+    into a round: this one, or on the list the one round not closed the viewer sees (with more, each round's
+    page has the way)."""
     work = []
     if policy.allows(user, REGISTER_SAMPLES):
         work.append((COLLECT_PATH, _("Register samples"), "work-collect"))
     if policy.allows(user, HANDOVER_BAGS):
         work.append((BAGS_PATH, _("Bags and hand-overs"), "work-bags"))
     if policy.allows(user, LOAD_RESULTS):
-        work.append((RESULTS_PATH, _("Load results"), "work-results"))
+        if testing_round is None:
+            running = list(testing_rounds_for(actor=user).exclude(status=RoundStatus.CLOSED).values_list("pk", flat=True)[:2])
+            testing_round = TestingRound(pk=running[0]) if len(running) == 1 else None
+        if testing_round is not None:
+            work.append((RESULTS_PATH.format(pk=testing_round.pk), _("Load results"), "work-results"))
     return work
 
 
@@ -124,7 +130,7 @@ def _detail_context(request, testing_round, **forms) -> dict:
         positive=Count("id", filter=Q(result=Result.POSITIVE)))  # counts of the tubes the viewer may see, no names
     context = {"round": testing_round, "areas": areas, "round_sites": round_sites, "can_manage": can_manage,
                "tally": tally,
-               "work": _my_work(user), "active": "testing",
+               "work": _my_work(user, testing_round), "active": "testing",
                "breadcrumb": area_breadcrumb(actor=user, area=testing_round.area),
                "coverage_path": f"/testing/rounds/{testing_round.pk}/coverage/",
                "bags_path": f"/testing/rounds/{testing_round.pk}/bags/",

@@ -11,6 +11,7 @@ import datetime
 import json
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from frontline.core import policy
+from frontline.core.formfields import pk_in_range
 
 from .models import RoundSite, RoundStatus, Sample
 from .policy import REGISTER_SAMPLES, VIEW_TESTING
@@ -130,6 +132,8 @@ def _scope(actor) -> Q:
 def round_site_for(actor, round_id: int, site_id: int) -> RoundSite:
     """The testing site of a round with its round and site, or 404 alike for "missing" and "not yours";
     annotated whether the caller registers there (the service answers 403 where not)."""
+    if not (pk_in_range(round_id) and pk_in_range(site_id)):  # no key holds it (SQLite would overflow)
+        raise Http404
     try:
         return (round_sites_registering(actor).filter(_scope(actor), round_id=round_id, site_id=site_id)
                 .select_related("round", "site").get())
@@ -146,6 +150,9 @@ def _records(request) -> list:
     """The body's records: `{"records": [...]}`, or one bare record object (a batch of one)."""
     try:
         body = json.loads(request.body)
+    except RequestDataTooBig:
+        raise BatchRefused(_("The body is larger than %(mb)d MB: send the records in smaller batches.")
+                           % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}, 413) from None
     except (ValueError, UnicodeDecodeError):
         raise BatchRefused(_("The body is not JSON."), 400) from None
     if isinstance(body, dict) and "records" in body:
@@ -215,7 +222,9 @@ def sample_states(request, round_id: int, client_ids: str, site_id: int | None =
     `site_id` narrows to one site."""
     from .models import TestingRound
 
-    testing_round = TestingRound.objects.filter(pk=round_id).first()
+    testing_round = TestingRound.objects.filter(pk=round_id).first() if pk_in_range(round_id) else None
+    if site_id is not None and not pk_in_range(site_id):
+        raise Http404
     if testing_round is None or not round_visible(request.auth, testing_round):
         raise Http404
     wanted = list(dict.fromkeys(c.strip() for c in client_ids.split(",") if c.strip()))

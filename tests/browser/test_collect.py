@@ -77,6 +77,7 @@ def test_a_collector_fills_a_tube_by_scanner_then_queues_offline_and_uploads_onc
     page.screenshot(path=str(ARTIFACTS / "collector-tube-full.png"), full_page=True)
     scan(people[10].id_number)  # an eleventh into the full tube: refused on the screen, nothing queued
     expect(message).to_contain_text("已满")
+    expect(message).to_contain_text("此人未登记")  # the collector knows to scan them again into the next tube
     expect(page.get_by_test_id("pending")).to_have_text("已全部上传")
     assert Tube.objects.get(round=testing_round, code="TUBEA00001").samples_count == 10
 

@@ -122,7 +122,7 @@
   function personAdd(fields) {
     const tube = state.tube;
     if (!tube) return say("danger", T.no_tube);
-    if (tube.count >= tube.pool) return say("danger", fmt(T.tube_full, { code: tube.code }));
+    if (tube.count >= tube.pool) return say("danger", fmt(T.not_added_full, { code: tube.code }));
     const record = Object.assign({ client_id: uuid(), tube_code: tube.code, collected_at: new Date().toISOString() },
       state.retest ? { retest: true } : {}, fields);
     queue.push(record);
