@@ -35,9 +35,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from frontline.areas.models import Area
 from frontline.core import policy
-from frontline.core.formfields import pk_in_range
 from frontline.core.audit import audit_bulk, audit_bulk_create, audit_record, audit_update, snapshot
 from frontline.core.bulk import read_ahead
+from frontline.core.formfields import pk_in_range
 from frontline.core.imports import (
     CheckResult,
     Column,
