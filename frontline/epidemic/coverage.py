@@ -26,6 +26,7 @@ from frontline.core import policy
 from frontline.core.audit import audit_bulk
 from frontline.core.models import ACTIVE_STATUSES, AuditAction, WorkOrder, WorkOrderEvent, WorkOrderStatus
 from frontline.core.roles import Role
+from frontline.core.scoping import get_for
 from frontline.core.services import work_orders_create_bulk
 from frontline.people.models import Person, Resident
 
@@ -62,10 +63,7 @@ class Coverage:
 
 def round_get_for(actor, pk) -> TestingRound:
     """A round the actor may see coverage of (404 alike for missing and not theirs)."""
-    try:
-        return TestingRound.objects.restrict(actor, VIEW_TESTING).select_related("area").distinct().get(pk=pk)
-    except (TestingRound.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_for(TestingRound.objects.select_related("area").distinct(), actor, pk)
 
 
 def round_paths(testing_round: TestingRound) -> list[str]:

@@ -28,7 +28,7 @@ from frontline.areas.models import Site
 from frontline.core import policy
 from frontline.core.audit import audit_record
 from frontline.core.models import AuditAction
-from frontline.core.validators import parse_id_number
+from frontline.core.validators import age_on, parse_id_number
 from frontline.people.models import Person
 from frontline.people.rules import PERSON_COLUMNS, identity_clean, person_values
 
@@ -102,12 +102,6 @@ class _Record:
     name: str = ""
     phone: str = ""
     person_id: int | None = None
-
-
-def _age(birth: datetime.date | None, today: datetime.date) -> int | None:
-    if birth is None:
-        return None
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 def _parse(index: int, raw, testing_round: TestingRound, now: datetime.datetime,
@@ -369,7 +363,7 @@ def _register(actor, testing_round, site, parsed: list[_Record], outcomes: dict[
         counts[tube.pk] = counts.get(tube.pk, 0) + 1
         rows.append((sample_id, r.person_id, r.kind, grid))
         outcomes[r.index] = Outcome(r.client_id, ACCEPTED, tube_code=r.tube_code, sample_id=sample_id,
-                                    masked_name=mask_name(name), age=_age(birth, today),
+                                    masked_name=mask_name(name), age=age_on(birth, today),
                                     tube_count=tube.samples_count + counts[tube.pk], pool_size=tube.pool_size)
     _count_tubes(counts)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=testing_round, note="samples registered", changes={

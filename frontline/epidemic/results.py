@@ -66,7 +66,7 @@ from .models import (
     TestingRound,
     Tube,
 )
-from .policy import LOAD_RESULTS, MANAGE_TESTING, OWN_LAB
+from .policy import LOAD_RESULTS, MANAGE_TESTING, OWN_LAB, VIEW_TESTING
 from .registration import mask_name
 
 RESAMPLE = "resample"  # the work-order kind of a positive pool's people (registered in plugin_results.py)
@@ -740,15 +740,15 @@ def round_positives(actor, testing_round) -> dict:
     """What the "阳性待复核" section shows the actor: the positive tubes their scope holds (view_testing), and,
     where they may see people (view_people), each pooled tube's re-tests (masked names, pending or sampled)
     with their work orders, and the cases opened from single tubes."""
-    tubes = list(Tube.objects.restrict(actor, "view_testing").filter(round=testing_round, result=Result.POSITIVE)
+    tubes = list(Tube.objects.restrict(actor, VIEW_TESTING).filter(round=testing_round, result=Result.POSITIVE)
                  .select_related("site").order_by("result_at", "id"))
-    people = policy.allows(actor, "view_people")
+    people = policy.allows(actor, policy.VIEW_PEOPLE)
     retests, cases = {}, {}
     if people and tubes:
-        for r in (Retest.objects.restrict(actor, "view_people").filter(tube__in=tubes)
+        for r in (Retest.objects.restrict(actor, policy.VIEW_PEOPLE).filter(tube__in=tubes)
                   .select_related("person", "work_order", "grid", "area").order_by("id")):
             retests.setdefault(r.tube_id, []).append(r)
-        for c in (Case.objects.restrict(actor, "view_people").filter(tube__in=tubes).select_related("person", "area")):
+        for c in (Case.objects.restrict(actor, policy.VIEW_PEOPLE).filter(tube__in=tubes).select_related("person", "area")):
             cases.setdefault(c.tube_id, []).append(c)
     rows = [{"tube": t, "retests": [{"name": mask_name(r.person.name), "pending": r.pending, "area": r.area,
                                      "order": r.work_order} for r in retests.get(t.pk, [])],
@@ -761,7 +761,7 @@ def round_positives(actor, testing_round) -> dict:
 def retests_pending(actor, area, names_shown: int = 50) -> dict | None:
     """The people of an area still waiting for a re-test, counted by round (one query), with their masked
     names where the area is a grid; None when there are none."""
-    pending = Retest.objects.restrict(actor, "view_people").filter(area__path__startswith=area.path,
+    pending = Retest.objects.restrict(actor, policy.VIEW_PEOPLE).filter(area__path__startswith=area.path,
                                                                    sample__isnull=True)
     rounds = list(pending.order_by("round_id").values("round_id", "round__name").annotate(n=Count("id")))
     if not rounds:
