@@ -231,7 +231,8 @@ def test_a_phone_camera_reads_a_residents_qr_code(live_city, live_server, playwr
         page.keyboard.press("Enter")
         expect(page.get_by_test_id("tube-count")).to_have_text("0/10")
         page.get_by_test_id("camera").tap()
-        expect(page.get_by_test_id("message")).to_contain_text(mask_name(person.name), timeout=20000)
+        # Decoding frames of a fake camera on a loaded 2-core machine can take a while: wait for it, not a clock.
+        expect(page.get_by_test_id("message")).to_contain_text(mask_name(person.name), timeout=90000)
         expect(page.get_by_test_id("tube-count")).to_have_text("1/10")
         expect(page.get_by_test_id("camera-panel")).to_be_hidden()  # one code read, the camera closes
         assert Sample.objects.get(round=testing_round, person=person).tube.code == "TUBEC00001"
