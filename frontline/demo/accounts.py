@@ -63,6 +63,9 @@ def demo_accounts_create() -> list[tuple[User, str]]:
     from .testing import testing_accounts_create
 
     result += testing_accounts_create(DEMO_PASSWORD, community)
+    from .control import control_accounts_create
+
+    result += control_accounts_create(DEMO_PASSWORD, community, grid)
     admin, _ = User.objects.update_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
     admin.set_password(DEMO_PASSWORD)
     admin.save()

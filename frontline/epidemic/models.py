@@ -456,9 +456,14 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class CaseSource(models.TextChoices):
+    TUBE = "tube", _("Positive single tube")
+    MANUAL = "manual", _("Entered by hand")
+
+
 class Case(models.Model):
-    """A case (病例): opened from a positive single tube, or by hand. A minimal record here; contacts and
-    control measures come with the entrance-checks issue."""
+    """A case (病例): opened from a positive single tube, or entered by hand (a hospital's report); its
+    investigation finds its contacts (`Contact`), and it is placed under a control measure."""
 
     person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT,
                                related_name="cases")
@@ -470,10 +475,14 @@ class Case(models.Model):
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
     note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("source"), max_length=8, choices=CaseSource.choices, default=CaseSource.TUBE)
+    grid = models.ForeignKey("areas.Area", verbose_name=_("grid"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area"
-    access_action = "view_people"
+    access_action = "view_cases"
 
     class Meta:
         verbose_name = _("case")
@@ -501,3 +510,314 @@ class DoorKnock(models.Model):
         verbose_name = _("door-knocking for an untested resident")
         verbose_name_plural = _("door-knocking for untested residents")
         indexes = [models.Index(fields=["round", "person"])]
+
+
+# --- entrance checks, control zones, cases and contacts, control measures (issue 11) ---------------------
+
+
+class CheckpointPost(models.Model):
+    """Checkpoint staff (卡口值守) at a checkpoint or traffic site: the account's assignment (role
+    `checkpoint_staff` at the site's area, for the days of the duty) is kept with it and ends with it. The
+    policy's scope kind `checkpoint_site` reads it: the staff see and record at that site and nowhere else."""
+
+    site = models.ForeignKey("areas.Site", verbose_name=_("checkpoint"), on_delete=models.PROTECT,
+                             related_name="checkpoint_posts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.PROTECT,
+                             related_name="checkpoint_posts")
+    assignment = models.OneToOneField("core.Assignment", on_delete=models.PROTECT, related_name="checkpoint_post")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "site__area"
+
+    class Meta:
+        verbose_name = _("checkpoint duty")
+        verbose_name_plural = _("checkpoint duties")
+
+
+def _checkpoint_site_q(assignment, field: str = "site_id") -> Q | None:
+    post = getattr(assignment, "checkpoint_post", None)  # None where the assignment staffs no checkpoint
+    return Q(**{field: post.site_id}) if post is not None and post.ended_at is None else None
+
+
+class Direction(models.TextChoices):
+    IN = "in", _("In")
+    OUT = "out", _("Out")
+
+
+class CodeColour(models.TextChoices):
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+
+
+class StopReason(models.TextChoices):
+    """Why a scan stopped the person, in the order a screen names them."""
+
+    SEALED = "sealed", _("lives in a sealed zone")
+    CODE = "code", _("health code not green")
+    ITINERARY = "itinerary", _("itinerary flagged")
+    FEVER = "fever", _("temperature too high")
+
+
+class CheckpointScan(models.Model):
+    """One entrance check (两码一测) at a checkpoint site: who, which way, the health-code colour and itinerary
+    flag as read at the gate, the temperature, and the verdict (refused scans are traces too).
+
+    The table grows by tens of millions of rows a day and is kept 14 days: on PostgreSQL it is partitioned by
+    `day` (the local date of `scanned_at`); no row of another table points at a scan, and the client's id is
+    unique together with the day (a retried upload never counts twice). Written by a set-based service, never
+    one ORM object a scan."""
+
+    id = models.BigAutoField(primary_key=True)  # on PostgreSQL the key is (id, day): the partition key
+    day = models.DateField(_("day"))
+    site = models.ForeignKey("areas.Site", verbose_name=_("checkpoint"), on_delete=models.PROTECT,
+                             related_name="+", db_constraint=False)
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="+", db_constraint=False)
+    grid = models.ForeignKey("areas.Area", verbose_name=_("grid"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+", db_constraint=False)
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    code_colour = models.CharField(_("health code"), max_length=6, choices=CodeColour.choices)
+    itinerary_flag = models.BooleanField(_("itinerary flagged"), default=False)
+    temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1)
+    passed = models.BooleanField(_("passed"))
+    reasons = models.CharField(_("stopped because"), max_length=40, blank=True)  # StopReason codes, comma-joined
+    scanned_at = models.DateTimeField(_("scanned at"))
+    received_at = models.DateTimeField(_("received at"))
+    client_id = models.CharField(_("client id"), max_length=64)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+                              related_name="+", db_constraint=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "site__area"
+    access_action = "view_scans"
+
+    class Meta:
+        verbose_name = _("entrance check")
+        verbose_name_plural = _("entrance checks")
+        constraints = [models.UniqueConstraint(fields=["client_id", "day"], name="scan_client_id_once_a_day")]
+        indexes = [
+            models.Index(fields=["site", "scanned_at"], name="scan_site_time"),
+            models.Index(fields=["person", "scanned_at"], name="scan_person_time"),
+        ]
+
+    scope_checkpoint_site = classmethod(lambda cls, actor, assignment: _checkpoint_site_q(assignment))
+
+
+class ZoneLevel(models.TextChoices):
+    SEALED = "sealed", _("Sealed zone")
+    CONTROLLED = "controlled", _("Controlled zone")
+    PRECAUTION = "precaution", _("Precaution zone")
+
+
+ZONE_ORDER = (ZoneLevel.SEALED, ZoneLevel.CONTROLLED, ZoneLevel.PRECAUTION)
+
+
+class ControlZone(models.Model):
+    """An area (a grid, a community...) or one building under control (封控区/管控区/防范区), with its period
+    and reason. The level changes only through its history (`ZoneChange`): declared, stepped down by rule
+    when a commander confirms, lifted."""
+
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT,
+                             related_name="control_zones")
+    building = models.ForeignKey("areas.Building", verbose_name=_("building"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="control_zones")
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=ZoneLevel.choices)
+    reason = models.TextField(_("reason"))
+    starts_at = models.DateTimeField(_("since"))
+    level_since = models.DateTimeField(_("at this level since"))
+    ends_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "area"
+    access_action = "view_zones"
+
+    class Meta:
+        verbose_name = _("control zone")
+        verbose_name_plural = _("control zones")
+        indexes = [models.Index(fields=["level", "ends_at"], name="zone_level_open")]
+
+    def __str__(self):
+        return self.name
+
+
+class ZoneChangeKind(models.TextChoices):
+    DECLARED = "declared", _("Declared")
+    STEPPED_DOWN = "stepped_down", _("Stepped down")
+    RAISED = "raised", _("Raised")
+    LIFTED = "lifted", _("Lifted")
+
+
+class ZoneChange(models.Model):
+    """The history of a zone: each declaration, step-down (with the rule that proposed it), raise and lift."""
+
+    zone = models.ForeignKey(ControlZone, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("change"), max_length=14, choices=ZoneChangeKind.choices)
+    from_level = models.CharField(_("from"), max_length=10, choices=ZoneLevel.choices, blank=True)
+    to_level = models.CharField(_("to"), max_length=10, choices=ZoneLevel.choices, blank=True)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("control zone change")
+        verbose_name_plural = _("control zone changes")
+        ordering = ["at", "pk"]
+
+
+class ContactKind(models.TextChoices):
+    CLOSE = "close", _("Close contact")
+    SECONDARY = "secondary", _("Secondary contact")
+    COMPANION = "companion", _("Companion in time and place")
+
+
+class ContactSource(models.TextChoices):
+    HOUSEHOLD = "household", _("Same household")
+    INTERVIEW = "interview", _("Epidemiological interview")
+    CONTACT_HOUSEHOLD = "contact_household", _("Household of a close contact")
+    CHECKPOINT = "checkpoint", _("Same checkpoint site")
+
+
+class Contact(models.Model):
+    """A person found by a case's investigation (流调): close contact, secondary contact or companion, how they
+    were found, and the work order that put them in their grid's inbox. Once per case and person."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="contacts")
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="contacts")
+    kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
+    source = models.CharField(_("found by"), max_length=20, choices=ContactSource.choices)
+    via = models.ForeignKey("self", verbose_name=_("through"), null=True, blank=True, on_delete=models.CASCADE,
+                            related_name="secondaries")
+    site = models.ForeignKey("areas.Site", verbose_name=_("where"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    overlap_minutes = models.PositiveIntegerField(_("overlap (minutes)"), null=True, blank=True)
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    grid = models.ForeignKey("areas.Area", verbose_name=_("grid"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    work_order = models.ForeignKey("core.WorkOrder", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    found_at = models.DateTimeField(_("found at"))
+    found_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "area"
+    access_action = "view_cases"
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="contact_once_per_case")]
+        indexes = [models.Index(fields=["person", "closed_at"], name="contact_person_open")]
+
+
+class MeasureKind(models.TextChoices):
+    CENTRALIZED = "centralized", _("Centralized isolation")
+    HOME_ISOLATION = "home_isolation", _("Home isolation")
+    HOME_MONITORING = "home_monitoring", _("Home health monitoring")
+
+
+class IsolationRoom(models.Model):
+    """A room of an isolation site (`Site`, kind isolation) with its beds: never more people in it than beds,
+    also when two staff assign the last bed at once (the room row is locked while a measure takes a bed)."""
+
+    site = models.ForeignKey("areas.Site", verbose_name=_("isolation site"), on_delete=models.PROTECT,
+                             related_name="isolation_rooms")
+    number = models.CharField(_("room"), max_length=20)
+    beds = models.PositiveSmallIntegerField(_("beds"), default=1)
+    out_of_service = models.BooleanField(_("out of service"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "site__area"
+    access_action = "view_cases"
+
+    class Meta:
+        verbose_name = _("isolation room")
+        verbose_name_plural = _("isolation rooms")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "number"], name="isolation_room_once"),
+            models.CheckConstraint(condition=Q(beds__gte=1), name="isolation_room_has_a_bed"),
+        ]
+
+    def __str__(self):
+        return f"{self.site} {self.number}"
+
+
+class ControlMeasure(models.Model):
+    """What a case, a contact or a positive pool's person waiting for a re-test is placed under (集中隔离 /
+    居家隔离 / 居家健康监测): where (an isolation room, or home), from when, until when planned, and its
+    release after the configured negative tests."""
+
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="control_measures")
+    kind = models.CharField(_("measure"), max_length=16, choices=MeasureKind.choices)
+    case = models.ForeignKey(Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="measures")
+    contact = models.ForeignKey(Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="measures")
+    retest = models.ForeignKey(Retest, verbose_name=_("re-test"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="measures")
+    room = models.ForeignKey(IsolationRoom, verbose_name=_("room"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="measures")
+    grid = models.ForeignKey("areas.Area", verbose_name=_("grid"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(_("from"))
+    planned_until = models.DateTimeField(_("planned until"), null=True, blank=True)
+    negatives_required = models.PositiveSmallIntegerField(_("negative tests to release"), default=2)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    work_order = models.ForeignKey("core.WorkOrder", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "area"
+    access_action = "view_cases"
+
+    class Meta:
+        verbose_name = _("control measure")
+        verbose_name_plural = _("control measures")
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(released_at__isnull=True),
+                                    name="measure_one_in_force_per_person"),
+            models.CheckConstraint(condition=Q(kind="centralized", room__isnull=False)
+                                   | (~Q(kind="centralized") & Q(room__isnull=True)),
+                                   name="measure_room_iff_centralized"),
+        ]
+        indexes = [models.Index(fields=["room", "released_at"], name="measure_room_in_force")]
+
+
+class HealthRecord(models.Model):
+    """A day's health record of a person under a measure: temperature, symptoms, a test taken."""
+
+    measure = models.ForeignKey(ControlMeasure, on_delete=models.CASCADE, related_name="health_records")
+    day = models.DateField(_("day"))
+    temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True)
+    symptoms = models.CharField(_("symptoms"), max_length=200, blank=True)
+    test_result = models.CharField(_("test result"), max_length=10, choices=Result.choices, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("health record")
+        verbose_name_plural = _("health records")
+        constraints = [models.UniqueConstraint(fields=["measure", "day"], name="health_record_once_a_day")]

@@ -9,16 +9,29 @@ from frontline.core.roles import Role
 
 from .models import RoundStaff
 from .policy import (
+    CHECKPOINT_SITE,
+    CHECKPOINT_STAFF,
     COLLECTOR,
+    CONFIRM_STEP_DOWN,
+    EPIDEMIOLOGIST,
     HANDOVER_BAGS,
     LAB_STAFF,
     LOAD_RESULTS,
+    MANAGE_CASES,
+    MANAGE_CHECKPOINTS,
+    MANAGE_MEASURES,
     MANAGE_TESTING,
+    MANAGE_ZONES,
     OWN_LAB,
+    RECORD_HEALTH,
+    RECORD_SCANS,
     REGISTER_SAMPLES,
     ROUND_SITE,
     TRANSPORTER,
+    VIEW_CASES,
+    VIEW_SCANS,
     VIEW_TESTING,
+    VIEW_ZONES,
 )
 
 
@@ -47,6 +60,27 @@ policy.grant(HANDOVER_BAGS, OWN_LAB, LAB_STAFF)
 policy.grant(LOAD_RESULTS, policy.AREA, *DESK)
 policy.grant(LOAD_RESULTS, OWN_LAB, LAB_STAFF)
 
+policy.scope_kind(CHECKPOINT_SITE, _("the checkpoint of their duty"), _model_scope("scope_checkpoint_site"))
+# Entrance checks: staff record at the checkpoint of their duty; desks post them and see the flows and who
+# was stopped in their area; grid workers see the stops of their grids' people through their inbox alerts.
+policy.grant(VIEW_SCANS, policy.AREA, *DESK)
+policy.grant(VIEW_SCANS, CHECKPOINT_SITE, CHECKPOINT_STAFF)
+policy.grant(RECORD_SCANS, policy.AREA, *DESK)
+policy.grant(RECORD_SCANS, CHECKPOINT_SITE, CHECKPOINT_STAFF)
+policy.grant(MANAGE_CHECKPOINTS, policy.AREA, *DESK)
+# Control zones: everyone who works an area sees its zones (deliveries and gates depend on them); a commander
+# or street officer declares them, a commander confirms a step-down.
+policy.grant(VIEW_ZONES, policy.AREA, *DESK, Role.GRID_WORKER, Role.CADRE, Role.INSPECTOR, EPIDEMIOLOGIST)
+policy.grant(MANAGE_ZONES, policy.AREA, Role.COMMANDER, Role.STREET_OFFICER)
+policy.grant(CONFIRM_STEP_DOWN, policy.AREA, Role.COMMANDER)
+# Cases and contacts: the epidemiological teams and the desks; grid workers act on their contacts through
+# work orders and keep the daily health records of their grids' people under a measure.
+policy.grant(VIEW_CASES, policy.AREA, *DESK, EPIDEMIOLOGIST)
+policy.grant(MANAGE_CASES, policy.AREA, Role.COMMANDER, EPIDEMIOLOGIST)
+policy.grant(MANAGE_MEASURES, policy.AREA, *DESK, EPIDEMIOLOGIST)
+policy.grant(RECORD_HEALTH, policy.AREA, *DESK, EPIDEMIOLOGIST, Role.GRID_WORKER)
+
+policy.purpose("scans:write", _("record entrance checks (scanners and kiosks)"), RECORD_SCANS)
 policy.purpose("samples:write", _("register samples (sampling terminals)"), REGISTER_SAMPLES)
 policy.purpose("results:write", _("load laboratory results"), LOAD_RESULTS)
 
