@@ -282,3 +282,29 @@ FRONTLINE_SAMPLE_LATE_HOURS = envint("FRONTLINE_SAMPLE_LATE_HOURS", 72)
 # is refused, naming it), and the most tube codes one seal or hand-over takes.
 FRONTLINE_BAG_CODE_PATTERN = os.environ.get("FRONTLINE_BAG_CODE_PATTERN", r"^[0-9A-Z][0-9A-Z-]{3,31}$")
 FRONTLINE_BAG_TUBES_MAX = envint("FRONTLINE_BAG_TUBES_MAX", 500)
+
+# Epidemic control (frontline.epidemic; DESIGN.md "Rules from practice"), each rule configurable per city.
+# Entrance checks: a temperature at or above FEVER_AT (tenths of a degree: 373 = 37.3 °C) stops the person; a
+# reading outside PLAUSIBLE_MIN..MAX is refused as a misreading; a scan may arrive SCAN_LATE_HOURS after it was
+# taken; a batch takes at most SCAN_BATCH_MAX scans; scans are kept SCAN_KEEP_DAYS (then purged, except those
+# of people in an open investigation) and, on PostgreSQL, partitions are created SCAN_PARTITIONS_AHEAD days ahead.
+FRONTLINE_FEVER_AT = envint("FRONTLINE_FEVER_AT", 373)
+FRONTLINE_TEMPERATURE_MIN = envint("FRONTLINE_TEMPERATURE_MIN", 340)
+FRONTLINE_TEMPERATURE_MAX = envint("FRONTLINE_TEMPERATURE_MAX", 430)
+FRONTLINE_SCAN_LATE_HOURS = envint("FRONTLINE_SCAN_LATE_HOURS", 24)
+FRONTLINE_SCAN_BATCH_MAX = envint("FRONTLINE_SCAN_BATCH_MAX", 1000)
+FRONTLINE_SCAN_KEEP_DAYS = envint("FRONTLINE_SCAN_KEEP_DAYS", 14)
+FRONTLINE_SCAN_PARTITIONS_AHEAD = envint("FRONTLINE_SCAN_PARTITIONS_AHEAD", 3)
+# Control zones step down after days without a new case: sealed → controlled, then controlled → precaution.
+FRONTLINE_ZONE_SEALED_DAYS = envint("FRONTLINE_ZONE_SEALED_DAYS", 7)
+FRONTLINE_ZONE_CONTROLLED_DAYS = envint("FRONTLINE_ZONE_CONTROLLED_DAYS", 3)
+# Companions in time and place: an overlap of more than COMPANION_MINUTES at the same site within
+# COMPANION_DAYS; a presence without an out-scan lasts DWELL_MINUTES.
+FRONTLINE_COMPANION_MINUTES = envint("FRONTLINE_COMPANION_MINUTES", 10)
+FRONTLINE_COMPANION_DAYS = envint("FRONTLINE_COMPANION_DAYS", 14)
+FRONTLINE_DWELL_MINUTES = envint("FRONTLINE_DWELL_MINUTES", 30)
+# Control measures: the days each kind lasts at least, and the negative tests that release it.
+FRONTLINE_MEASURE_DAYS = {"centralized": envint("FRONTLINE_CENTRALIZED_DAYS", 7),
+                          "home_isolation": envint("FRONTLINE_HOME_ISOLATION_DAYS", 7),
+                          "home_monitoring": envint("FRONTLINE_HOME_MONITORING_DAYS", 7)}
+FRONTLINE_RELEASE_NEGATIVES = envint("FRONTLINE_RELEASE_NEGATIVES", 2)

@@ -608,6 +608,41 @@ class CheckpointScan(models.Model):
     scope_checkpoint_site = classmethod(lambda cls, actor, assignment: _checkpoint_site_q(assignment))
 
 
+class KeptScan(models.Model):
+    """A scan kept aside past the purge: the scans of people in an open case or contact investigation are
+    copied here (same columns) before their day's rows are deleted or its partition dropped, and read with
+    the live scans by the investigation (companion search, a person's trace)."""
+
+    id = models.BigIntegerField(primary_key=True)  # the scan's own id
+    day = models.DateField(_("day"))
+    site = models.ForeignKey("areas.Site", verbose_name=_("checkpoint"), on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey("areas.Area", verbose_name=_("grid"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    code_colour = models.CharField(_("health code"), max_length=6, choices=CodeColour.choices)
+    itinerary_flag = models.BooleanField(_("itinerary flagged"), default=False)
+    temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1)
+    passed = models.BooleanField(_("passed"))
+    reasons = models.CharField(_("stopped because"), max_length=40, blank=True)
+    scanned_at = models.DateTimeField(_("scanned at"))
+    received_at = models.DateTimeField(_("received at"))
+    client_id = models.CharField(_("client id"), max_length=64)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    kept_at = models.DateTimeField(_("kept aside at"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "site__area"
+    access_action = "view_cases"
+
+    class Meta:
+        verbose_name = _("entrance check kept for an investigation")
+        verbose_name_plural = _("entrance checks kept for investigations")
+        indexes = [models.Index(fields=["person", "scanned_at"], name="kept_scan_person_time"),
+                   models.Index(fields=["site", "scanned_at"], name="kept_scan_site_time")]
+
+
 class ZoneLevel(models.TextChoices):
     SEALED = "sealed", _("Sealed zone")
     CONTROLLED = "controlled", _("Controlled zone")
