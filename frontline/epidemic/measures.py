@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from frontline.core.audit import audit_bulk, audit_record
 from frontline.core.models import AuditAction
-
 from frontline.people.models import Person
 
 from .models import ControlMeasure, MeasureKind

@@ -1,4 +1,5 @@
 import pytest
+
 from frontline.epidemic import measures
 from frontline.epidemic.models import ControlMeasure, MeasureKind
 from frontline.people.models import Resident
