@@ -9,7 +9,10 @@ pytestmark = pytest.mark.django_db
 def test_stronger_replaces_weaker(city):
     r = Resident.objects.select_related("household__building__area").first()
     grid = r.household.building.area
-    row = lambda kind: measures.MeasureRow(person_id=r.person_id, kind=kind, area_id=grid.pk, grid_id=grid.pk)
+
+    def row(kind):
+        return measures.MeasureRow(person_id=r.person_id, kind=kind, area_id=grid.pk, grid_id=grid.pk)
+
     assert len(measures.measures_place(actor=None, rows=[row(MeasureKind.HOME_MONITORING)])) == 1
     assert measures.measures_place(actor=None, rows=[row(MeasureKind.HOME_MONITORING)]) == []
     assert len(measures.measures_place(actor=None, rows=[row(MeasureKind.HOME_ISOLATION)])) == 1
