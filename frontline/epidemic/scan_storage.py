@@ -168,6 +168,7 @@ def _purge_day(day: datetime.date, has_partition: bool, now: datetime.datetime) 
                 return n
 
         dropped += _with_lock_retries(detach, f"dropping partition {day}")
+        return dropped, kept
     with transaction.atomic(), connection.cursor() as cursor:  # the plain table, or the default partition
         cursor.execute(f"DELETE FROM {DEFAULT if partitioned() else TABLE} WHERE day = %s",
                        [connection.ops.adapt_datefield_value(day)])
@@ -177,10 +178,12 @@ def _purge_day(day: datetime.date, has_partition: bool, now: datetime.datetime) 
 
 def _days_to_purge(before: datetime.date) -> tuple[list[datetime.date], set[datetime.date]]:
     """Days older than `before` that hold scans or a partition, and which of them have a partition."""
+    if not partitioned():
+        return sorted(CheckpointScan.objects.filter(day__lt=before).values_list("day", flat=True).distinct()), set()
     with_partition = {d for d in scan_partitions() if d < before}
-    rows = (CheckpointScan.objects.filter(day__lt=before).exclude(day__in=with_partition)
-            .values_list("day", flat=True).distinct())  # on PostgreSQL, the default partition only
-    return sorted(with_partition | set(rows)), with_partition
+    with connection.cursor() as cursor:  # days without a partition of their own: the default partition's
+        cursor.execute(f"SELECT DISTINCT day FROM {DEFAULT} WHERE day < %s", [before])
+        return sorted(with_partition | {day for (day,) in cursor.fetchall()}), with_partition
 
 
 def scans_purge(now: datetime.datetime | None = None, keep_days: int | None = None) -> PurgeResult:

@@ -238,3 +238,18 @@ def test_the_area_page_shows_todays_entrance_checks(city, gates, people, client_
     assert page.status_code == 200
     body = page.content.decode()
     assert 'data-testid="checkpoint-flow-panel"' in body and "东门卡口" in body
+
+
+def test_the_partitions_and_the_purge_are_daily_scheduled_tasks(gates, people):
+    from django.utils.module_loading import import_string
+
+    from frontline.core import plugins
+
+    for code in ("scan-partitions-ahead", "scans-purge"):
+        scheduled = plugins.scheduled_tasks[code]
+        assert scheduled.every == datetime.timedelta(days=1)
+        import_string(scheduled.task).delay()  # eager in tests: runs now, on today's clock
+    old = timezone.localdate() - datetime.timedelta(days=30)
+    CheckpointScan.objects.bulk_create([scan(gates[0], people[0], at(old))])
+    assert import_string(plugins.scheduled_tasks["scans-purge"].task).delay().get() >= 1
+    assert not CheckpointScan.objects.filter(day=old).exists()
