@@ -8,6 +8,7 @@ from django.apps import apps
 from django.db.models.signals import post_migrate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from frontline.areas import figures
 from frontline.core import plugins, policy
@@ -23,12 +24,13 @@ plugins.scheduled_tasks.register(plugins.ScheduledTask(
     "scans-purge", "frontline.epidemic.store_tasks.scans_purge_task", datetime.timedelta(days=1)))
 plugins.audit_notes.register(plugins.AuditNote(PURGE_NOTE, _("scans purged")))
 
+SCANS = pgettext_lazy("figure unit", "scans")
 # Scans are counted from their rows at every read, over a period: `day` bounds the partitions read.
 figures.register(figures.Figure(
-    "checkpoint_scans", _("Entrance checks"), _("scans"), app="epidemic", kind=figures.FLOW, rows=scan_rows,
+    "checkpoint_scans", _("Entrance checks"), SCANS, app="epidemic", kind=figures.FLOW, rows=scan_rows,
     when="scanned_at", day="day", area="site__area", site="site", order=120))
 figures.register(figures.Figure(
-    "checkpoint_stops", _("Entrance checks stopped"), _("scans"), app="epidemic", kind=figures.FLOW,
+    "checkpoint_stops", _("Entrance checks stopped"), SCANS, app="epidemic", kind=figures.FLOW,
     rows=stop_rows, when="scanned_at", day="day", area="site__area", site="site", order=121))
 
 

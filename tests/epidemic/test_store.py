@@ -237,7 +237,12 @@ def test_the_area_page_shows_todays_entrance_checks(city, gates, people, client_
     page = client_for("secretary").get(f"/areas/{city.grid.pk}/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert 'data-testid="checkpoint-flow-panel"' in body and "东门卡口" in body
+    assert 'data-testid="checkpoint-flow-panel"' in body and "今日卡口查验" in body
+    row = body[body.index("东门卡口"):]
+    row = row[:row.index("</tr>")]
+    assert [cell.split(">")[-1] for cell in row.split("</td>")[1:4]] == ["1", "0", "1"]
+    # A grid worker does not see the scans (view_scans): no panel.
+    assert 'data-testid="checkpoint-flow-panel"' not in client_for("grid").get(f"/areas/{city.grid.pk}/").content.decode()
 
 
 def test_the_partitions_and_the_purge_are_daily_scheduled_tasks(gates, people):
