@@ -52,6 +52,8 @@ class Figure:
     site: str | None = None  # lookup to its Site, for figures of work done at sites
     kind: str = STOCK
     when: str | None = None  # a flow's event time (a DateTimeField or DateField lookup)
+    day: str | None = None  # a DateField lookup holding the local date of `when` (a table partitioned by day):
+    # a period also filters it, so that PostgreSQL reads only the period's partitions
     history: bool = True  # a stock that can answer "as of a date" (its model keeps the history)
     watch: tuple[tuple[str, str], ...] = ()  # ("app.Model", lookup to an Area): writes that change it
     order: int = 100
@@ -216,7 +218,10 @@ def _children(actor, area: Area) -> tuple[list, Callable[[Figure], str | None], 
 def _in_time(figure: Figure, rows, at, period):
     if figure.kind == FLOW and period is not None:
         start, end = period.bounds()
-        return rows.filter(**{f"{figure.when}__gte": start, f"{figure.when}__lt": end})
+        rows = rows.filter(**{f"{figure.when}__gte": start, f"{figure.when}__lt": end})
+        if figure.day:
+            rows = rows.filter(**{f"{figure.day}__gte": period.start, f"{figure.day}__lte": period.end})
+        return rows
     return rows
 
 
