@@ -85,13 +85,13 @@ WITH case_scans AS (
     FROM other_scans WINDOW w AS (PARTITION BY person_id, site_id ORDER BY t)
 ), other_presence AS (
   {_presence("other_steps", "person_id, ")}
-), overlaps AS (
+), together AS (
   SELECT o.person_id, o.site_id, {least}(o.e, c.e) - {greatest}(o.s, c.s) AS overlap, {greatest}(o.s, c.s) AS met
     FROM other_presence o JOIN case_presence c ON c.site_id = o.site_id AND o.s < c.e AND o.e > c.s
 ), ranked AS (
   SELECT person_id, site_id, overlap, met,
          ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY overlap DESC, met, site_id) AS n
-    FROM overlaps WHERE overlap > %s
+    FROM together WHERE overlap > %s
 )
 SELECT person_id, site_id, overlap, met FROM ranked r
  WHERE n = 1 AND NOT EXISTS (SELECT 1 FROM {contact} k WHERE k.case_id = %s AND k.person_id = r.person_id)
