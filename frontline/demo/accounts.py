@@ -119,3 +119,6 @@ def demo_activity_create() -> None:
     from .testing import demo_testing_create
 
     demo_testing_create()
+    from .control_cases import demo_cases_create
+
+    demo_cases_create()

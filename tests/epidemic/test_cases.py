@@ -245,3 +245,23 @@ def test_pages_show_masked_contacts_and_reveal_is_audited(city, client_for):
     assert response.status_code == 302 and Contact.objects.filter(case=case, person__id_number=other).exists()
     bad = client.post(f"/cases/{case.pk}/contacts/add/", {"id_number": "123"})
     assert bad.status_code == 400
+
+
+def test_the_demo_case_has_its_contacts_measures_and_orders(city):
+    from frontline.demo.control_cases import demo_cases_create
+    from frontline.demo.testing import demo_testing_create
+
+    demo_testing_create()
+    demo_cases_create()
+    case = Case.objects.filter(tube__samples__kind="retest", status="open").select_related("grid").get()
+    assert case.grid.path.startswith(city.community.path)
+    kinds = dict(Contact.objects.filter(case=case).values_list("kind").annotate(n=Count("id")))
+    assert kinds.get("close", 0) >= 2 and kinds.get("secondary", 0) >= 1 and kinds.get("companion") == 4
+    gate = Contact.objects.filter(case=case, kind="companion").select_related("site").first().site
+    assert gate.name.endswith("小区东门卡口")
+    assert not Contact.objects.filter(case=case, work_order__isnull=True).exists()
+    assert not Contact.objects.filter(case=case).exclude(person__control_measures__released_at__isnull=True).exists()
+    released = ControlMeasure.objects.filter(retest__sample__tube__result="negative", released_at__isnull=False)
+    assert released.exists()
+    demo_cases_create()  # once
+    assert Case.objects.filter(tube__samples__kind="retest").count() == 1
