@@ -119,6 +119,6 @@ def companions_find(case, now=None) -> list[Companion]:
     with connection.cursor() as cursor:
         cursor.execute(companion_sql(), companion_params(case_id=case.pk, person_id=case.person_id, now=now))
         rows = cursor.fetchall()
-    utc = datetime.timezone.utc
+    utc = datetime.UTC
     return [Companion(person_id, site_id, float(overlap), datetime.datetime.fromtimestamp(float(met), tz=utc))
             for person_id, site_id, overlap, met in rows]
