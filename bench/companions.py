@@ -89,8 +89,9 @@ def generate_scans(today: datetime.date) -> int:
         return n
     start = time.perf_counter()
     communities = list(Area.objects.filter(level="community").values_list("id", "name"))
-    Site.objects.bulk_create([Site(kind=SiteKind.CHECKPOINT, name=f"{BENCH_PREFIX}{name}{k}", area_id=pk)
-                              for pk, name in communities for k in range(SITES_PER_COMMUNITY)])
+    if not Site.objects.filter(name__startswith=BENCH_PREFIX).exists():
+        Site.objects.bulk_create([Site(kind=SiteKind.CHECKPOINT, name=f"{BENCH_PREFIX}{name}{k}", area_id=pk)
+                                  for pk, name in communities for k in range(SITES_PER_COMMUNITY)])
     first = today - datetime.timedelta(days=DAYS - 1)
     site, area, household, building, resident = (m._meta.db_table for m in (Site, Area, Household, Building, Resident))
     with transaction.atomic(), connection.cursor() as cursor:
@@ -121,8 +122,8 @@ SELECT x.day, x.site_id, x.person_id, x.grid_id, x.direction, 'green', false, 36
        x.person_id || '-' || x.j || x.direction, NULL
   FROM (SELECT (%s::date + d) AS day, p.site_id, p.person_id, p.grid_id, dir.direction, j,
                ((%s::date + d)::timestamp AT TIME ZONE 'Asia/Shanghai')
-               + make_interval(hours => 7 + 4 * j, mins => (p.person_id * 7 + d * 13 + j * 31) %% 120)
-               + make_interval(mins => dir.o * (60 + (p.person_id %% 120))) AS at
+               + make_interval(hours => 7 + 4 * j, mins => ((p.person_id * 7 + d * 13 + j * 31) %% 120)::int)
+               + make_interval(mins => (dir.o * (60 + (p.person_id %% 120)))::int) AS at
           FROM bench_people p CROSS JOIN generate_series(0, {DAYS - 1}) d CROSS JOIN generate_series(0, 2) j
           CROSS JOIN (VALUES ('out', 0), ('in', 1)) AS dir(direction, o)
          WHERE j < 2 + ((p.person_id + d) %% 2)) x""", [first, first])

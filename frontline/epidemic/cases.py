@@ -298,10 +298,13 @@ def cases_for(actor, area=None, status: str = CaseStatus.OPEN):
 def case_contacts(actor, case: Case) -> dict[str, list[Contact]]:
     rows = (Contact.objects.restrict(actor, VIEW_CASES).filter(case=case)
             .select_related("person", "grid", "site", "via__person", "work_order").order_by("kind", "id"))
-    measures = {m.contact_id: m for m in ControlMeasure.objects.filter(contact__case=case, released_at__isnull=True)}
+    rows = list(rows)
+    # The measure each is under now (placed for this contact, or a stronger one they were under already).
+    measures = {m.person_id: m for m in ControlMeasure.objects.filter(person_id__in=[c.person_id for c in rows],
+                                                                      released_at__isnull=True)}
     grouped = {k: [] for k in ContactKind.values}
     for c in rows:
-        c.measure = measures.get(c.pk)
+        c.measure = measures.get(c.person_id)
         grouped[c.kind].append(c)
     return grouped
 

@@ -6,8 +6,9 @@ in-scan followed by another in-scan, or by nothing, lasts FRONTLINE_DWELL_MINUTE
 before it (the person came in unscanned, or their in-scan is older than the window) is a presence of the dwell
 *before* it. Only scans inside the window count (an in-scan older than the window opens nothing).
 
-The search is one SQL statement (the same text on SQLite and PostgreSQL but for the epoch and min/max
-functions): the case's scans, live (`CheckpointScan`) and kept aside past the purge (`KeptScan`), become
+The search is one SQL statement (the same text on SQLite and PostgreSQL but for the time arithmetic: timestamps
+and intervals on PostgreSQL, epoch seconds on SQLite; and the min/max functions): the case's scans, live
+(`CheckpointScan`) and kept aside past the purge (`KeptScan`, read only where the live row is gone), become
 intervals with LEAD over (site ORDER BY time); the other people's scans at the case's sites in the window (the
 (site_id, scanned_at) index) become intervals with LEAD over (person, site ORDER BY time); an interval-overlap
 join on site keeps the overlaps above the rule, and each person's longest one is returned (its site and the
@@ -35,14 +36,22 @@ class Companion:
         return int(self.overlap_seconds // 60)
 
 
-def _epoch(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"EXTRACT(EPOCH FROM {column})"
-    return f"CAST(strftime('%%s', {column}) AS INTEGER)"
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _time(column: str) -> str:
+    """A scan's time as the query computes with it: the timestamp itself on PostgreSQL (intervals), whole epoch
+    seconds on SQLite (which stores text)."""
+    return column if _pg() else f"CAST(strftime('%%s', {column}) AS INTEGER)"
+
+
+def _span(minutes: int):
+    return datetime.timedelta(minutes=minutes) if _pg() else minutes * 60
 
 
 def _least_greatest() -> tuple[str, str]:
-    return ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+    return ("LEAST", "GREATEST") if _pg() else ("MIN", "MAX")
 
 
 def _presence(steps: str, person: str) -> str:
@@ -57,14 +66,17 @@ def companion_sql() -> str:
     """The statement; parameters in order (`companion_params`)."""
     live, kept, contact = (f'"{m._meta.db_table}"' for m in (CheckpointScan, KeptScan, Contact))
     least, greatest = _least_greatest()
-    ep = _epoch("scanned_at")
+    seconds = "EXTRACT(EPOCH FROM overlap)" if _pg() else "overlap"
+    ep = _time("scanned_at")
+    # A scan kept aside is read only when its live row is gone (kept scans keep the live scan's id).
     return f"""
 WITH case_scans AS (
   SELECT site_id, direction, {ep} AS t FROM {live}
    WHERE person_id = %s AND scanned_at >= %s AND scanned_at < %s
-  UNION
-  SELECT site_id, direction, {ep} AS t FROM {kept}
+  UNION ALL
+  SELECT site_id, direction, {ep} AS t FROM {kept} k
    WHERE person_id = %s AND scanned_at >= %s AND scanned_at < %s
+     AND NOT EXISTS (SELECT 1 FROM {live} s WHERE s.id = k.id)
 ), case_steps AS (
   SELECT site_id, direction, t, LEAD(direction) OVER w AS next_dir, LEAD(t) OVER w AS next_t,
          LAG(direction) OVER w AS prev_dir
@@ -76,9 +88,10 @@ WITH case_scans AS (
 ), other_scans AS (
   SELECT person_id, site_id, direction, {ep} AS t FROM {live}
    WHERE site_id IN (SELECT site_id FROM case_sites) AND scanned_at >= %s AND scanned_at < %s AND person_id <> %s
-  UNION
-  SELECT person_id, site_id, direction, {ep} AS t FROM {kept}
+  UNION ALL
+  SELECT person_id, site_id, direction, {ep} AS t FROM {kept} k
    WHERE site_id IN (SELECT site_id FROM case_sites) AND scanned_at >= %s AND scanned_at < %s AND person_id <> %s
+     AND NOT EXISTS (SELECT 1 FROM {live} s WHERE s.id = k.id)
 ), other_steps AS (
   SELECT person_id, site_id, direction, t, LEAD(direction) OVER w AS next_dir, LEAD(t) OVER w AS next_t,
          LAG(direction) OVER w AS prev_dir
@@ -93,7 +106,7 @@ WITH case_scans AS (
          ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY overlap DESC, met, site_id) AS n
     FROM together WHERE overlap > %s
 )
-SELECT person_id, site_id, overlap, met FROM ranked r
+SELECT person_id, site_id, {seconds}, met FROM ranked r
  WHERE n = 1 AND NOT EXISTS (SELECT 1 FROM {contact} k WHERE k.case_id = %s AND k.person_id = r.person_id)
 """
 
@@ -106,10 +119,10 @@ def companion_params(*, case_id: int, person_id: int, now: datetime.datetime) ->
     lo, hi = companion_window(now)
     adapt = connection.ops.adapt_datetimefield_value
     lo, hi = adapt(lo), adapt(hi)
-    dwell = settings.FRONTLINE_DWELL_MINUTES * 60
+    dwell = _span(settings.FRONTLINE_DWELL_MINUTES)
     return [person_id, lo, hi, person_id, lo, hi, dwell, dwell,
             lo, hi, person_id, lo, hi, person_id, dwell, dwell,
-            settings.FRONTLINE_COMPANION_MINUTES * 60, case_id]
+            _span(settings.FRONTLINE_COMPANION_MINUTES), case_id]
 
 
 def companions_find(case, now=None) -> list[Companion]:
@@ -119,6 +132,9 @@ def companions_find(case, now=None) -> list[Companion]:
     with connection.cursor() as cursor:
         cursor.execute(companion_sql(), companion_params(case_id=case.pk, person_id=case.person_id, now=now))
         rows = cursor.fetchall()
-    utc = datetime.UTC
-    return [Companion(person_id, site_id, float(overlap), datetime.datetime.fromtimestamp(float(met), tz=utc))
-            for person_id, site_id, overlap, met in rows]
+    def moment(met):
+        if isinstance(met, datetime.datetime):
+            return met
+        return datetime.datetime.fromtimestamp(float(met), tz=datetime.UTC)
+
+    return [Companion(person_id, site_id, float(overlap), moment(met)) for person_id, site_id, overlap, met in rows]
