@@ -308,3 +308,10 @@ FRONTLINE_MEASURE_DAYS = {"centralized": envint("FRONTLINE_CENTRALIZED_DAYS", 7)
                           "home_isolation": envint("FRONTLINE_HOME_ISOLATION_DAYS", 7),
                           "home_monitoring": envint("FRONTLINE_HOME_MONITORING_DAYS", 7)}
 FRONTLINE_RELEASE_NEGATIVES = envint("FRONTLINE_RELEASE_NEGATIVES", 2)
+# Cases and contacts (frontline.epidemic.cases): the home measure each is placed under when found. Centralized
+# isolation takes a room (the isolation pages assign one and raise the measure), so a close contact waits for
+# a room under home isolation; a case waits for its transfer under home isolation too.
+FRONTLINE_CASE_MEASURES = {"case": os.environ.get("FRONTLINE_CASE_MEASURE", "home_isolation"),
+                           "close": os.environ.get("FRONTLINE_CLOSE_CONTACT_MEASURE", "home_isolation"),
+                           "secondary": os.environ.get("FRONTLINE_SECONDARY_CONTACT_MEASURE", "home_isolation"),
+                           "companion": os.environ.get("FRONTLINE_COMPANION_MEASURE", "home_monitoring")}

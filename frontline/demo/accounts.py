@@ -119,4 +119,8 @@ def demo_activity_create() -> None:
     from .testing import demo_testing_create
 
     demo_testing_create()
-    __import__("frontline.demo.control_store", fromlist=["x"]).demo_store_create()
+    from .control_cases import demo_cases_create
+    from .control_store import demo_store_create
+
+    demo_store_create()
+    demo_cases_create()

@@ -13,7 +13,8 @@ area, laboratory staff for their laboratory's tubes). The API (`results_api.py`)
 at a time, answering per record.
 
 A positive tube (`positives_follow_up`): everyone in a pooled tube gets a `Retest` and a re-sampling work
-order to their grid; the person of a single tube gets a `Case`. `retests_close_for` closes a person's
+order to their grid, and home health monitoring until a negative re-test (`cases.py`); the person of a single
+tube gets a `Case`, whose investigation runs at once (`cases.py`). `retests_close_for` closes a person's
 re-test (and its work order) when a re-test sample of theirs is registered in the round."""
 
 import datetime
@@ -353,6 +354,8 @@ def _apply_chunk(run: ImportRun, chunk: list[ResultRow], result: CheckResult) ->
     run.counts["set"] += len(written)
     positive = {pk for code, pk in written.items() if first[code].result == Result.POSITIVE}
     run.counts["positive"] += len(positive)
+    _negatives_follow_up(run.actor, {pk for code, pk in written.items() if first[code].result == Result.NEGATIVE},
+                         run.state.get("now"))
     rest = [r for r in chunk if r.code not in written or first[r.code] is not r]
     if rest:
         tubes = _tubes(run.state["scope"], run.state["round"], (r.code for r in rest))
@@ -405,6 +408,8 @@ def _write_rows(actor, rows: list[tuple[ResultRow, int, str]], counts: dict) -> 
     counts["unchanged"] += outcomes.count(UNCHANGED)
     positive = {pk for pk, (result, _at, _src) in setting.items() if result == Result.POSITIVE and pk in written}
     counts["positive"] += len(positive)
+    _negatives_follow_up(actor, {pk for pk, (result, _at, _src) in setting.items()
+                                 if result == Result.NEGATIVE and pk in written})
     return outcomes, positive
 
 
@@ -630,6 +635,9 @@ def positives_follow_up(*, actor, tube_ids: Iterable[int], now=None) -> dict:
             Retest(round_id=info[t][0], person_id=p, tube_id=t, grid_id=a if _is_grid(areas[a]) else None, area_id=a,
                    work_order_id=order_of.get(p), created_at=now) for t, p, a in pooled])
         audit_bulk_create(actor, retests, person_of=lambda r: Person(pk=r.person_id))
+        from .cases import retests_monitor  # home health monitoring until the re-test is negative
+
+        retests_monitor(actor=actor, retests=retests, now=now)
 
     cases = []
     if single:
@@ -643,7 +651,18 @@ def positives_follow_up(*, actor, tube_ids: Iterable[int], now=None) -> dict:
                                   note=_("Opened from a positive single tube.")))
         Case.objects.bulk_create(cases)
         audit_bulk_create(actor, cases, person_of=lambda c: Person(pk=c.person_id))
+        from .cases import cases_from_tubes  # the case's grid, its measure, its investigation
+
+        cases_from_tubes(actor=actor, cases=cases, now=now)
     return {"retests": len(retests), "work_orders": len(orders), "cases": len(cases)}
+
+
+def _negatives_follow_up(actor, tube_ids: set[int], now=None) -> None:
+    """Negative tubes: whoever's single-tube re-test is in one leaves the home health monitoring it was under."""
+    if tube_ids:
+        from .cases import retests_negative
+
+        retests_negative(actor=actor, tube_ids=tube_ids, now=now)
 
 
 def _is_grid(area: Area) -> bool:
@@ -731,6 +750,8 @@ def result_review_decide(*, actor, review: ResultReview, accept: bool, now=None)
     audit_update(actor, review, before)
     if accept and review.result == Result.POSITIVE:
         positives_follow_up(actor=actor, tube_ids=[review.tube_id], now=now)
+    if accept and review.result == Result.NEGATIVE:
+        _negatives_follow_up(actor, {review.tube_id}, now)
     return review
 
 
