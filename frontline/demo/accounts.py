@@ -119,3 +119,6 @@ def demo_activity_create() -> None:
     from .testing import demo_testing_create
 
     demo_testing_create()
+    from .control_isolation import demo_isolation_create
+
+    demo_isolation_create()
