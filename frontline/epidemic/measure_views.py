@@ -128,7 +128,11 @@ def measure_isolate_view(request, pk):
     person = isolation.person_for(request.user, pk=data.get("person"), id_number=data.get("id_number", ""))
     rooms = [r for r in isolation.site_rooms(actor=request.user, site=site) if r.free]
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and data.get("find"):  # a search by ID number: posted, kept out of URLs and logs
+        if person is None:
+            messages.error(request, _("No one with this ID number among the people you may place under a measure."))
+            status = 400
+    elif request.method == "POST":
         room = None
         if data.get("room"):
             room = IsolationRoom.objects.filter(site=site, pk=data.get("room")).select_related("site").first()
@@ -145,7 +149,7 @@ def measure_isolate_view(request, pk):
                 messages.success(request, _("%(name)s: %(site)s room %(room)s.") % {
                     "name": mask_name(person.name), "site": site.name, "room": measure.room.number})
                 return redirect("isolation_site_detail", pk=site.pk)
-    elif (data.get("person") or data.get("id_number")) and person is None:
+    elif data.get("person") and person is None:
         messages.error(request, _("No one with this ID number among the people you may place under a measure."))
     current = (ControlMeasure.objects.filter(person=person, released_at__isnull=True).select_related("room__site").first()
                if person else None)
