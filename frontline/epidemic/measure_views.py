@@ -69,7 +69,12 @@ def measure_home(request):
 
 
 def _site_for(request, pk, action: str) -> Site:
-    site = get_for(Site.objects.filter(kind=SiteKind.ISOLATION).select_related("area"), request.user, pk)
+    """An isolation site where the actor sees measures (404 alike for "missing" and "not yours"), and may do
+    the action (403)."""
+    site = (Site.objects.restrict(request.user, VIEW_CASES).filter(kind=SiteKind.ISOLATION, pk=pk)
+            .select_related("area").first() if str(pk).isdigit() else None)
+    if site is None:
+        raise Http404
     if not policy.allows(request.user, action, site):
         raise PermissionDenied
     return site

@@ -85,7 +85,7 @@ def test_two_staff_giving_the_last_bed_at_once_never_overbook_it(live_city):
         t.start()
     for t in threads:
         t.join()
-    assert sorted(outcomes, key=lambda o: o != "ok") == ["ok", f"{site.name}999室已满"]
+    assert sorted(outcomes, key=lambda o: o != "ok") == ["ok", f"{site.name}999室已满。"]
     assert isolation.in_force().filter(room=room).count() == 2
 
 
@@ -209,8 +209,8 @@ def test_health_records_keep_the_entrance_checks_bounds_and_once_a_day(city):
     record = HealthRecord.objects.get(measure=m)
     assert str(record.temperature) == "43.0" and record.symptoms == "咳嗽"
     with pytest.raises(ValidationError):
-        isolation.health_record(actor=grid, measure=m, temperature="36.5", day=timezone.localdate(now) + datetime.timedelta(days=1),
-                                now=now)
+        isolation.health_record(actor=grid, measure=m, temperature="36.5",
+                                day=timezone.localdate(now) + datetime.timedelta(days=1), now=now)
     with pytest.raises(PermissionDenied):  # another grid's worker, and a district's commander elsewhere
         isolation.health_record(actor=city.users["grid2"], measure=m, temperature="36.5", now=now)
     with pytest.raises(PermissionDenied):
