@@ -58,8 +58,11 @@ class Figure:
     watch: tuple[tuple[str, str], ...] = ()  # ("app.Model", lookup to an Area): writes that change it
     order: int = 100
     kept: bool = True  # a stock's current value kept per area (False: counted at every read)
+    total: str | None = None  # a stock that sums this lookup of its rows instead of counting them (beds of rooms)
 
     def __post_init__(self):
+        if self.total and (self.kind == FLOW or self.kept):
+            raise ValueError(f"figure {self.code} sums its rows: only as a stock counted at every read")
         if self.kind == FLOW and not self.when:
             raise ValueError(f"flow figure {self.code} needs `when`")
         if not self.kept and self.watch:
@@ -215,6 +218,11 @@ def _children(actor, area: Area) -> tuple[list, Callable[[Figure], str | None], 
             lambda f: f"{f.area}__path", (area.depth + 1) * Area.steplen)
 
 
+def _measure(figure: Figure):
+    """What a figure adds up over its rows: one each, or the lookup it totals."""
+    return Sum(figure.total) if figure.total else Count("pk")
+
+
 def _in_time(figure: Figure, rows, at, period):
     if figure.kind == FLOW and period is not None:
         start, end = period.bounds()
@@ -230,10 +238,10 @@ def _count_rows(figure: Figure, area: Area, group: str | None, length: int | Non
     if area.level == AreaLevel.GRID:
         rows = rows.filter(**{figure.area: area.pk})
         if group is None:
-            return {None: rows.aggregate(n=Count("pk"))["n"]}
-        return count_by(rows, group)
+            return {None: rows.aggregate(n=_measure(figure))["n"] or 0}
+        return count_by(rows, group, measure=_measure(figure))
     rows = rows.filter(**{f"{figure.area}__path__prefix": area.path})
-    return count_by(rows, f"{figure.area}__path", length)
+    return count_by(rows, f"{figure.area}__path", length, measure=_measure(figure))
 
 
 def _kept_counts(codes: list[str], area: Area, length: int) -> dict[str, dict]:
@@ -285,7 +293,7 @@ def site_figures(*, actor, site: Site, codes: list[str], at: datetime.date | Non
         if figure.site is None:
             raise ValueError(f"{code} is not counted at sites")
         rows = _in_time(figure, figure.rows(at if figure.kind == STOCK else None), at, period)
-        values[code] = rows.filter(**{figure.site: site.pk}).count()
+        values[code] = rows.filter(**{figure.site: site.pk}).aggregate(n=_measure(figure))["n"] or 0
     return values
 
 

@@ -33,11 +33,12 @@ def area_breadcrumb(*, actor, area: Area) -> list[tuple[Area, bool]]:
     return [(a, a.pk in visible) for a in chain]
 
 
-def count_by(qs, field_name: str, prefix_length: int | None = None) -> dict:
-    """Row counts by a field, or by the first `prefix_length` characters of an area path (one query)."""
+def count_by(qs, field_name: str, prefix_length: int | None = None, measure=None) -> dict:
+    """Row counts (or `measure`, an aggregate such as a Sum) by a field, or by the first `prefix_length`
+    characters of an area path (one query)."""
     if prefix_length is not None:
         qs, field_name = qs.annotate(k=Substr(field_name, 1, prefix_length)), "k"
-    return dict(qs.values(field_name).annotate(n=Count("id")).values_list(field_name, "n"))
+    return dict(qs.values(field_name).annotate(n=measure or Count("id")).values_list(field_name, "n"))
 
 
 def building_households(*, actor, building: Building):

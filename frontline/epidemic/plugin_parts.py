@@ -5,6 +5,7 @@ from . import (  # noqa: F401
     plugin_collect,
     plugin_coverage,
     plugin_custody,
+    plugin_isolation,
     plugin_results,
     plugin_rounds,
     plugin_store,

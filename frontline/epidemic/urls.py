@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("frontline.epidemic.urls_results")),
     path("", include("frontline.epidemic.urls_custody")),
     path("", include("frontline.epidemic.urls_cases")),
+    path("", include("frontline.epidemic.urls_isolation")),
 ]

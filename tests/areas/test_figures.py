@@ -325,3 +325,14 @@ RAW.update({
     "testing_tested": _InForce(_IN_FORCE.replace("{tested}", "AND EXISTS (SELECT 1 FROM epidemic_sample s WHERE "
                                                  "s.round_id = g.round_id AND s.person_id = r.person_id)")),
 })
+RAW.update({  # control measures in force now, by the measure's area; isolation beds of rooms in service by the site's area
+    **{f"measures_{kind}": f"SELECT area_id, count(*) FROM epidemic_controlmeasure WHERE kind = '{kind}' "
+                           "AND released_at IS NULL GROUP BY area_id"
+       for kind in ("centralized", "home_isolation", "home_monitoring")},
+    "isolation_beds": "SELECT s.area_id, sum(r.beds) FROM epidemic_isolationroom r JOIN areas_site s ON s.id = r.site_id "
+                      "WHERE s.kind = 'isolation' AND NOT r.out_of_service GROUP BY s.area_id",
+    "isolation_beds_free": "SELECT s.area_id, sum(r.beds - (SELECT count(*) FROM epidemic_controlmeasure m "
+                           "WHERE m.room_id = r.id AND m.released_at IS NULL)) FROM epidemic_isolationroom r "
+                           "JOIN areas_site s ON s.id = r.site_id WHERE s.kind = 'isolation' AND NOT r.out_of_service "
+                           "GROUP BY s.area_id",
+})
