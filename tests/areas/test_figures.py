@@ -335,4 +335,6 @@ RAW.update({  # control measures in force now, by the measure's area; isolation 
                            "WHERE m.room_id = r.id AND m.released_at IS NULL)) FROM epidemic_isolationroom r "
                            "JOIN areas_site s ON s.id = r.site_id WHERE s.kind = 'isolation' AND NOT r.out_of_service "
                            "GROUP BY s.area_id",
+    "cases_open": "SELECT area_id, count(*) FROM epidemic_case WHERE status = 'open' AND closed_at IS NULL "
+                  "GROUP BY area_id",
 })
