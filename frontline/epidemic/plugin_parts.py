@@ -4,6 +4,7 @@ from . import (  # noqa: F401
     plugin_collect,
     plugin_coverage,
     plugin_custody,
+    plugin_gate,
     plugin_results,
     plugin_rounds,
 )
