@@ -7,4 +7,5 @@ from . import (  # noqa: F401
     plugin_gate,
     plugin_results,
     plugin_rounds,
+    plugin_scans,
 )
