@@ -16,7 +16,7 @@ from frontline.core.audit import audit_create
 from frontline.core.validators import age_on
 
 from .checkpoints import CHECKPOINT_KINDS
-from .models import CheckpointPost, CheckpointScan, StopReason, _checkpoint_site_q
+from .models import CheckpointPost, CheckpointScan, CodeColour, Direction, StopReason, _checkpoint_site_q
 from .policy import CHECKPOINT_SITE, MANAGE_CHECKPOINTS
 from .registration import mask_name
 
@@ -65,12 +65,21 @@ def flow_today(site_ids, day: datetime.date | None = None) -> dict[int, dict]:
     return {r["site_id"]: {"in": r["came_in"], "out": r["went_out"], "stops": r["stops"]} for r in rows}
 
 
+def direction_label(direction: str) -> str:
+    return _("Coming in") if direction == Direction.IN else _("Going out")
+
+
+def colour_label(colour: str) -> str:
+    return {CodeColour.GREEN: _("Green code"), CodeColour.YELLOW: _("Yellow code"),
+            CodeColour.RED: _("Red code")}.get(colour, colour)
+
+
 def _row(scan, today) -> dict:
     person = scan.person
-    return {"at": scan.scanned_at, "direction": scan.get_direction_display(), "passed": scan.passed,
+    return {"at": scan.scanned_at, "direction": direction_label(scan.direction), "passed": scan.passed,
             "reasons": reason_labels(scan.reasons), "name": mask_name(person.name) if person else "—",
             "age": age_on(person.birth_date, today) if person else None, "colour": scan.code_colour,
-            "colour_label": scan.get_code_colour_display(), "temperature": scan.temperature,
+            "colour_label": colour_label(scan.code_colour), "temperature": scan.temperature,
             "itinerary": scan.itinerary_flag}
 
 

@@ -48,6 +48,10 @@ def _colours():  # the three buttons, in the reader's language
     return [(CodeColour.GREEN, _("Green code")), (CodeColour.YELLOW, _("Yellow code")), (CodeColour.RED, _("Red code"))]
 
 
+def _directions():
+    return [(Direction.IN, _("Coming in")), (Direction.OUT, _("Going out"))]
+
+
 PICK_ROWS = 100
 
 
@@ -85,7 +89,7 @@ def _screen_context(request, site, **extra) -> dict:
     config = {"endpoint": reverse("gate_scan_record", args=[site.pk]), "site": site.pk, "user": request.user.pk,
               "texts": _texts()}
     return {"site": site, "config": config, "client_id": uuid.uuid4().hex, "recent": recent_scans(site, request.user),
-            "colours": _colours(), "directions": Direction.choices, "active": "gate_scan", **extra}
+            "colours": _colours(), "directions": _directions(), "active": "gate_scan", **extra}
 
 
 @policy.requires(RECORD_SCANS)
@@ -132,6 +136,13 @@ def _verdict_dict(verdict) -> dict:
             "name": verdict.masked_name, "age": verdict.age, "duplicate": bool(verdict.duplicate)}
 
 
+def _without_record_id(message: str, client_id: str) -> str:
+    """The service names a refused record by its client id (a kiosk's batch needs it); on the screen there is
+    one check, and a long random id in front of the reason only hides it."""
+    prefix = _("Record %(id)s: %(why)s") % {"id": client_id, "why": ""}
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -164,7 +175,7 @@ def gate_scan_record(request, pk):
         status, error = 404, _("This is not a checkpoint where you record checks.")
     else:
         if verdict.status == REFUSED:
-            status, error, verdict = 400, verdict.message, None
+            status, error, verdict = 400, _without_record_id(verdict.message, verdict.client_id), None
     if json_answer:
         if error:
             return JsonResponse({"error": error}, status=status, json_dumps_params={"ensure_ascii": False})
@@ -223,7 +234,7 @@ class CheckpointSiteForm(forms.Form):
         (SiteKind.CHECKPOINT, SiteKind.CHECKPOINT.label), (SiteKind.TRAFFIC_POINT, SiteKind.TRAFFIC_POINT.label)])
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100,
                            error_messages={"required": gettext_lazy("Give the checkpoint a name.")})
-    address = forms.CharField(label=gettext_lazy("Address"), max_length=200, required=False)
+    address = forms.CharField(label=gettext_lazy("Address of the checkpoint"), max_length=200, required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
