@@ -119,3 +119,4 @@ def demo_activity_create() -> None:
     from .testing import demo_testing_create
 
     demo_testing_create()
+    __import__("frontline.demo.control_gate", fromlist=["demo_gate_create"]).demo_gate_create()

@@ -172,3 +172,19 @@ def test_a_community_without_a_checkpoint_opens_one(city, client_for):
     far = secretary.post("/checkpoints/new/", {"area": city.other_district.pk, "kind": "checkpoint", "name": "外区"})
     assert far.status_code == 400 and not Site.objects.filter(name="外区").exists()
     assert client_for("gate").get("/checkpoints/new/").status_code == 403
+
+
+def test_the_demo_gate_has_the_days_flow_and_two_stops_in_the_grid_workers_inbox(city, client_for):
+    from frontline.demo.control_gate import demo_gate_create
+
+    now = timezone.now()
+    site = CheckpointPost.objects.get(user__username="gate", ended_at__isnull=True).site
+    stored = demo_gate_create(now=now)
+    scans = CheckpointScan.objects.filter(site=site, day=timezone.localdate(now))
+    assert stored == scans.count() > 100
+    stops = scans.filter(passed=False)
+    assert sorted(s.reasons for s in stops) == ["code", "fever"]
+    assert demo_gate_create(now=now) == 0  # once a day
+    inbox = client_for("grid").get("/inbox/").content.decode()
+    alerts = WorkOrder.objects.filter(kind="checkpoint_stop", subject_id__in=[s.person_id for s in stops])
+    assert alerts.count() == 2 and all(a.title in inbox for a in alerts)
