@@ -65,3 +65,16 @@ def test_checkpoint_staff_stop_a_red_code_and_the_grid_worker_gets_the_alert(liv
     expect(page.locator("[data-testid=inbox]")).to_contain_text(alert.title)
     page.get_by_text(alert.title).first.tap()
     expect(page.locator("h1")).to_contain_text(alert.title)
+
+
+@pytest.mark.browser
+def test_the_desks_checkpoint_pages_fit_a_phone(live_city, live_server, page, log_in):  # noqa: F811
+    from frontline.epidemic.models import CheckpointPost
+
+    site = CheckpointPost.objects.get(user__username="gate", ended_at__isnull=True).site
+    log_in("secretary")
+    for path in ("/checkpoints/", f"/checkpoints/{site.pk}/", "/checkpoints/new/"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+    page.goto(f"{live_server.url}/checkpoints/")
+    expect(page.locator(f"[data-testid=checkpoint-{site.pk}]")).to_contain_text(site.name)
