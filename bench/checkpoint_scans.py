@@ -186,10 +186,12 @@ def main():
                     acked = read_acks(acks)
                     stored = sum(s == "stored" for s in acked.values())
                     connection.ensure_connection()
-                    found = CheckpointScan.objects.filter(site=site, day=timezone.localdate(),
-                                                          client_id__startswith=f"{tag}-").count()
+                    ids, found = list(acked), 0
+                    for k in range(0, len(ids), 5000):  # every acknowledged client id, looked up
+                        found += CheckpointScan.objects.filter(site=site, day=timezone.localdate(),
+                                                               client_id__in=ids[k:k + 5000]).count()
                     lost = len(acked) - found if label == "frontline" else 0
-                    lost_total += max(0, lost)
+                    lost_total += lost
                     acked_total += len(acked) if label == "frontline" else 0
                     connection.close()
                     results[(label, size)] = (stored / figures["seconds"], figures["requests"] / figures["seconds"],
