@@ -120,9 +120,11 @@ def demo_activity_create() -> None:
 
     demo_testing_create()
     from .control_cases import demo_cases_create
+    from .control_gate import demo_gate_create
     from .control_isolation import demo_isolation_create
     from .control_store import demo_store_create
 
     demo_store_create()
+    demo_gate_create()
     demo_cases_create()
     demo_isolation_create()

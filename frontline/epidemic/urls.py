@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("frontline.epidemic.urls_custody")),
     path("", include("frontline.epidemic.urls_cases")),
     path("", include("frontline.epidemic.urls_isolation")),
+    path("", include("frontline.epidemic.urls_gate")),
 ]

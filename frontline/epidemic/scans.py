@@ -1,0 +1,513 @@
+"""Entrance checks (两码一测): the one set-based service every check goes through — the staff's phone page,
+hardware scanners and kiosks through the API — a scan at a time or a kiosk's buffer of a thousand.
+
+Each record names the person (an ID number, a resident's QR code, or a visitor entered by hand), the
+direction, the health-code colour and itinerary flag as read at the gate, and the temperature. The verdict
+is the rule's: a code not green, a flagged itinerary, a temperature at or above FRONTLINE_FEVER_AT, or a
+home in a sealed zone stops the person; the scan is stored with its verdict either way (refused scans are
+traces too), and a stop raises one urgent alert about the person in their grid's inbox (a visitor's: the
+site's community). A record carries its client's id, unique with the scan's day: a retried upload never
+counts twice. The records are parsed without a query, the people resolved in one, the scans inserted in one
+statement and the batch audited once; no ORM object is made a scan.
+
+A bad record (a misread temperature, a time in the future, a code that names no one) is refused by name and
+the others are stored: a kiosk's buffer must drain, and one misreading among a thousand scans must not hold
+back the 999 people who already walked through the gate (nor make the kiosk resend them forever)."""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from frontline.areas.models import Area, AreaLevel, Site
+from frontline.core import policy
+from frontline.core.audit import audit_record
+from frontline.core.formfields import pk_in_range
+from frontline.core.models import AuditAction, Priority
+from frontline.core.services import work_orders_create_bulk
+from frontline.core.validators import age_on, id_check_char, parse_id_number
+from frontline.people.models import Person
+from frontline.people.rules import PERSON_COLUMNS, identity_clean, person_values
+
+from .checkpoints import CHECKPOINT_KINDS
+from .models import CheckpointScan, CodeColour, Direction, StopReason
+from .policy import RECORD_SCANS
+from .registration import BatchRefused, _in, _rows, mask_name, person_from_qr
+from .sealed import people_in_sealed_zones
+
+CHECKPOINT_STOP = "checkpoint_stop"  # the work-order kind of a stop's alert (plugin_scans.py registers it)
+CHECKPOINT_STOP_DUE = datetime.timedelta(hours=2)
+
+STORED, DUPLICATE, REFUSED = "stored", "duplicate", "refused"
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_DRIFT = datetime.timedelta(minutes=1)  # a device clock a little ahead is not a scan from the future
+_TRUE, _FALSE = {True, "1", "true", "True", "yes", "on"}, {False, "0", "false", "False", "no", "off", "", None}
+_HASHABLE = (str, int, type(None))
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+_COLOURS = {c.value for c in CodeColour}
+_DIRECTIONS = {d.value for d in Direction}
+_ORDER = [r.value for r in StopReason]  # the order a screen names the reasons in
+
+
+@dataclass
+class ScanVerdict:
+    """The answer for one record: stored (or already stored: `duplicate`) with its verdict, or refused with
+    the field and why. Never a full name or an ID number: the name masked, an age beside it."""
+
+    index: int
+    client_id: str
+    status: str  # stored / duplicate / refused
+    passed: bool | None = None
+    reasons: list[str] = field(default_factory=list)  # StopReason labels, in order
+    codes: list[str] = field(default_factory=list)  # StopReason codes, in order
+    masked_name: str = ""
+    age: int | None = None
+    duplicate: bool = False
+    field: str = ""
+    message: str = ""
+    scan_id: int | None = None
+
+    def as_dict(self) -> dict:
+        if self.status == REFUSED:
+            return {"index": self.index, "client_id": self.client_id, "status": self.status, "field": self.field,
+                    "message": self.message}
+        return {"index": self.index, "client_id": self.client_id, "status": self.status, "passed": self.passed,
+                "reasons": self.reasons, "codes": self.codes, "masked_name": self.masked_name, "age": self.age,
+                "duplicate": self.duplicate}
+
+
+class _Scan:
+    """One record that passed its own checks, waiting for its person."""
+
+    __slots__ = ("index", "client_id", "direction", "colour", "flag", "t10", "scanned_at", "day", "id_number",
+                 "qr_person", "person_id", "manual", "grid")
+
+    def __init__(self, index, client_id, direction, colour, flag, t10, scanned_at, day):
+        self.index, self.client_id, self.direction, self.colour = index, client_id, direction, colour
+        self.flag, self.t10, self.scanned_at, self.day = flag, t10, scanned_at, day
+        self.id_number, self.qr_person, self.person_id, self.manual, self.grid = "", None, None, None, None
+
+
+def _refuse(index: int, client_id: str, field: str, message: str) -> ScanVerdict:
+    return ScanVerdict(index, client_id, REFUSED, field=field, message=message)
+
+
+def _temperature(raw) -> int | None:
+    """Tenths of a degree from 36.5, "36.5" or 365-free text; None for what is no number."""
+    if isinstance(raw, bool) or raw is None:
+        return None
+    if isinstance(raw, int):
+        return raw * 10
+    if isinstance(raw, float):
+        return round(raw * 10) if raw == raw and abs(raw) < 1000 else None
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    if not value.is_finite() or abs(value) >= 1000:
+        return None
+    return int((value * 10).to_integral_value())
+
+
+def _parse(index: int, raw, now: datetime.datetime, earliest: datetime.datetime, allow_person_id: bool,
+           today: datetime.date):
+    """One record's own checks, without a query: a refusal, or the scan to resolve."""
+    if not isinstance(raw, dict):
+        return _refuse(index, f"#{index + 1}", "", _("Record %(n)d is not an object.") % {"n": index + 1})
+    client_id = raw.get("client_id")
+    client_id = client_id.strip() if isinstance(client_id, str) else ""
+    if not _CLIENT_ID.fullmatch(client_id):
+        return _refuse(index, client_id or f"#{index + 1}", "client_id", _(
+            "Record %(n)d needs a client id of 1 to 64 letters, digits, dots, colons, dashes or underscores.")
+            % {"n": index + 1})
+    direction = raw.get("direction")
+    if not isinstance(direction, str) or direction not in _DIRECTIONS:
+        return _refuse(index, client_id, "direction", _("Record %(id)s: the direction must be in or out.")
+                       % {"id": client_id})
+    colour = raw.get("code_colour")
+    if not isinstance(colour, str) or colour not in _COLOURS:
+        return _refuse(index, client_id, "code_colour", _(
+            "Record %(id)s: the health code colour must be green, yellow or red.") % {"id": client_id})
+    flag = raw.get("itinerary_flag", False)
+    if isinstance(flag, _HASHABLE) and flag in _TRUE:
+        flag = True
+    elif isinstance(flag, _HASHABLE) and flag in _FALSE:
+        flag = False
+    else:
+        return _refuse(index, client_id, "itinerary_flag", _("Record %(id)s: the itinerary flag must be true or false.")
+                       % {"id": client_id})
+    t10 = _temperature(raw.get("temperature"))
+    if t10 is None or not settings.FRONTLINE_TEMPERATURE_MIN <= t10 <= settings.FRONTLINE_TEMPERATURE_MAX:
+        return _refuse(index, client_id, "temperature", _(
+            "Record %(id)s: %(value)s is not a body temperature (%(min)s–%(max)s °C): a misreading; measure again.")
+            % {"id": client_id, "value": str(raw.get("temperature"))[:20] or "—",
+               "min": settings.FRONTLINE_TEMPERATURE_MIN / 10, "max": settings.FRONTLINE_TEMPERATURE_MAX / 10})
+    at, day = raw.get("scanned_at"), None
+    if at is None or at == "":
+        at, day = now, today
+    elif isinstance(at, str):
+        try:
+            at = parse_datetime(at.strip())
+        except ValueError:
+            at = None
+        if at is None:
+            return _refuse(index, client_id, "scanned_at", _("Record %(id)s: the scan time is not a date and time.")
+                           % {"id": client_id})
+    elif not isinstance(at, datetime.datetime):
+        return _refuse(index, client_id, "scanned_at", _("Record %(id)s: the scan time is not a date and time.")
+                       % {"id": client_id})
+    if at.tzinfo is None:
+        at = timezone.make_aware(at)
+    if at > now + _DRIFT:
+        return _refuse(index, client_id, "scanned_at", _("Record %(id)s: the scan time is in the future.")
+                       % {"id": client_id})
+    if at < earliest:
+        return _refuse(index, client_id, "scanned_at", _(
+            "Record %(id)s: the scan is more than %(hours)d hours old and is no longer taken.")
+            % {"id": client_id, "hours": settings.FRONTLINE_SCAN_LATE_HOURS})
+    scan = _Scan(index, client_id, direction, colour, flag, t10, at, day or timezone.localdate(at))
+    person = raw.get("person")
+    if isinstance(person, str):
+        person = person.strip()
+        if person.startswith("FLP:"):
+            scan.qr_person = person_from_qr(person)
+            if scan.qr_person is None:
+                return _refuse(index, client_id, "person", _("Record %(id)s: this QR code is not a Frontline "
+                                                             "resident code.") % {"id": client_id})
+            return scan
+        if len(person) == 18 and _ID_SHAPE.fullmatch(person) and id_check_char(person[:17]) == person[17]:
+            scan.id_number = person  # the birth date is checked below for a number no one has
+            return scan
+        try:
+            scan.id_number = parse_id_number(person).number
+        except ValidationError as e:
+            return _refuse(index, client_id, "person", _("Record %(id)s: %(why)s") % {"id": client_id,
+                                                                                      "why": e.messages[0]})
+        return scan
+    if isinstance(person, dict):  # a visitor entered by hand
+        name, number, phone = (str(person.get(k) or "").strip() for k in ("name", "id_number", "phone"))
+        try:
+            identity = identity_clean(name=name, id_number=number, phone=phone or None)
+        except ValidationError as e:
+            where, messages = next(iter(e.message_dict.items()))
+            return _refuse(index, client_id, f"person.{where}", _("Record %(id)s: %(why)s")
+                           % {"id": client_id, "why": messages[0]})
+        if not identity.id_number:
+            return _refuse(index, client_id, "person.id_number", _("Record %(id)s: a visitor needs an ID number.")
+                           % {"id": client_id})
+        scan.id_number, scan.manual = identity.id_number, identity
+        return scan
+    if allow_person_id and isinstance(person, int) and not isinstance(person, bool) and pk_in_range(person):
+        scan.person_id = person
+        return scan
+    return _refuse(index, client_id, "person", _(
+        "Record %(id)s: scan the person's QR code or ID card, type their ID number, or enter a visitor by hand.")
+        % {"id": client_id})
+
+
+def _people(scans: list[_Scan]) -> dict:
+    """The people the scans name, in one query: id → [name, birth date, grid of their current home or None],
+    and the ID numbers found → id under "by_number"."""
+    numbers = {s.id_number for s in scans if s.id_number}
+    ids = {s.qr_person or s.person_id for s in scans if s.qr_person or s.person_id}
+    if not numbers and not ids:
+        return {"by_number": {}}
+    numbers_q, ids_q = _in("p.id_number", numbers), _in("p.id", ids)
+    grid = ("SELECT b.area_id FROM people_resident r JOIN areas_household h ON h.id = r.household_id "
+            "JOIN areas_building b ON b.id = h.building_id WHERE r.person_id = p.id AND r.moved_out IS NULL "
+            "ORDER BY r.id DESC LIMIT 1")
+    rows = _rows(f"SELECT p.id, p.id_number, p.name, p.birth_date, ({grid}) FROM people_person p "
+                 f"WHERE {numbers_q[0]} OR {ids_q[0]}", numbers_q[1] + ids_q[1])
+    found: dict = {pk: (name, birth, area) for pk, _number, name, birth, area in rows}
+    found["by_number"] = {number: pk for pk, number, *_rest in rows if number}
+    return found
+
+
+def _visitors_make(scans: list[_Scan], people: dict) -> list[int]:
+    """A person without a home for each visitor entered by hand whom Frontline does not know, made in one
+    statement (one made meanwhile by another upload is theirs); returns the ids made or found."""
+    identities = {}
+    for s in scans:
+        identities.setdefault(s.manual.id_number, s.manual)
+    Person.objects.bulk_create([Person(**dict(zip(PERSON_COLUMNS, person_values(i)))) for i in identities.values()],
+                               ignore_conflicts=True)
+    ids = dict(Person.objects.filter(id_number__in=list(identities)).values_list("id_number", "id"))
+    for number, identity in identities.items():
+        people[ids[number]] = (identity.name, identity.birth_date, None)
+        people["by_number"][number] = ids[number]
+    return sorted(ids.values())
+
+
+def scan_site_get(actor, site_id) -> Site:
+    """The checkpoint the actor records at, or 404 alike for "missing", "not a checkpoint" and "not yours"
+    (the site's existence is nobody else's business)."""
+    if not pk_in_range(site_id):
+        raise Http404
+    site = Site.objects.select_related("area").filter(pk=site_id).first()
+    if site is None or not scan_site_allowed(actor, site):
+        raise Http404
+    return site
+
+
+def scan_site_allowed(actor, site: Site) -> bool:
+    """May the actor record scans at the site (a desk over its area, the staff of its checkpoint duty)? From
+    the actor's assignments, answered without a query beyond the ones they are cached with."""
+    if actor is None:
+        return True
+    if not getattr(actor, "is_active", False):
+        return False
+    if actor.is_superuser:
+        return True
+    for assignment in policy.assignments(actor):
+        kind = policy.scope_of(assignment.role, RECORD_SCANS)
+        if kind == policy.AREA and assignment.area_id and site.area.path.startswith(assignment.area.path):
+            return True
+        if kind is not None and kind != policy.AREA:
+            q = policy.SCOPE_KINDS[kind][1](Site, actor, assignment)
+            if q is not None and Site.objects.filter(q, pk=site.pk).exists():
+                return True
+    return False
+
+
+def _check_site(actor, site: Site, now) -> None:
+    if not scan_site_allowed(actor, site):
+        raise PermissionDenied
+    if site.kind not in CHECKPOINT_KINDS:
+        raise BatchRefused(_("%(site)s is not a checkpoint.") % {"site": site.name}, 409)
+    today = timezone.localdate(now)
+    if (site.opened_on and site.opened_on > today) or (site.closed_on and site.closed_on < today):
+        raise BatchRefused(_("%(site)s is not open.") % {"site": site.name}, 409)
+
+
+def scans_record(*, actor, site: Site, rows: list, source: str = "", now: datetime.datetime | None = None
+                 ) -> list[ScanVerdict]:
+    """Record a batch of entrance checks at a checkpoint: a verdict for each record, in order. Refused whole
+    (BatchRefused, PermissionDenied) only for what is wrong with the batch itself: no records, too many, a
+    site that is no open checkpoint, one the actor does not record at. `source` says where the scans came
+    from (phone, kiosk, api: in the audit); only the phone page names a person by their id (`person` an int),
+    after it resolved a code itself."""
+    now = now or timezone.now()
+    if not isinstance(rows, list) or not rows:
+        raise BatchRefused(_("The batch has no records."))
+    if len(rows) > settings.FRONTLINE_SCAN_BATCH_MAX:
+        raise BatchRefused(_("A batch takes at most %(n)d records.") % {"n": settings.FRONTLINE_SCAN_BATCH_MAX}, 413)
+    _check_site(actor, site, now)
+    earliest = now - datetime.timedelta(hours=settings.FRONTLINE_SCAN_LATE_HOURS)
+    verdicts: dict[int, ScanVerdict] = {}
+    scans: list[_Scan] = []
+    seen: set = set()
+    allow_person_id = source == "phone"
+    today = timezone.localdate(now)
+    for index, raw in enumerate(rows):
+        item = _parse(index, raw, now, earliest, allow_person_id, today)
+        if isinstance(item, ScanVerdict):
+            verdicts[index] = item
+        elif (item.client_id, item.day) in seen:  # the same record twice in one upload: counted once
+            verdicts[index] = ScanVerdict(index, item.client_id, DUPLICATE, duplicate=True)
+        else:
+            seen.add((item.client_id, item.day))
+            scans.append(item)
+    with transaction.atomic():
+        _record(actor, site, scans, verdicts, now, source)
+    return [verdicts[i] for i in range(len(rows))]
+
+
+def _record(actor, site: Site, scans: list[_Scan], verdicts: dict[int, ScanVerdict], now, source) -> None:
+    people = _people(scans)
+    by_number = people["by_number"]
+    visitors = []
+    for s in scans:
+        if s.qr_person or s.person_id:
+            pk = s.qr_person or s.person_id
+            if pk in people:
+                s.person_id = pk
+            else:
+                verdicts[s.index] = _refuse(s.index, s.client_id, "person", _(
+                    "Record %(id)s: this code names nobody Frontline knows.") % {"id": s.client_id})
+        elif s.id_number in by_number:
+            s.person_id = by_number[s.id_number]
+        elif s.manual is not None:
+            visitors.append(s)
+        else:
+            try:
+                parse_id_number(s.id_number)
+            except ValidationError as e:
+                verdicts[s.index] = _refuse(s.index, s.client_id, "person", _("Record %(id)s: %(why)s")
+                                            % {"id": s.client_id, "why": e.messages[0]})
+                continue
+            verdicts[s.index] = _refuse(s.index, s.client_id, "person", _(
+                "Record %(id)s: no one with this ID number is known here: enter the visitor's name and ID number "
+                "by hand.") % {"id": s.client_id})
+    made = _visitors_make(visitors, people) if visitors else []
+    for s in visitors:
+        s.person_id = by_number[s.id_number]
+    scans = [s for s in scans if s.person_id is not None]
+    sealed = people_in_sealed_zones({s.person_id for s in scans}, now) if scans else set()
+    fever_at = settings.FRONTLINE_FEVER_AT
+    rows = []
+    for s in scans:
+        s.grid = people[s.person_id][2]
+        codes = []
+        if s.person_id in sealed:
+            codes.append(StopReason.SEALED.value)
+        if s.colour != CodeColour.GREEN:
+            codes.append(StopReason.CODE.value)
+        if s.flag:
+            codes.append(StopReason.ITINERARY.value)
+        if s.t10 >= fever_at:
+            codes.append(StopReason.FEVER.value)
+        rows.append((s, codes))
+    inserted = _insert(site, actor, rows, now)
+    stored_before = _stored(site, [s for s, _c in rows if (s.client_id, s.day) not in inserted])
+    labels = {code: str(label) for code, label in StopReason.choices}
+    today = timezone.localdate(now)
+    stops = []
+    for s, codes in rows:
+        name, birth, _grid = people[s.person_id]
+        key = (s.client_id, s.day)
+        duplicate = key not in inserted
+        if duplicate:
+            codes = stored_before.get(key)
+            if codes is None:  # stored at another checkpoint under the same client id: not this record's
+                verdicts[s.index] = _refuse(s.index, s.client_id, "client_id", _(
+                    "Record %(id)s: this client id is already used that day at another checkpoint.")
+                    % {"id": s.client_id})
+                continue
+        elif codes:
+            stops.append((s, codes, name))
+        verdicts[s.index] = ScanVerdict(
+            s.index, s.client_id, DUPLICATE if duplicate else STORED, passed=not codes,
+            reasons=[labels[c] for c in codes], codes=list(codes), masked_name=mask_name(name),
+            age=age_on(birth, today), duplicate=duplicate, scan_id=inserted.get(key))
+    alerts = _alerts(actor, site, stops, now) if stops else 0
+    counted = {STORED: 0, DUPLICATE: 0, REFUSED: 0}
+    for v in verdicts.values():
+        counted[v.status] += 1
+    changes = {"site": site.pk, "source": source, "stored": counted[STORED], "duplicates": counted[DUPLICATE],
+               "refused": counted[REFUSED], "stopped": len(stops), "alerts": alerts}
+    if made:
+        changes["visitors"] = made
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=site, note="entrance checks recorded", changes=changes)
+
+
+_COLUMNS = ("day", "site_id", "person_id", "grid_id", "direction", "code_colour", "itinerary_flag", "temperature",
+            "passed", "reasons", "scanned_at", "received_at", "client_id", "staff_id")
+
+
+def _array(values) -> str:
+    """A PostgreSQL array literal of values that need no escaping (codes, numbers, client ids of
+    [A-Za-z0-9._:-]; the callers quote what has commas or spaces): one string for the driver to send, not a
+    list it converts item by item (the most of the batch's time, profiled)."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def _insert(site: Site, actor, rows: list, now) -> dict[tuple, int]:
+    """INSERT … ON CONFLICT (client_id, day) DO NOTHING RETURNING: the ids of the rows made, by (client id,
+    day); a row stored before (a retried upload) is not returned. On PostgreSQL one array a column (unnest)."""
+    if not rows:
+        return {}
+    rows = sorted(rows, key=lambda r: (r[0].day, r[0].client_id))  # one order for every upload: no deadlock
+    staff = actor.pk if getattr(actor, "pk", None) else None
+    table = CheckpointScan._meta.db_table
+    if connection.vendor == "postgresql":
+        found = _rows(
+            f"INSERT INTO {table} ({', '.join(_COLUMNS)}) SELECT u.d, %s, u.p, u.g, u.dir, u.col, u.f, u.t, u.ok, "
+            "u.why, u.at, %s, u.c, %s FROM unnest(%s::date[], %s::bigint[], %s::bigint[], %s::text[], %s::text[], "
+            "%s::boolean[], %s::numeric[], %s::boolean[], %s::text[], %s::timestamptz[], %s::text[]) "
+            "AS u(d, p, g, dir, col, f, t, ok, why, at, c) ON CONFLICT (client_id, day) DO NOTHING "
+            "RETURNING id, client_id, day",
+            [site.pk, now, staff, _array(s.day.isoformat() for s, _c in rows), _array(s.person_id for s, _c in rows),
+             _array("NULL" if s.grid is None else s.grid for s, _c in rows), _array(s.direction for s, _c in rows),
+             _array(s.colour for s, _c in rows), _array("t" if s.flag else "f" for s, _c in rows),
+             _array(f"{s.t10 // 10}.{s.t10 % 10}" for s, _c in rows), _array("f" if c else "t" for _s, c in rows),
+             _array(f'"{",".join(c)}"' for _s, c in rows), _array(f'"{s.scanned_at.isoformat()}"' for s, _c in rows),
+             _array(s.client_id for s, _c in rows)])
+        return {(client, day): pk for pk, client, day in found}
+    made: dict[tuple, int] = {}
+    day_field, at_field = CheckpointScan._meta.get_field("day"), CheckpointScan._meta.get_field("scanned_at")
+    received = at_field.get_db_prep_value(now, connection)
+    for start in range(0, len(rows), 60):  # 14 columns: SQLite's 999 variables
+        chunk = rows[start:start + 60]
+        params = []
+        for s, codes in chunk:
+            params += [day_field.get_db_prep_value(s.day, connection), site.pk, s.person_id, s.grid, s.direction,
+                       s.colour, s.flag, str(Decimal(s.t10).scaleb(-1)), not codes, ",".join(codes),
+                       at_field.get_db_prep_value(s.scanned_at, connection), received, s.client_id, staff]
+        values = ", ".join(["(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"] * len(chunk))
+        for pk, client, day in _rows(f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES {values} "
+                                     "ON CONFLICT (client_id, day) DO NOTHING RETURNING id, client_id, day", params):
+            made[(client, day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day))] = pk
+    return made
+
+
+def _stored(site: Site, scans: list[_Scan]) -> dict[tuple, list[str]]:
+    """The verdicts stored before for retried records (one query, only when there are any): (client id,
+    day) → reason codes, for the scans of this site."""
+    if not scans:
+        return {}
+    found = {}
+    for client, day, reasons in CheckpointScan.objects.filter(
+            site_id=site.pk, client_id__in={s.client_id for s in scans},
+            day__in={s.day for s in scans}).values_list("client_id", "day", "reasons"):
+        found[(client, day)] = [c for c in reasons.split(",") if c]
+    return found
+
+
+def _community_of(area: Area) -> Area:
+    if area.level in (AreaLevel.COMMUNITY, AreaLevel.STREET, AreaLevel.DISTRICT, AreaLevel.CITY):
+        return area
+    steplen = Area.steplen
+    prefixes = [area.path[:n] for n in range(steplen, len(area.path), steplen)]
+    return Area.objects.filter(path__in=prefixes, level=AreaLevel.COMMUNITY).first() or area
+
+
+def _reason_words(codes: list[str], t10: int, colour: str) -> str:
+    words = []
+    for code in codes:
+        if code == StopReason.SEALED:
+            words.append(_("lives in a sealed zone"))
+        elif code == StopReason.CODE:
+            words.append(_("red code") if colour == CodeColour.RED else _("yellow code"))
+        elif code == StopReason.ITINERARY:
+            words.append(_("itinerary flagged"))
+        elif code == StopReason.FEVER:
+            words.append(_("%(t)s °C") % {"t": Decimal(t10).scaleb(-1)})
+    return "、".join(words) if translation.get_language() and translation.get_language().startswith("zh") else ", ".join(words)
+
+
+def _alerts(actor, site: Site, stops: list, now) -> int:
+    """An urgent alert about each person stopped, once per person (one already open is kept): to their grid's
+    workers, or for a visitor to the site's community's desk."""
+    to_grid, to_community = {}, {}
+    for s, codes, name in stops:
+        title = _("Stopped at a checkpoint: %(name)s (%(why)s) at %(site)s") % {
+            "name": mask_name(name), "why": _reason_words(codes, s.t10, s.colour), "site": site.name}
+        (to_grid if s.grid else to_community).setdefault(s.person_id, (s.grid, title[:200]))
+    areas = {a.pk: a for a in Area.objects.filter(pk__in={g for g, _t in to_grid.values()})}
+    made = 0
+    ContentType.objects.get_for_model(Person)  # cached for the bulk creation
+    if to_grid:
+        made += len(work_orders_create_bulk(
+            actor=actor, kind=CHECKPOINT_STOP, assignee_role="grid_worker", due_at=now + CHECKPOINT_STOP_DUE,
+            priority=Priority.URGENT, items=[(Person(pk=p), areas[g], t) for p, (g, t) in to_grid.items()]))
+    if to_community:
+        community = _community_of(site.area)
+        made += len(work_orders_create_bulk(
+            actor=actor, kind=CHECKPOINT_STOP, assignee_role="community_secretary", due_at=now + CHECKPOINT_STOP_DUE,
+            priority=Priority.URGENT, items=[(Person(pk=p), community, t) for p, (_g, t) in to_community.items()]))
+    return made
+
+
+def scan_record(*, actor, site: Site, row: dict, source: str = "phone", now=None) -> ScanVerdict:
+    """One scan (the phone page, a kiosk): its verdict."""
+    (verdict,) = scans_record(actor=actor, site=site, rows=[row], source=source, now=now)
+    return verdict
