@@ -35,6 +35,7 @@ def test_the_checkpoint_staff_land_on_the_screen_of_their_duty(city, gate, clien
     client = client_for("gate")
     home = client.get("/").content.decode()
     assert 'data-testid="home-gate"' in home and "卡口查验" in home  # the big button and the navigation entry
+    assert 'data-testid="home-coming"' not in home  # not told their part is still being built
     response = client.get("/checkpoints/scan/")
     assert response.status_code == 302 and response["Location"] == f"/checkpoints/{site.pk}/scan/"
     text = client.get(response["Location"]).content.decode()
