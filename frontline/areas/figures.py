@@ -56,6 +56,10 @@ class Figure:
     watch: tuple[tuple[str, str], ...] = ()  # ("app.Model", lookup to an Area): writes that change it
     order: int = 100
     kept: bool = True  # a stock's current value kept per area (False: counted at every read)
+    # A flow whose rows last over time (a zone in force for weeks) rather than happen at one moment: its rows in
+    # a period, `in_period(rows, start, end)`, instead of those whose `when` falls in it.
+    in_period: Callable[[models.QuerySet, datetime.datetime, datetime.datetime], models.QuerySet] | None = field(
+        default=None, compare=False)
 
     def __post_init__(self):
         if self.kind == FLOW and not self.when:
@@ -216,6 +220,8 @@ def _children(actor, area: Area) -> tuple[list, Callable[[Figure], str | None], 
 def _in_time(figure: Figure, rows, at, period):
     if figure.kind == FLOW and period is not None:
         start, end = period.bounds()
+        if figure.in_period is not None:
+            return figure.in_period(rows, start, end)
         return rows.filter(**{f"{figure.when}__gte": start, f"{figure.when}__lt": end})
     return rows
 

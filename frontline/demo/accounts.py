@@ -119,3 +119,6 @@ def demo_activity_create() -> None:
     from .testing import demo_testing_create
 
     demo_testing_create()
+    from .control_zones import demo_zones_create
+
+    demo_zones_create()

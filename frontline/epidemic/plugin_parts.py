@@ -6,4 +6,5 @@ from . import (  # noqa: F401
     plugin_custody,
     plugin_results,
     plugin_rounds,
+    plugin_zones,
 )

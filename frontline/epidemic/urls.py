@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("frontline.epidemic.urls_coverage")),
     path("", include("frontline.epidemic.urls_results")),
     path("", include("frontline.epidemic.urls_custody")),
+    path("", include("frontline.epidemic.urls_zones")),
 ]
