@@ -71,7 +71,9 @@ def zone_get_for(actor, pk) -> ControlZone:
 
 def zone_last_cases(zones: list[ControlZone], now: datetime.datetime) -> dict[int, datetime.datetime]:
     """Each zone's last case opened after it reached its level (and by `now`): zone id → opened_at. Two queries
-    whatever the number of zones (the cases since the earliest level, and where their people live now)."""
+    whatever the number of zones (the cases since the earliest level, and where their people live now); the
+    cases are indexed by building and by every prefix of their places' paths, so matching is one look-up a
+    zone."""
     if not zones:
         return {}
     since = min(z.level_since for z in zones)
@@ -84,19 +86,23 @@ def zone_last_cases(zones: list[ControlZone], now: datetime.datetime) -> dict[in
             person_id__in={c[0] for c in cases}, moved_out__isnull=True).values_list(
             "person_id", "household__building_id", "household__building__area__path"):
         homes.setdefault(person_id, []).append((building_id, path))
-    last: dict[int, datetime.datetime] = {}
+    by_building: dict[int, datetime.datetime] = {}
+    by_path: dict[str, datetime.datetime] = {}
+    for person_id, opened_at, grid_path, area_path in cases:
+        paths = {grid_path, area_path}
+        for building_id, path in homes.get(person_id, ()):
+            paths.add(path)
+            if by_building.get(building_id, opened_at) <= opened_at:
+                by_building[building_id] = opened_at
+        for path in filter(None, paths):
+            for end in range(Area.steplen, len(path) + 1, Area.steplen):
+                if by_path.get(path[:end], opened_at) <= opened_at:
+                    by_path[path[:end]] = opened_at
+    last = {}
     for zone in zones:
-        for person_id, opened_at, grid_path, area_path in cases:
-            if opened_at <= zone.level_since or (zone.pk in last and opened_at <= last[zone.pk]):
-                continue
-            if zone.building_id:
-                inside = any(b == zone.building_id for b, _p in homes.get(person_id, ()))
-            else:
-                path = zone.area.path
-                inside = (any(p.startswith(path) for _b, p in homes.get(person_id, ()))
-                          or (grid_path or "").startswith(path) or (area_path or "").startswith(path))
-            if inside:
-                last[zone.pk] = opened_at
+        at = by_building.get(zone.building_id) if zone.building_id else by_path.get(zone.area.path)
+        if at is not None and at > zone.level_since:
+            last[zone.pk] = at
     return last
 
 
