@@ -265,3 +265,48 @@ def test_the_demo_has_a_sealed_building_due_today_for_the_commander(city):
     client.force_login(city.users["commander"])
     assert client.post(reverse("zone_step_down", args=[sealed[0].zone.pk]), {"note": "确认"}).status_code == 302
     assert ControlZone.objects.get(pk=sealed[0].zone.pk).level == "controlled"
+
+
+def test_the_daily_task_is_registered_and_runs_once(city, building):
+    from django.utils.module_loading import import_string
+
+    from frontline.core import plugins
+
+    scheduled = plugins.scheduled_tasks["zone-step-down-proposals"]
+    assert scheduled.every == DAY
+    now = timezone.now()
+    zone = zones.zone_declare(actor=city.users["street"], area=building.area, building=building, level="sealed",
+                              reason="x", starts_at=now - 8 * DAY, now=now - 8 * DAY)
+    task = import_string(scheduled.task)
+    assert task() >= 1
+    assert task() == 0
+    assert WorkOrder.objects.filter(kind="zone_step_down", subject_id=zone.pk, status="open").count() == 1
+    zones.zone_lift(actor=city.users["street"], zone=zone, note="解除")  # lifting closes the proposal
+    assert not WorkOrder.objects.filter(kind="zone_step_down", subject_id=zone.pk, status="open").exists()
+
+
+def test_the_list_puts_the_zones_due_today_first(city):
+    now = timezone.now()
+    first, second = Building.objects.filter(area=city.sibling_grid).order_by("id")[:2]
+    fresh = zones.zone_declare(actor=city.users["street"], area=city.sibling_grid, building=first, level="sealed",
+                               reason="x", now=now)
+    due = zones.zone_declare(actor=city.users["street"], area=city.sibling_grid, building=second, level="controlled",
+                             reason="x", starts_at=now - 4 * DAY, now=now - 4 * DAY)
+    rows = zones.zone_list(actor=city.users["secretary"], area=city.sibling_grid, now=now)
+    assert [r.zone for r in rows[:2]] == [due, fresh] and rows[0].due_today and not rows[1].due_today
+    assert rows[0].step_down.to_level == "precaution"
+
+
+def test_a_grid_worker_sees_the_zones_of_their_grid_but_declares_none(city, building):
+    zone = zones.zone_declare(actor=city.users["street"], area=city.grid,
+                              building=Building.objects.filter(area=city.grid).first(), level="sealed", reason="x")
+    client = Client()
+    client.force_login(city.users["grid"])
+    assert client.get(reverse("zone_detail", args=[zone.pk])).status_code == 200
+    assert client.get(reverse("zone_declare", args=[city.grid.pk])).status_code == 403
+    assert client.post(reverse("zone_lift", args=[zone.pk]), {"note": "x"}).status_code == 403
+    far = ControlZone.objects.filter(building=building)  # none: the sibling grid is not theirs either way
+    assert not far.exists()
+    other = zones.zone_declare(actor=city.users["street"], area=city.sibling_grid, building=building, level="sealed",
+                               reason="x")
+    assert client.get(reverse("zone_detail", args=[other.pk])).status_code == 404
