@@ -169,11 +169,14 @@ class ZoneRow:
 
 
 def zone_list(*, actor, area: Area, now: datetime.datetime | None = None, include_lifted: bool = False) -> list[ZoneRow]:
-    """The zones under (or over) an area the actor may see, in force now: due today first, then by level."""
+    """The zones under (or over) an area the actor may see, not lifted (or all of them): due today first, then by
+    level. A constant number of queries."""
     now = now or timezone.now()
     under = Q(area__path__startswith=area.path) | Q(area__path__in=[area.path[:i] for i in
                                                                      range(Area.steplen, len(area.path), Area.steplen)])
-    rows = (ControlZone.objects.all() if include_lifted else zones_in_force(now))
+    rows = ControlZone.objects.all()
+    if not include_lifted:  # in force, or declared to start later
+        rows = rows.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
     zones = list(rows.restrict(actor, VIEW_ZONES).filter(under).select_related("area", "building")
                  .order_by("area__path", "building__name", "pk"))
     proposals = zone_step_downs(zones, now)
