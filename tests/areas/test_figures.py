@@ -325,3 +325,8 @@ RAW.update({
     "testing_tested": _InForce(_IN_FORCE.replace("{tested}", "AND EXISTS (SELECT 1 FROM epidemic_sample s WHERE "
                                                  "s.round_id = g.round_id AND s.person_id = r.person_id)")),
 })
+
+# Control zones in force now at each level (frontline.epidemic.zones), where they lie.
+RAW.update({f"zones_{level}": _InForce(
+    "SELECT area_id, count(*) FROM epidemic_controlzone WHERE level = '" + level + "' AND starts_at <= '{now}' "
+    "AND (ends_at IS NULL OR ends_at > '{now}') GROUP BY area_id") for level in ("sealed", "controlled", "precaution")})

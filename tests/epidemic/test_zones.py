@@ -323,3 +323,14 @@ def test_the_zone_list_page_does_not_grow_its_queries_with_its_zones(city, djang
     with django_assert_max_num_queries(20):
         response = client.get(url)
     assert response.content.decode().count('data-testid="zone-row"') >= 2
+
+
+def test_the_zone_figures_equal_an_independent_count(city):
+    from tests.areas.test_figures import raw_under
+
+    demo_zones_create()
+    for level in ("sealed", "controlled", "precaution"):
+        code = f"zones_{level}"
+        for area in (city.city, city.community, city.grid):
+            table = figures.figure_table(actor=city.users["commander"], area=area, codes=[code])
+            assert table.total[code] == raw_under(code, area) == (1 if area != city.grid or level == "sealed" else 0)
