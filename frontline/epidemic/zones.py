@@ -416,10 +416,16 @@ def _commander_areas(zones: list[ControlZone], day: datetime.date) -> dict[int, 
 @transaction.atomic
 def zone_step_down_orders_create(*, day: datetime.date | None = None, now: datetime.datetime | None = None) -> list[WorkOrder]:
     """The step-downs due today (and overdue) as work orders in the inbox of the commanders over each zone: one
-    per zone while it is open (running this twice creates nothing the second time)."""
+    per zone while it is open (running this twice creates nothing the second time). An open proposal no longer
+    due (a new case came since) is closed."""
     now = now or timezone.now()
     day = day or timezone.localdate(now)
     due = zones_due(None, day, now)
+    stale = (WorkOrder.objects.filter(kind=STEP_DOWN, status__in=ACTIVE_STATUSES,
+                                      subject_type=ContentType.objects.get_for_model(ControlZone))
+             .exclude(subject_id__in=[s.zone.pk for s in due]).values_list("subject_id", flat=True))
+    for zone in ControlZone.objects.filter(pk__in=list(stale)):  # a new case since: no longer due
+        _close_orders(None, zone, now, _("No longer due (a new case, or the zone changed): closed by itself."))
     where = _commander_areas([s.zone for s in due], day)
     items = [(s.zone, where[s.zone.pk], (_("Confirm the step-down of %(zone)s to %(level)s (due %(due)s)") % {
         "zone": s.zone.name, "level": s.to_label, "due": _when(s.due_at)})[:200]) for s in due if s.zone.pk in where]

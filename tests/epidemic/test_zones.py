@@ -334,3 +334,13 @@ def test_the_zone_figures_equal_an_independent_count(city):
         for area in (city.city, city.community, city.grid):
             table = figures.figure_table(actor=city.users["commander"], area=area, codes=[code])
             assert table.total[code] == raw_under(code, area) == (1 if area != city.grid or level == "sealed" else 0)
+
+
+def test_a_proposal_no_longer_due_after_a_new_case_is_closed_by_the_next_run(city, building, t0):
+    zone = _seal(city, building, t0)
+    (order,) = [o for o in zones.zone_step_down_orders_create(now=t0 + 7 * DAY) if o.subject_id == zone.pk]
+    _case(_resident(building).person, building.area, t0 + 7 * DAY + datetime.timedelta(hours=1))
+    zones.zone_step_down_orders_create(now=t0 + 7 * DAY + datetime.timedelta(hours=2))
+    assert WorkOrder.objects.get(pk=order.pk).status == "done"
+    with pytest.raises(ValidationError):
+        zones.zone_step_down(actor=city.users["commander"], zone=zone, now=t0 + 8 * DAY)
