@@ -59,6 +59,10 @@ class Figure:
     order: int = 100
     kept: bool = True  # a stock's current value kept per area (False: counted at every read)
     total: str | None = None  # a stock that sums this lookup of its rows instead of counting them (beds of rooms)
+    # A flow whose rows last over time (a zone in force for weeks) rather than happen at one moment: its rows in
+    # a period, `in_period(rows, start, end)`, instead of those whose `when` falls in it.
+    in_period: Callable[[models.QuerySet, datetime.datetime, datetime.datetime], models.QuerySet] | None = field(
+        default=None, compare=False)
 
     def __post_init__(self):
         if self.total and (self.kind == FLOW or self.kept):
@@ -226,6 +230,8 @@ def _measure(figure: Figure):
 def _in_time(figure: Figure, rows, at, period):
     if figure.kind == FLOW and period is not None:
         start, end = period.bounds()
+        if figure.in_period is not None:
+            return figure.in_period(rows, start, end)
         rows = rows.filter(**{f"{figure.when}__gte": start, f"{figure.when}__lt": end})
         if figure.day:
             rows = rows.filter(**{f"{figure.day}__gte": period.start, f"{figure.day}__lte": period.end})

@@ -131,7 +131,7 @@ class ApiRouter:
 
 @dataclass(frozen=True)
 class Panel:
-    """A block an app adds to a page of another (`page`: "home", "area", "household"): `context(request,
+    """A block an app adds to a page of another (`page`: "home", "area", "building", "household"): `context(request,
     obj)` returns the template's context, or None to show nothing there."""
 
     code: str

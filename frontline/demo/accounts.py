@@ -123,8 +123,10 @@ def demo_activity_create() -> None:
     from .control_gate import demo_gate_create
     from .control_isolation import demo_isolation_create
     from .control_store import demo_store_create
+    from .control_zones import demo_zones_create
 
     demo_store_create()
+    demo_zones_create()
     demo_gate_create()
     demo_cases_create()
     demo_isolation_create()

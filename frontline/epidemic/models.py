@@ -679,6 +679,16 @@ class ControlZone(models.Model):
         verbose_name = _("control zone")
         verbose_name_plural = _("control zones")
         indexes = [models.Index(fields=["level", "ends_at"], name="zone_level_open")]
+        # One open zone over a place at a time (a new declaration there changes the open one: zones.py).
+        constraints = [
+            models.UniqueConstraint(fields=["area"], condition=Q(ends_at__isnull=True, building__isnull=True),
+                                    name="zone_one_open_per_area"),
+            models.UniqueConstraint(fields=["building"], condition=Q(ends_at__isnull=True, building__isnull=False),
+                                    name="zone_one_open_per_building"),
+            models.CheckConstraint(condition=Q(level_since__gte=F("starts_at")), name="zone_level_since_after_start"),
+            models.CheckConstraint(condition=Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")),
+                                   name="zone_ends_after_start"),
+        ]
 
     def __str__(self):
         return self.name

@@ -11,4 +11,5 @@ from . import (  # noqa: F401
     plugin_rounds,
     plugin_scans,
     plugin_store,
+    plugin_zones,
 )

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("frontline.epidemic.urls_cases")),
     path("", include("frontline.epidemic.urls_isolation")),
     path("", include("frontline.epidemic.urls_gate")),
+    path("", include("frontline.epidemic.urls_zones")),
 ]

@@ -338,3 +338,8 @@ RAW.update({  # control measures in force now, by the measure's area; isolation 
     "cases_open": "SELECT area_id, count(*) FROM epidemic_case WHERE status = 'open' AND closed_at IS NULL "
                   "GROUP BY area_id",
 })
+
+# Control zones in force now at each level (frontline.epidemic.zones), where they lie.
+RAW.update({f"zones_{level}": _InForce(
+    "SELECT area_id, count(*) FROM epidemic_controlzone WHERE level = '" + level + "' AND starts_at <= '{now}' "
+    "AND (ends_at IS NULL OR ends_at > '{now}') GROUP BY area_id") for level in ("sealed", "controlled", "precaution")})
