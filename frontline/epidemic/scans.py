@@ -77,12 +77,15 @@ class ScanVerdict:
     scan_id: int | None = None
 
     def as_dict(self) -> dict:
+        """Compact: a refusal's field and message; a stop's reasons (labels) only when there are any."""
         if self.status == REFUSED:
-            return {"index": self.index, "client_id": self.client_id, "status": self.status, "field": self.field,
+            return {"client_id": self.client_id, "status": self.status, "index": self.index, "field": self.field,
                     "message": self.message}
-        return {"index": self.index, "client_id": self.client_id, "status": self.status, "passed": self.passed,
-                "reasons": self.reasons, "codes": self.codes, "masked_name": self.masked_name, "age": self.age,
-                "duplicate": self.duplicate}
+        if self.codes:
+            return {"client_id": self.client_id, "status": self.status, "index": self.index, "passed": self.passed,
+                    "codes": self.codes, "reasons": self.reasons, "masked_name": self.masked_name, "age": self.age}
+        return {"client_id": self.client_id, "status": self.status, "index": self.index, "passed": self.passed,
+                "codes": self.codes, "masked_name": self.masked_name, "age": self.age}
 
 
 class _Scan:
@@ -276,6 +279,7 @@ def scan_site_get(actor, site_id) -> Site:
     site = Site.objects.select_related("area").filter(pk=site_id).first()
     if site is None or not scan_site_allowed(actor, site):
         raise Http404
+    site._scans_allowed_for = actor  # scans_record need not ask again
     return site
 
 
@@ -300,7 +304,7 @@ def scan_site_allowed(actor, site: Site) -> bool:
 
 
 def _check_site(actor, site: Site, now) -> None:
-    if not scan_site_allowed(actor, site):
+    if getattr(site, "_scans_allowed_for", False) is not actor and not scan_site_allowed(actor, site):
         raise PermissionDenied
     if site.kind not in CHECKPOINT_KINDS:
         raise BatchRefused(_("%(site)s is not a checkpoint.") % {"site": site.name}, 409)
