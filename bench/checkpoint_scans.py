@@ -10,12 +10,17 @@ workers and threads) on 127.0.0.1, issues a machine token of purpose `scans:writ
 opens a checkpoint for the run. For each batch size it pre-encodes request bodies (unique client ids, the
 city's residents by ID number, 2% red codes so the stop alerts are on the path, temperatures 36.0–37.2) and
 loads them with `wrk` (one thread, `--connections`, a Lua script rotating the bodies, `--seconds`). Then the
-same bodies, each record also carrying its person id, go to the bare handler (bench/scans_bare: Frontline's
-settings and middleware, a URLconf with one view that inserts the rows in one statement, nothing looked up,
-checked or audited) served by the same `frontline serve`. Printed: scans stored per second and requests per
-second for both, the ratio, and p50/p99 latency. Afterwards: every client id the API acknowledged (stored or
-duplicate) must be in the table (`lost` must be 0), and one batch of 1,000 sent three times must be stored
-once. With --profile the service alone (no HTTP) runs batches of 1,000 under cProfile.
+same rows go to the bare handler (bench/scans_bare), served by the same `frontline serve` with Frontline's
+settings and middleware. The comparison is kept fair both ways: the bare handler is mounted in Frontline's
+own URLconf just before the API (its requests walk the same URL patterns), inserts the same columns with the
+same values (person, grid and staff ids come in its body instead of being looked up; passed and reasons
+from the colour) by the same one statement (unnest of array literals, ON CONFLICT DO NOTHING RETURNING, no
+transaction around it, as the service's batch without stops), parses and answers with the same `json`
+module, one short answer per record; it authenticates no one, looks up, judges and audits nothing.
+Printed: scans stored per second and requests per second for both, the ratio, and p50/p99 latency.
+Afterwards: every client id the API acknowledged (stored or duplicate) must be in the table (`lost` must
+be 0), and one batch of 1,000 sent three times must be stored once. With --profile the service alone (no
+HTTP) runs batches of 1,000 under cProfile.
 """
 
 import argparse
