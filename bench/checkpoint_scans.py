@@ -10,12 +10,17 @@ workers and threads) on 127.0.0.1, issues a machine token of purpose `scans:writ
 opens a checkpoint for the run. For each batch size it pre-encodes request bodies (unique client ids, the
 city's residents by ID number, 2% red codes so the stop alerts are on the path, temperatures 36.0–37.2) and
 loads them with `wrk` (one thread, `--connections`, a Lua script rotating the bodies, `--seconds`). Then the
-same bodies, each record also carrying its person id, go to the bare handler (bench/scans_bare: Frontline's
-settings and middleware, a URLconf with one view that inserts the rows in one statement, nothing looked up,
-checked or audited) served by the same `frontline serve`. Printed: scans stored per second and requests per
-second for both, the ratio, and p50/p99 latency. Afterwards: every client id the API acknowledged (stored or
-duplicate) must be in the table (`lost` must be 0), and one batch of 1,000 sent three times must be stored
-once. With --profile the service alone (no HTTP) runs batches of 1,000 under cProfile.
+same rows go to the bare handler (bench/scans_bare), served by the same `frontline serve` with Frontline's
+settings and middleware. The comparison is kept fair both ways: the bare handler is mounted in Frontline's
+own URLconf just before the API (its requests walk the same URL patterns), inserts the same columns with the
+same values (person, grid and staff ids come in its body instead of being looked up; passed and reasons
+from the colour) by the same one statement (unnest of array literals, ON CONFLICT DO NOTHING RETURNING, no
+transaction around it, as the service's batch without stops), parses and answers with the same `json`
+module, one short answer per record; it authenticates no one, looks up, judges and audits nothing.
+Printed: scans stored per second and requests per second for both, the ratio, and p50/p99 latency.
+Afterwards: every client id the API acknowledged (stored or duplicate) must be in the table (`lost` must
+be 0), and one batch of 1,000 sent three times must be stored once. With --profile the service alone (no
+HTTP) runs batches of 1,000 under cProfile.
 """
 
 import argparse
@@ -61,18 +66,25 @@ def free_port() -> int:
 
 
 def records_for(people, count: int, tag: str, rng) -> list[dict]:
-    return [{"client_id": f"{tag}-{i}", "person": number, "person_id": pk, "direction": "in" if i % 2 else "out",
-             "code_colour": "red" if rng.random() < 0.02 else "green", "temperature": round(36 + rng.random() * 1.2, 1)}
-            for i, (pk, number) in zip(range(count), (people[k % len(people)] for k in range(count)), strict=False)]
+    return [{"client_id": f"{tag}-{i}", "person": number, "person_id": pk, "grid_id": grid,
+             "direction": "in" if i % 2 else "out", "code_colour": "red" if rng.random() < 0.02 else "green",
+             "temperature": round(36 + rng.random() * 1.2, 1)}
+            for i, (pk, number, grid) in zip(range(count), (people[k % len(people)] for k in range(count)), strict=False)]
 
 
-def write_bodies(path: Path, records: list[dict], size: int, bare: bool) -> int:
-    """One JSON body a line; the service's bodies without the person id (it resolves the ID number)."""
+_BARE_ONLY, _SERVICE_ONLY = ("person_id", "grid_id"), ("person",)
+
+
+def write_bodies(path: Path, records: list[dict], size: int, bare: bool, staff: int) -> int:
+    """One JSON body a line: the service's bodies name the person by ID number (it resolves them); the bare
+    handler's carry what it inserts instead (person and grid ids, and the staff id the service takes from the
+    token)."""
+    drop = _SERVICE_ONLY if bare else _BARE_ONLY
     with path.open("w") as out:
         for k in range(0, len(records), size):
-            chunk = records[k:k + size] if bare else [{key: v for key, v in r.items() if key != "person_id"}
-                                                      for r in records[k:k + size]]
-            out.write(json.dumps({"records": chunk}, separators=(",", ":")) + "\n")
+            chunk = [{key: v for key, v in r.items() if key not in drop} for r in records[k:k + size]]
+            out.write(json.dumps({"staff_id": staff, "records": chunk} if bare else {"records": chunk},
+                                 separators=(",", ":")) + "\n")
     return (len(records) + size - 1) // size
 
 
@@ -122,7 +134,7 @@ def profile(people, site, actor) -> None:
     rng = random.Random(1)
     records = records_for(people, 20_000, f"prof{time.time_ns()}", rng)
     for r in records:
-        r.pop("person_id")
+        r.pop("person_id"), r.pop("grid_id")
     batches = [records[k:k + 1000] for k in range(0, len(records), 1000)]
     for batch in batches[:2]:
         scans_record(actor=actor, site=site, rows=batch, source="bench")
@@ -145,17 +157,20 @@ def main():
            "PYTHONPATH": str(ROOT)}
     env.pop("REDIS_URL", None)
     from django.db import connection
+    from django.db.models import OuterRef, Subquery
     from django.utils import timezone
 
     from frontline.areas.models import Area, Site
     from frontline.core.models import ApiToken, User
     from frontline.epidemic.models import CheckpointScan
-    from frontline.people.models import Person
+    from frontline.people.models import Person, Resident
 
     commander = User.objects.get(username="commander")
     grid = Area.objects.filter(level="grid").order_by("path").first()
     site, _ = Site.objects.get_or_create(kind="checkpoint", name="压测卡口", area=grid)
-    people = list(Person.objects.filter(id_number__isnull=False).order_by("id").values_list("id", "id_number")[:20_000])
+    people = list(Person.objects.filter(id_number__isnull=False).order_by("id").annotate(grid=Subquery(
+        Resident.objects.filter(person=OuterRef("pk"), moved_out__isnull=True).order_by("-id")
+        .values("household__building__area_id")[:1])).values_list("id", "id_number", "grid")[:20_000])
     if args.profile:
         profile(people, site, commander)
         return
@@ -174,13 +189,13 @@ def main():
             server = serve({**env, "DJANGO_SETTINGS_MODULE": settings_module}, port)
             try:
                 warm = work / f"warm-{label}.jsonl"
-                write_bodies(warm, records_for(people, 2_000, f"{run}{label}w", rng), 10, label == "bare")
+                write_bodies(warm, records_for(people, 2_000, f"{run}{label}w", rng), 10, label == "bare", commander.pk)
                 wrk(port, path, warm, token, 2, args.connections, str(work / f"ack-warm-{label}-"))
                 for size in args.batches:
                     count = plan.get(size, size * 200)
                     bodies = work / f"{label}-{size}.jsonl"
                     tag = f"{run}{label[0]}{size}"
-                    write_bodies(bodies, records_for(people, count, tag, rng), size, label == "bare")
+                    write_bodies(bodies, records_for(people, count, tag, rng), size, label == "bare", commander.pk)
                     acks = str(work / f"ack-{label}-{size}-")
                     figures = wrk(port, path, bodies, token, args.seconds, args.connections, acks)
                     acked = read_acks(acks)
@@ -199,7 +214,7 @@ def main():
                                               lost)
                 if label == "frontline":  # a batch of 1,000 sent three times: stored once
                     retry = records_for(people, 1000, f"{run}retry", rng)
-                    body = json.dumps({"records": [{k: v for k, v in r.items() if k != "person_id"} for r in retry]}).encode()
+                    body = json.dumps({"records": [{k: v for k, v in r.items() if k not in _BARE_ONLY} for r in retry]}).encode()
                     answers = [post(port, path, token, body) for _ in range(3)]
                     connection.ensure_connection()
                     rows = CheckpointScan.objects.filter(client_id__startswith=f"{run}retry-").count()

@@ -30,9 +30,9 @@ from django.utils.translation import gettext as _
 
 from frontline.areas.models import Area, AreaLevel, Site
 from frontline.core import policy
-from frontline.core.audit import audit_record
+from frontline.core.audit import _actor_fields, audit_record
 from frontline.core.formfields import pk_in_range
-from frontline.core.models import AuditAction, Priority
+from frontline.core.models import AuditAction, AuditLog, Priority
 from frontline.core.services import work_orders_create_bulk
 from frontline.core.validators import age_on, id_check_char, parse_id_number
 from frontline.people.models import Person
@@ -42,7 +42,7 @@ from .checkpoints import CHECKPOINT_KINDS
 from .models import CheckpointScan, CodeColour, Direction, StopReason
 from .policy import RECORD_SCANS
 from .registration import BatchRefused, _in, _rows, mask_name, person_from_qr
-from .sealed import people_in_sealed_zones
+from .sealed import people_in_sealed_zones, sealed_zones
 
 CHECKPOINT_STOP = "checkpoint_stop"  # the work-order kind of a stop's alert (plugin_scans.py registers it)
 CHECKPOINT_STOP_DUE = datetime.timedelta(hours=2)
@@ -77,12 +77,15 @@ class ScanVerdict:
     scan_id: int | None = None
 
     def as_dict(self) -> dict:
+        """Compact: a refusal's field and message; a stop's reasons (labels) only when there are any."""
         if self.status == REFUSED:
-            return {"index": self.index, "client_id": self.client_id, "status": self.status, "field": self.field,
+            return {"client_id": self.client_id, "status": self.status, "index": self.index, "field": self.field,
                     "message": self.message}
-        return {"index": self.index, "client_id": self.client_id, "status": self.status, "passed": self.passed,
-                "reasons": self.reasons, "codes": self.codes, "masked_name": self.masked_name, "age": self.age,
-                "duplicate": self.duplicate}
+        if self.codes:
+            return {"client_id": self.client_id, "status": self.status, "index": self.index, "passed": self.passed,
+                    "codes": self.codes, "reasons": self.reasons, "masked_name": self.masked_name, "age": self.age}
+        return {"client_id": self.client_id, "status": self.status, "index": self.index, "passed": self.passed,
+                "codes": self.codes, "masked_name": self.masked_name, "age": self.age}
 
 
 class _Scan:
@@ -119,7 +122,7 @@ def _temperature(raw) -> int | None:
 
 
 def _parse(index: int, raw, now: datetime.datetime, earliest: datetime.datetime, allow_person_id: bool,
-           today: datetime.date):
+           today: datetime.date, t_min: int, t_max: int):
     """One record's own checks, without a query: a refusal, or the scan to resolve."""
     if not isinstance(raw, dict):
         return _refuse(index, f"#{index + 1}", "", _("Record %(n)d is not an object.") % {"n": index + 1})
@@ -146,11 +149,11 @@ def _parse(index: int, raw, now: datetime.datetime, earliest: datetime.datetime,
         return _refuse(index, client_id, "itinerary_flag", _("Record %(id)s: the itinerary flag must be true or false.")
                        % {"id": client_id})
     t10 = _temperature(raw.get("temperature"))
-    if t10 is None or not settings.FRONTLINE_TEMPERATURE_MIN <= t10 <= settings.FRONTLINE_TEMPERATURE_MAX:
+    if t10 is None or not t_min <= t10 <= t_max:
         return _refuse(index, client_id, "temperature", _(
             "Record %(id)s: %(value)s is not a body temperature (%(min)s–%(max)s °C): a misreading; measure again.")
             % {"id": client_id, "value": str(raw.get("temperature"))[:20] or "—",
-               "min": settings.FRONTLINE_TEMPERATURE_MIN / 10, "max": settings.FRONTLINE_TEMPERATURE_MAX / 10})
+               "min": t_min / 10, "max": t_max / 10})
     at, day = raw.get("scanned_at"), None
     if at is None or at == "":
         at, day = now, today
@@ -214,22 +217,43 @@ def _parse(index: int, raw, now: datetime.datetime, earliest: datetime.datetime,
         % {"id": client_id})
 
 
-def _people(scans: list[_Scan]) -> dict:
+def _people(scans: list[_Scan], now) -> dict:
     """The people the scans name, in one query: id → [name, birth date, grid of their current home or None],
-    and the ID numbers found → id under "by_number"."""
+    the ID numbers found → id under "by_number", and under "sealed_zone" whether any sealed zone is in force
+    now (sealed.sealed_zones, asked in the same statement: who lives in one is looked up only when one is)."""
     numbers = {s.id_number for s in scans if s.id_number}
     ids = {s.qr_person or s.person_id for s in scans if s.qr_person or s.person_id}
     if not numbers and not ids:
-        return {"by_number": {}}
+        return {"by_number": {}, "sealed_zone": False}
     numbers_q, ids_q = _in("p.id_number", numbers), _in("p.id", ids)
     grid = ("SELECT b.area_id FROM people_resident r JOIN areas_household h ON h.id = r.household_id "
             "JOIN areas_building b ON b.id = h.building_id WHERE r.person_id = p.id AND r.moved_out IS NULL "
             "ORDER BY r.id DESC LIMIT 1")
-    rows = _rows(f"SELECT p.id, p.id_number, p.name, p.birth_date, ({grid}) FROM people_person p "
-                 f"WHERE {numbers_q[0]} OR {ids_q[0]}", numbers_q[1] + ids_q[1])
-    found: dict = {pk: (name, birth, area) for pk, _number, name, birth, area in rows}
+    zones_sql, zones_params = _zones_in_force(now)
+    rows = _rows(f"SELECT p.id, p.id_number, p.name, p.birth_date, ({grid}), EXISTS ({zones_sql}) "
+                 f"FROM people_person p WHERE {numbers_q[0]} OR {ids_q[0]}",
+                 [*zones_params, *numbers_q[1], *ids_q[1]])
+    found: dict = {pk: (name, birth, area) for pk, _number, name, birth, area, _zone in rows}
     found["by_number"] = {number: pk for pk, number, *_rest in rows if number}
+    found["sealed_zone"] = bool(rows and rows[0][5])
     return found
+
+
+_MARK = datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC)
+_ZONES_SQL: list = []
+
+
+def _zones_in_force(now) -> tuple[str, list]:
+    """sealed.sealed_zones(now) as SQL (one row or none), compiled once a process with a marker for `now`:
+    the rule stays sealed.py's, its compilation off the path of each batch."""
+    if not _ZONES_SQL:
+        sql, params = sealed_zones(_MARK).values("pk")[:1].query.sql_with_params()
+        adapted = connection.ops.adapt_datetimefield_value(_MARK)  # SQLite's parameters are text already
+        marks = [1 if p is _MARK else 2 if isinstance(p, str) and p == adapted else 0 for p in params]
+        _ZONES_SQL.append((sql, marks, list(params)))
+    sql, marks, params = _ZONES_SQL[0]
+    return sql, [p if not mark else now if mark == 1 else connection.ops.adapt_datetimefield_value(now)
+                 for mark, p in zip(marks, params, strict=True)]
 
 
 def _visitors_make(scans: list[_Scan], people: dict) -> list[int]:
@@ -255,6 +279,7 @@ def scan_site_get(actor, site_id) -> Site:
     site = Site.objects.select_related("area").filter(pk=site_id).first()
     if site is None or not scan_site_allowed(actor, site):
         raise Http404
+    site._scans_allowed_for = actor  # scans_record need not ask again
     return site
 
 
@@ -279,7 +304,7 @@ def scan_site_allowed(actor, site: Site) -> bool:
 
 
 def _check_site(actor, site: Site, now) -> None:
-    if not scan_site_allowed(actor, site):
+    if getattr(site, "_scans_allowed_for", False) is not actor and not scan_site_allowed(actor, site):
         raise PermissionDenied
     if site.kind not in CHECKPOINT_KINDS:
         raise BatchRefused(_("%(site)s is not a checkpoint.") % {"site": site.name}, 409)
@@ -307,8 +332,9 @@ def scans_record(*, actor, site: Site, rows: list, source: str = "", now: dateti
     seen: set = set()
     allow_person_id = source == "phone"
     today = timezone.localdate(now)
+    t_min, t_max = settings.FRONTLINE_TEMPERATURE_MIN, settings.FRONTLINE_TEMPERATURE_MAX
     for index, raw in enumerate(rows):
-        item = _parse(index, raw, now, earliest, allow_person_id, today)
+        item = _parse(index, raw, now, earliest, allow_person_id, today, t_min, t_max)
         if isinstance(item, ScanVerdict):
             verdicts[index] = item
         elif (item.client_id, item.day) in seen:  # the same record twice in one upload: counted once
@@ -316,13 +342,15 @@ def scans_record(*, actor, site: Site, rows: list, source: str = "", now: dateti
         else:
             seen.add((item.client_id, item.day))
             scans.append(item)
-    with transaction.atomic():
-        _record(actor, site, scans, verdicts, now, source)
+    _record(actor, site, scans, verdicts, now, source)
     return [verdicts[i] for i in range(len(rows))]
 
 
 def _record(actor, site: Site, scans: list[_Scan], verdicts: dict[int, ScanVerdict], now, source) -> None:
-    people = _people(scans)
+    """Resolve, judge, store and answer. The reads come first, outside any transaction; on PostgreSQL a batch
+    with no stop and no visitor to make is then one statement — the rows and the batch's audit entry, atomic
+    by itself — and the rest (visitors made, alerts raised) one transaction with its audit entry."""
+    people = _people(scans, now)
     by_number = people["by_number"]
     visitors = []
     for s in scans:
@@ -336,7 +364,7 @@ def _record(actor, site: Site, scans: list[_Scan], verdicts: dict[int, ScanVerdi
         elif s.id_number in by_number:
             s.person_id = by_number[s.id_number]
         elif s.manual is not None:
-            visitors.append(s)
+            visitors.append(s)  # made below, in the transaction: a visitor entered by hand has no home here
         else:
             try:
                 parse_id_number(s.id_number)
@@ -347,28 +375,59 @@ def _record(actor, site: Site, scans: list[_Scan], verdicts: dict[int, ScanVerdi
             verdicts[s.index] = _refuse(s.index, s.client_id, "person", _(
                 "Record %(id)s: no one with this ID number is known here: enter the visitor's name and ID number "
                 "by hand.") % {"id": s.client_id})
-    made = _visitors_make(visitors, people) if visitors else []
-    for s in visitors:
-        s.person_id = by_number[s.id_number]
-    scans = [s for s in scans if s.person_id is not None]
-    sealed = people_in_sealed_zones({s.person_id for s in scans}, now) if scans else set()
-    fever_at = settings.FRONTLINE_FEVER_AT
-    rows = []
-    for s in scans:
-        s.grid = people[s.person_id][2]
+    known = [s for s in scans if s.person_id is not None]
+    sealed = (people_in_sealed_zones({s.person_id for s in known}, now) if known and people["sealed_zone"]
+              else set())
+    fever_at, green = settings.FRONTLINE_FEVER_AT, CodeColour.GREEN.value
+    sealed_code, code_code, itinerary_code, fever_code = (StopReason.SEALED.value, StopReason.CODE.value,
+                                                          StopReason.ITINERARY.value, StopReason.FEVER.value)
+    rows, stopping = [], False
+    for s in known + visitors:
         codes = []
         if s.person_id in sealed:
-            codes.append(StopReason.SEALED.value)
-        if s.colour != CodeColour.GREEN:
-            codes.append(StopReason.CODE.value)
+            codes.append(sealed_code)
+        if s.colour != green:
+            codes.append(code_code)
         if s.flag:
-            codes.append(StopReason.ITINERARY.value)
+            codes.append(itinerary_code)
         if s.t10 >= fever_at:
-            codes.append(StopReason.FEVER.value)
+            codes.append(fever_code)
+        stopping = stopping or bool(codes)
         rows.append((s, codes))
-    inserted = _insert(site, actor, rows, now)
+    if connection.vendor == "postgresql" and not visitors and not stopping:
+        refused = sum(v.status == REFUSED for v in verdicts.values())
+        for s, _codes in rows:
+            s.grid = people[s.person_id][2]
+        inserted = _insert(site, actor, rows, now, audit={"site": site.pk, "source": source, "refused": refused,
+                                                          "stopped": 0, "alerts": 0})
+        _verdicts(site, rows, people, inserted, verdicts, now)
+        return
+    with transaction.atomic():
+        made = _visitors_make(visitors, people) if visitors else []
+        for s in visitors:
+            s.person_id = by_number[s.id_number]
+        for s, _codes in rows:
+            s.grid = people[s.person_id][2]
+        inserted = _insert(site, actor, rows, now)
+        stops = _verdicts(site, rows, people, inserted, verdicts, now)
+        alerts = _alerts(actor, site, stops, now) if stops else 0
+        counted = {STORED: 0, DUPLICATE: 0, REFUSED: 0}
+        for v in verdicts.values():
+            counted[v.status] += 1
+        changes = {"site": site.pk, "source": source, "stored": counted[STORED], "duplicates": counted[DUPLICATE],
+                   "refused": counted[REFUSED], "stopped": len(stops), "alerts": alerts}
+        if made:
+            changes["visitors"] = made
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=site, note=_AUDIT_NOTE, changes=changes)
+
+
+_AUDIT_NOTE = "entrance checks recorded"
+
+
+def _verdicts(site: Site, rows: list, people: dict, inserted: dict, verdicts: dict, now) -> list:
+    """Each stored record's verdict (a retried one: the verdict stored before); the new stops."""
     stored_before = _stored(site, [s for s, _c in rows if (s.client_id, s.day) not in inserted])
-    labels = {code: str(label) for code, label in StopReason.choices}
+    labels = _labels()
     today = timezone.localdate(now)
     stops = []
     for s, codes in rows:
@@ -388,49 +447,80 @@ def _record(actor, site: Site, scans: list[_Scan], verdicts: dict[int, ScanVerdi
             s.index, s.client_id, DUPLICATE if duplicate else STORED, passed=not codes,
             reasons=[labels[c] for c in codes], codes=list(codes), masked_name=mask_name(name),
             age=age_on(birth, today), duplicate=duplicate, scan_id=inserted.get(key))
-    alerts = _alerts(actor, site, stops, now) if stops else 0
-    counted = {STORED: 0, DUPLICATE: 0, REFUSED: 0}
-    for v in verdicts.values():
-        counted[v.status] += 1
-    changes = {"site": site.pk, "source": source, "stored": counted[STORED], "duplicates": counted[DUPLICATE],
-               "refused": counted[REFUSED], "stopped": len(stops), "alerts": alerts}
-    if made:
-        changes["visitors"] = made
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=site, note="entrance checks recorded", changes=changes)
+    return stops
+
+
+def _labels() -> dict[str, str]:
+    """StopReason labels in the active language (computed once a language a process)."""
+    language = translation.get_language()
+    labels = _LABELS.get(language)
+    if labels is None:
+        labels = _LABELS[language] = {code: str(label) for code, label in StopReason.choices}
+    return labels
+
+
+_LABELS: dict = {}
 
 
 _COLUMNS = ("day", "site_id", "person_id", "grid_id", "direction", "code_colour", "itinerary_flag", "temperature",
             "passed", "reasons", "scanned_at", "received_at", "client_id", "staff_id")
 
 
-def _array(values) -> str:
-    """A PostgreSQL array literal of values that need no escaping (codes, numbers, client ids of
-    [A-Za-z0-9._:-]; the callers quote what has commas or spaces): one string for the driver to send, not a
-    list it converts item by item (the most of the batch's time, profiled)."""
-    return "{" + ",".join(map(str, values)) + "}"
+def _audit_row(actor, site: Site, changes: dict) -> tuple[list[str], list, int]:
+    """The batch's audit entry as audit_record writes it (core.audit's actor fields), as columns and values
+    for an INSERT of the scans' statement; the index of `changes` (the statement adds the counts to it)."""
+    entry = AuditLog(**_actor_fields(actor), action=AuditAction.CREATE, content_type=ContentType.objects.get_for_model(
+        site), object_id=str(site.pk), object_repr=str(site)[:255], changes=changes, note=_AUDIT_NOTE)
+    fields = [f for f in AuditLog._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields]
+    return [f.column for f in fields], values, [f.name for f in fields].index("changes")
 
 
-def _insert(site: Site, actor, rows: list, now) -> dict[tuple, int]:
+def _insert(site: Site, actor, rows: list, now, audit: dict | None = None) -> dict[tuple, int]:
     """INSERT … ON CONFLICT (client_id, day) DO NOTHING RETURNING: the ids of the rows made, by (client id,
-    day); a row stored before (a retried upload) is not returned. On PostgreSQL one array a column (unnest)."""
+    day); a row stored before (a retried upload) is not returned. On PostgreSQL one array a column (unnest),
+    and with `audit` (the batch's audit changes but its counts) the batch's audit entry is written by the same
+    statement: `stored` the rows made, `duplicates` the others (stored before under their client id)."""
     if not rows:
+        if audit is not None:
+            audit_record(actor=actor, action=AuditAction.CREATE, obj=site, note=_AUDIT_NOTE,
+                         changes={**audit, "stored": 0, "duplicates": 0})
         return {}
     rows = sorted(rows, key=lambda r: (r[0].day, r[0].client_id))  # one order for every upload: no deadlock
     staff = actor.pk if getattr(actor, "pk", None) else None
     table = CheckpointScan._meta.db_table
     if connection.vendor == "postgresql":
-        found = _rows(
-            f"INSERT INTO {table} ({', '.join(_COLUMNS)}) SELECT u.d, %s, u.p, u.g, u.dir, u.col, u.f, u.t, u.ok, "
-            "u.why, u.at, %s, u.c, %s FROM unnest(%s::date[], %s::bigint[], %s::bigint[], %s::text[], %s::text[], "
-            "%s::boolean[], %s::numeric[], %s::boolean[], %s::text[], %s::timestamptz[], %s::text[]) "
-            "AS u(d, p, g, dir, col, f, t, ok, why, at, c) ON CONFLICT (client_id, day) DO NOTHING "
-            "RETURNING id, client_id, day",
-            [site.pk, now, staff, _array(s.day.isoformat() for s, _c in rows), _array(s.person_id for s, _c in rows),
-             _array("NULL" if s.grid is None else s.grid for s, _c in rows), _array(s.direction for s, _c in rows),
-             _array(s.colour for s, _c in rows), _array("t" if s.flag else "f" for s, _c in rows),
-             _array(f"{s.t10 // 10}.{s.t10 % 10}" for s, _c in rows), _array("f" if c else "t" for _s, c in rows),
-             _array(f'"{",".join(c)}"' for _s, c in rows), _array(f'"{s.scanned_at.isoformat()}"' for s, _c in rows),
-             _array(s.client_id for s, _c in rows)])
+        days, persons, grids, directions, colours, flags, temperatures, passed, reasons, times, clients = (
+            [], [], [], [], [], [], [], [], [], [], [])
+        for s, c in rows:
+            days.append(s.day.isoformat())
+            persons.append(str(s.person_id))
+            grids.append("NULL" if s.grid is None else str(s.grid))
+            directions.append(s.direction)
+            colours.append(s.colour)
+            flags.append("t" if s.flag else "f")
+            temperatures.append(f"{s.t10 // 10}.{s.t10 % 10}")
+            passed.append("f" if c else "t")
+            reasons.append(f'"{",".join(c)}"')
+            times.append(f'"{s.scanned_at.isoformat()}"')
+            clients.append(s.client_id)
+        insert = (f"INSERT INTO {table} ({', '.join(_COLUMNS)}) SELECT u.d, %s, u.p, u.g, u.dir, u.col, u.f, u.t, "
+                  "u.ok, u.why, u.at, %s, u.c, %s FROM unnest(%s::date[], %s::bigint[], %s::bigint[], %s::text[], "
+                  "%s::text[], %s::boolean[], %s::numeric[], %s::boolean[], %s::text[], %s::timestamptz[], "
+                  "%s::text[]) AS u(d, p, g, dir, col, f, t, ok, why, at, c) ON CONFLICT (client_id, day) DO NOTHING "
+                  "RETURNING id, client_id, day")
+        params = [site.pk, now, staff, *("{" + ",".join(values) + "}" for values in (
+            days, persons, grids, directions, colours, flags, temperatures, passed, reasons, times, clients))]
+        if audit is None:
+            found = _rows(insert, params)
+        else:
+            columns, values, changes_at = _audit_row(actor, site, audit)
+            select = ", ".join("%s::jsonb || jsonb_build_object('stored', c.n, 'duplicates', %s - c.n)"
+                               if k == changes_at else "%s" for k in range(len(columns)))
+            values.insert(changes_at + 1, len(rows))
+            found = _rows(f"WITH ins AS ({insert}), audit AS (INSERT INTO {AuditLog._meta.db_table} "
+                          f"({', '.join(columns)}) SELECT {select} FROM (SELECT count(*) AS n FROM ins) c) "
+                          "SELECT id, client_id, day FROM ins", params + values)
         return {(client, day): pk for pk, client, day in found}
     made: dict[tuple, int] = {}
     day_field, at_field = CheckpointScan._meta.get_field("day"), CheckpointScan._meta.get_field("scanned_at")

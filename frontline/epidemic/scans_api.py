@@ -16,7 +16,7 @@ from frontline.core import policy
 
 from .policy import RECORD_SCANS
 from .registration import BatchRefused
-from .scans import REFUSED, STORED, scan_site_get, scans_record
+from .scans import DUPLICATE, REFUSED, STORED, scan_site_get, scans_record
 
 router = Router(tags=["entrance checks"])
 
@@ -48,15 +48,14 @@ RECORD_SCHEMA = {
 
 
 class VerdictOut(Schema):
-    index: int
     client_id: str
     status: str  # stored / duplicate / refused
+    index: int
     passed: bool | None = None
     reasons: list[str] | None = None
     codes: list[str] | None = None
     masked_name: str | None = None
     age: int | None = None
-    duplicate: bool | None = None
     field: str | None = None
     message: str | None = None
 
@@ -120,10 +119,12 @@ def scans_upload(request, site_id: int):
                                 source="token" if getattr(request, "token_purpose", None) is not None else "api")
     except BatchRefused as refused:
         return _json({"detail": refused.message}, refused.status)
-    results = [v.as_dict() for v in verdicts]
-    refused = sum(v.status == REFUSED for v in verdicts)
-    if refused == len(verdicts):
+    results, counted, stopped = [], {STORED: 0, DUPLICATE: 0, REFUSED: 0}, 0
+    for v in verdicts:
+        results.append(v.as_dict())
+        counted[v.status] += 1
+        stopped += v.status == STORED and not v.passed
+    if counted[REFUSED] == len(verdicts):
         return _json({"detail": _("Every record was refused; nothing was stored."), "errors": results}, 422)
-    return _json({"site_id": site.pk, "received": len(verdicts), "stored": sum(v.status == STORED for v in verdicts),
-                  "duplicate": sum(v.status == "duplicate" for v in verdicts), "refused": refused,
-                  "stopped": sum(v.status == STORED and not v.passed for v in verdicts), "results": results})
+    return _json({"site_id": site.pk, "received": len(verdicts), "stored": counted[STORED],
+                  "duplicate": counted[DUPLICATE], "refused": counted[REFUSED], "stopped": stopped, "results": results})

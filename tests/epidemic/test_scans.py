@@ -82,6 +82,33 @@ def test_a_resident_of_a_sealed_zone_is_stopped_first_whatever_they_show(gate):
     assert record(gate, [row(resident.person)])[0].passed
 
 
+def test_a_zone_sealed_between_two_batches_stops_the_next_and_each_batch_is_audited_once(gate):
+    """A batch that stops no one is stored and audited by one statement on PostgreSQL: a zone declared a
+    moment ago must still stop the next scan of someone living there (the only reason), and the audit entry
+    must count what happened."""
+    resident = gate.residents[0]
+    other = Resident.objects.filter(moved_out__isnull=True, person__id_number__isnull=False).exclude(
+        household__building=resident.household.building).select_related("person").first().person
+    first = record(gate, [row(resident.person), row(other)])
+    assert [v.status for v in first] == ["stored", "stored"] and all(v.passed for v in first)
+    ControlZone.objects.create(area=gate.city.grid, building=resident.household.building, name="刚封的楼",
+                               level=ZoneLevel.SEALED, reason="病例", starts_at=gate.now, level_since=gate.now)
+    again = record(gate, [row(resident.person), row(other)], now=gate.now + datetime.timedelta(seconds=1))
+    assert again[0].codes == ["sealed"] and not again[0].passed and again[1].passed
+    retried = [row(other), row(other), row(other, temperature=99)]
+    record(gate, retried[:1])
+    answer = record(gate, retried, now=gate.now + datetime.timedelta(seconds=2))
+    assert [v.status for v in answer] == ["duplicate", "stored", "refused"]
+    entries = list(AuditLog.objects.filter(note="entrance checks recorded", object_id=str(gate.site.pk))
+                   .order_by("id").values_list("changes", flat=True))
+    assert len(entries) == 4
+    assert {k: entries[0][k] for k in ("stored", "duplicates", "refused", "stopped")} == {
+        "stored": 2, "duplicates": 0, "refused": 0, "stopped": 0}
+    assert entries[1]["stopped"] == 1 and entries[1]["alerts"] == 1
+    assert {k: entries[3][k] for k in ("stored", "duplicates", "refused", "stopped")} == {
+        "stored": 1, "duplicates": 1, "refused": 1, "stopped": 0}
+
+
 def test_a_batch_retried_three_times_counts_once(gate):
     batch = [row(p, code_colour="red" if i % 5 == 0 else "green") for i, p in enumerate(gate.people[:50])]
     first = record(gate, batch)
