@@ -68,9 +68,10 @@ def test_household_and_building_pages_have_bounded_queries(city, client_for, dja
     client = client_for("grid")
     building = Building.objects.filter(area=city.grid).first()
     household = Household.objects.filter(building=building).first()
-    with django_assert_max_num_queries(10):
+    # Bounded whatever the building's size; the apps' panels add a query each (the sealed-zone mark: one).
+    with django_assert_max_num_queries(11):
         assert client.get(f"/buildings/{building.pk}/").status_code == 200
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(f"/households/{household.pk}/").status_code == 200
 
 

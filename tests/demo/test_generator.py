@@ -68,9 +68,11 @@ def empty_database():
     try:
         from frontline.epidemic import models as epidemic
 
-        for model in (epidemic.Retest, epidemic.Case, epidemic.Sample, epidemic.Tube, epidemic.Bag, epidemic.RoundStaff,
+        for model in (epidemic.HealthRecord, epidemic.ControlMeasure, epidemic.Contact, epidemic.KeptScan,
+                      epidemic.CheckpointScan, epidemic.CheckpointPost, epidemic.IsolationRoom, epidemic.ZoneChange,
+                      epidemic.ControlZone, epidemic.Retest, epidemic.Case, epidemic.Sample, epidemic.Tube, epidemic.Bag, epidemic.RoundStaff,
                       epidemic.RoundExemption, epidemic.TestingRound, epidemic.Laboratory):
-            model.objects.all().delete()  # the demo's testing round and its accounts' staffing
+            model.objects.all().delete()  # the demo's testing round, epidemic control and their accounts
         User.objects.all().delete()
         for model in (ContactHousehold, GridRole, Resident, PartyMember, Cadre, Person, Household, Building, Site,
                       PartyOrg, Area):
