@@ -70,8 +70,9 @@ def empty_database():
 
         for model in (epidemic.HealthRecord, epidemic.ControlMeasure, epidemic.Contact, epidemic.KeptScan,
                       epidemic.CheckpointScan, epidemic.CheckpointPost, epidemic.IsolationRoom, epidemic.ZoneChange,
-                      epidemic.ControlZone, epidemic.Retest, epidemic.Case, epidemic.Sample, epidemic.Tube, epidemic.Bag, epidemic.RoundStaff,
-                      epidemic.RoundExemption, epidemic.TestingRound, epidemic.Laboratory):
+                      epidemic.ControlZone, epidemic.Retest, epidemic.Case, epidemic.Sample, epidemic.Tube,
+                      epidemic.Bag, epidemic.RoundStaff, epidemic.RoundExemption, epidemic.TestingRound,
+                      epidemic.Laboratory):
             model.objects.all().delete()  # the demo's testing round, epidemic control and their accounts
         User.objects.all().delete()
         for model in (ContactHousehold, GridRole, Resident, PartyMember, Cadre, Person, Household, Building, Site,
