@@ -17,6 +17,7 @@ from frontline.areas.models import Area, Site, SiteKind
 from frontline.areas.selectors import area_breadcrumb
 from frontline.core import policy
 from frontline.core.audit import audit_record
+from frontline.core.formfields import pk_in_range
 from frontline.core.models import AuditAction, WorkOrder
 from frontline.core.scoping import get_for
 from frontline.core.validators import age_on
@@ -124,6 +125,16 @@ def isolation_room_update(request, pk):
     return redirect("isolation_site_detail", pk=room.site_id)
 
 
+def _room(value, site=None):
+    """The room a form names (within `site` if given), or None for anything that names no room: empty, not a
+    number (a tampered form), beyond any key."""
+    text = str(value or "").strip()
+    if not text.isdigit() or not pk_in_range(text):
+        return None
+    rooms = IsolationRoom.objects.filter(pk=int(text)).select_related("site")
+    return (rooms.filter(site=site) if site is not None else rooms).first()
+
+
 @policy.requires(MANAGE_MEASURES)
 def measure_isolate_view(request, pk):
     """Assign a person a bed at this site: the person from a case or contact page (?person=…) or found by ID
@@ -138,10 +149,11 @@ def measure_isolate_view(request, pk):
             messages.error(request, _("No one with this ID number among the people you may place under a measure."))
             status = 400
     elif request.method == "POST":
-        room = None
-        if data.get("room"):
-            room = IsolationRoom.objects.filter(site=site, pk=data.get("room")).select_related("site").first()
-        if person is None:
+        room = _room(data.get("room"), site=site)
+        if data.get("room") and room is None:
+            messages.error(request, _("The chosen room is not one of %(site)s's rooms.") % {"site": site.name})
+            status = 400
+        elif person is None:
             messages.error(request, _("No one with this ID number among the people you may place under a measure."))
             status = 400
         else:
@@ -190,7 +202,7 @@ def measure_transfer_view(request, pk):
     measure = get_for(ControlMeasure, request.user, pk)
     if not policy.allows(request.user, MANAGE_MEASURES, measure):
         raise PermissionDenied
-    room = IsolationRoom.objects.filter(pk=request.POST.get("room") or 0).select_related("site").first()
+    room = _room(request.POST.get("room"))
     try:
         if room is None:
             raise ValidationError(_("Choose a room."))

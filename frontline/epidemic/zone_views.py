@@ -36,6 +36,14 @@ class ZoneDeclareForm(forms.Form):
                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     name = forms.CharField(label=gettext_lazy("Name (empty: the place's)"), required=False, max_length=100)
 
+    def clean_starts_at(self):
+        """A start a calendar can hold in any time zone (year 1 in Shanghai is year 0 in UTC: no date)."""
+        starts_at = self.cleaned_data.get("starts_at")
+        if starts_at is not None and not 2000 <= starts_at.year <= 2099:
+            raise ValidationError(_("The start must be between the years 2000 and 2099, not %(when)s.")
+                                  % {"when": starts_at.strftime("%Y-%m-%d %H:%M")})
+        return starts_at
+
     def __init__(self, *args, buildings=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["building"].choices = [("", "—")] + [(b.pk, b.name) for b in buildings]
