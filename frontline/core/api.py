@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -84,6 +85,12 @@ api = FrontlineAPI(title="Frontline API", version="1", urls_namespace="api-1", a
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
     return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    """Missing or outside the caller's scope: the same answer, in the caller's language."""
+    return api.create_response(request, {"detail": _("Not found (or not yours to see).")}, status=404)
 
 
 @api.exception_handler(RateLimited)

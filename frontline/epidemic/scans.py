@@ -14,6 +14,7 @@ A bad record (a misread temperature, a time in the future, a code that names no 
 the others are stored: a kiosk's buffer must drain, and one misreading among a thousand scans must not hold
 back the 999 people who already walked through the gate (nor make the kiosk resend them forever)."""
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -329,7 +330,8 @@ def scans_record(*, actor, site: Site, rows: list, source: str = "", now: dateti
     earliest = now - datetime.timedelta(hours=settings.FRONTLINE_SCAN_LATE_HOURS)
     verdicts: dict[int, ScanVerdict] = {}
     scans: list[_Scan] = []
-    seen: set = set()
+    seen: dict = {}  # (client id, day) → the index of its first record in this upload
+    repeats: list[tuple[int, int]] = []
     allow_person_id = source == "phone"
     today = timezone.localdate(now)
     t_min, t_max = settings.FRONTLINE_TEMPERATURE_MIN, settings.FRONTLINE_TEMPERATURE_MAX
@@ -338,11 +340,15 @@ def scans_record(*, actor, site: Site, rows: list, source: str = "", now: dateti
         if isinstance(item, ScanVerdict):
             verdicts[index] = item
         elif (item.client_id, item.day) in seen:  # the same record twice in one upload: counted once
-            verdicts[index] = ScanVerdict(index, item.client_id, DUPLICATE, duplicate=True)
+            repeats.append((index, seen[item.client_id, item.day]))
         else:
-            seen.add((item.client_id, item.day))
+            seen[item.client_id, item.day] = index
             scans.append(item)
     _record(actor, site, scans, verdicts, now, source)
+    for index, first in repeats:  # a repeat answers with its first record's verdict
+        v = verdicts[first]
+        verdicts[index] = v if v.status == REFUSED else dataclasses.replace(
+            v, index=index, status=DUPLICATE, duplicate=True, scan_id=None)
     return [verdicts[i] for i in range(len(rows))]
 
 
