@@ -48,10 +48,21 @@ def _plain(field: str, value):
     return value
 
 
+_LOGGED: dict = {}  # model → its logged fields' (attname, name), worked out once
+
+
+def _logged(model) -> list[tuple[str, str]]:
+    fields = _LOGGED.get(model)
+    if fields is None:
+        fields = _LOGGED[model] = [
+            (f.attname, f.name) for f in model._meta.concrete_fields
+            if f.name not in ("path", "depth", "numchild", "pinyin_full", "pinyin_initials") and f.name not in SECRET_FIELDS]
+    return fields
+
+
 def snapshot(obj: models.Model) -> dict:
     """The concrete field values of an object, as they would be logged (never a secret or its hash)."""
-    return {f.attname: _plain(f.name, getattr(obj, f.attname)) for f in obj._meta.concrete_fields
-            if f.name not in ("path", "depth", "numchild", "pinyin_full", "pinyin_initials") and f.name not in SECRET_FIELDS}
+    return {attname: _plain(name, getattr(obj, attname)) for attname, name in _logged(type(obj))}
 
 
 def diff(before: dict, after: dict) -> dict:

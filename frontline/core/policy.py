@@ -153,6 +153,12 @@ def assignments(actor, today: datetime.date | None = None) -> list:
     return cached[1]
 
 
+def remember(actor, today: datetime.date, found: list) -> None:
+    """Put the actor's assignments in force on `today`, read with something else (the API token's query),
+    where `assignments` keeps them for the request."""
+    actor._frontline_assignments = (today, found)
+
+
 def forget(actor) -> None:
     """Drop the actor's cached assignments (after they changed)."""
     actor.__dict__.pop("_frontline_assignments", None)

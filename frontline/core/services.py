@@ -45,7 +45,7 @@ def work_order_create(*, actor, kind: str, title: str, area, subject=None, assig
     return order
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a caller's transaction (a batch of scans): no savepoint's round trips
 def work_orders_create_bulk(*, actor, kind: str, items: list[tuple[object, object, str]], assignee_role: str = "",
                             assignee=None, due_at: datetime.datetime | None = None,
                             priority: int = Priority.NORMAL) -> list[WorkOrder]:

@@ -23,6 +23,27 @@ def test_tokens_are_stored_hashed_and_can_be_revoked(city):
     assert client.get("/api/v1/areas").status_code == 401
 
 
+def test_a_token_reads_its_owner_and_their_assignments_afresh_in_one_statement(city):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from frontline.core.models import Assignment
+
+    user = city.users["grid"]
+    _row, token = ApiToken.issue(user=user, name="scanner")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert client.get("/api/v1/areas").status_code == 200  # the first use writes last_used_at
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/areas").status_code == 200
+    assert not any('"core_assignment"' in q["sql"] for q in queries.captured_queries)  # read with the token
+    Assignment.objects.filter(user=user).delete()  # the duty ended: no access at the very next request
+    assert client.get("/api/v1/areas").status_code == 403
+    user.is_active = False
+    user.save()
+    assert client.get("/api/v1/areas").status_code == 401
+
+
 def test_household_detail_lists_current_residents_masked(city):
     household = Household.objects.filter(building__area=city.grid, residents__moved_out__isnull=True,
                                          residents__person__id_number__isnull=False).first()
