@@ -102,6 +102,21 @@ def assignment_end(*, actor, assignment: Assignment, on: datetime.date | None = 
     return assignment
 
 
+def assignment_stop(*, actor, assignment: Assignment) -> Assignment:
+    """End at once an assignment an app gave with a staffing or a duty, when that ends (the app has checked who
+    may end it): it ends today, or, not yet begun, it never starts (yesterday)."""
+    today = timezone.localdate()
+    before = snapshot(assignment)
+    if assignment.valid_from > today:
+        assignment.valid_from = assignment.valid_until = today - datetime.timedelta(days=1)
+    else:
+        assignment.valid_until = today
+    assignment.save(update_fields=["valid_from", "valid_until"])
+    audit_update(actor, assignment, before)
+    policy.forget(assignment.user)
+    return assignment
+
+
 def _give_work_back(actor, assignment: Assignment) -> int:
     """The account's open work orders at the assignment's place go back to its role there (audited)."""
     returned = 0

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from frontline.areas.models import Site, SiteKind
 from frontline.core import policy
-from frontline.core.accounts import account_manageable, grantable_roles
-from frontline.core.audit import audit_create, audit_record, audit_update, snapshot
+from frontline.core.accounts import account_manageable, assignment_stop, grantable_roles
+from frontline.core.audit import audit_create, audit_record
 from frontline.core.models import Assignment, AuditAction
 
 from .models import CheckpointPost
@@ -61,19 +61,10 @@ def checkpoint_post_end(*, actor, post: CheckpointPost) -> CheckpointPost:
         raise PermissionDenied
     if post.ended_at is not None:
         raise ValidationError(_("This duty has already ended."))
-    today = timezone.localdate()
     post.ended_at = timezone.now()
     post.save(update_fields=["ended_at"])
-    assignment = post.assignment
-    before = snapshot(assignment)
-    if assignment.valid_from > today:
-        assignment.valid_from = assignment.valid_until = today - datetime.timedelta(days=1)
-    else:
-        assignment.valid_until = today
-    assignment.save(update_fields=["valid_from", "valid_until"])
-    audit_update(actor, assignment, before)
+    assignment_stop(actor=actor, assignment=post.assignment)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=post, note="checkpoint duty ended")
-    policy.forget(post.user)
     return post
 
 

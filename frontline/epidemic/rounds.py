@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from frontline.areas.models import Area, Site, SiteKind
 from frontline.core import policy
-from frontline.core.accounts import account_manageable, grantable_roles
+from frontline.core.accounts import account_manageable, assignment_stop, grantable_roles
 from frontline.core.audit import audit_create, audit_record, audit_update, snapshot
 from frontline.core.models import Assignment, AuditAction
 from frontline.core.scoping import get_for
@@ -269,19 +269,10 @@ def round_staff_add(*, actor, testing_round: TestingRound, user, role: str, site
 
 def _staff_end(actor, staff: RoundStaff) -> RoundStaff:
     """End a staffing now and its assignment today (an assignment not yet begun, yesterday: it never starts)."""
-    today = timezone.localdate()
     staff.ended_at = timezone.now()
     staff.save(update_fields=["ended_at"])
-    assignment = staff.assignment
-    before = snapshot(assignment)
-    if assignment.valid_from > today:
-        assignment.valid_from = assignment.valid_until = today - datetime.timedelta(days=1)
-    else:
-        assignment.valid_until = today
-    assignment.save(update_fields=["valid_from", "valid_until"])
-    audit_update(actor, assignment, before)
+    assignment_stop(actor=actor, assignment=staff.assignment)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=staff, note="round staffing ended")
-    policy.forget(staff.user)
     return staff
 
 
