@@ -563,23 +563,10 @@ class StopReason(models.TextChoices):
     FEVER = "fever", _("temperature too high")
 
 
-class CheckpointScan(models.Model):
-    """One entrance check (两码一测) at a checkpoint site: who, which way, the health-code colour and itinerary
-    flag as read at the gate, the temperature, and the verdict (refused scans are traces too).
+class ScanColumns(models.Model):
+    """What a scan records, live (`CheckpointScan`) or kept aside for an investigation (`KeptScan`)."""
 
-    The table grows by tens of millions of rows a day and is kept 14 days: on PostgreSQL it is partitioned by
-    `day` (the local date of `scanned_at`); no row of another table points at a scan, and the client's id is
-    unique together with the day (a retried upload never counts twice). Written by a set-based service, never
-    one ORM object a scan."""
-
-    id = models.BigAutoField(primary_key=True)  # on PostgreSQL the key is (id, day): the partition key
     day = models.DateField(_("day"))
-    site = models.ForeignKey("areas.Site", verbose_name=_("checkpoint"), on_delete=models.PROTECT,
-                             related_name="+", db_constraint=False)
-    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT,
-                               related_name="+", db_constraint=False)
-    grid = models.ForeignKey("areas.Area", verbose_name=_("grid"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+", db_constraint=False)
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     code_colour = models.CharField(_("health code"), max_length=6, choices=CodeColour.choices)
     itinerary_flag = models.BooleanField(_("itinerary flagged"), default=False)
@@ -589,6 +576,27 @@ class CheckpointScan(models.Model):
     scanned_at = models.DateTimeField(_("scanned at"))
     received_at = models.DateTimeField(_("received at"))
     client_id = models.CharField(_("client id"), max_length=64)
+
+    class Meta:
+        abstract = True
+
+
+class CheckpointScan(ScanColumns):
+    """One entrance check (两码一测) at a checkpoint site: who, which way, the health-code colour and itinerary
+    flag as read at the gate, the temperature, and the verdict (refused scans are traces too).
+
+    The table grows by tens of millions of rows a day and is kept 14 days: on PostgreSQL it is partitioned by
+    `day` (the local date of `scanned_at`); no row of another table points at a scan, and the client's id is
+    unique together with the day (a retried upload never counts twice). Written by a set-based service, never
+    one ORM object a scan."""
+
+    id = models.BigAutoField(primary_key=True)  # on PostgreSQL the key is (id, day): the partition key
+    site = models.ForeignKey("areas.Site", verbose_name=_("checkpoint"), on_delete=models.PROTECT,
+                             related_name="+", db_constraint=False)
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="+", db_constraint=False)
+    grid = models.ForeignKey("areas.Area", verbose_name=_("grid"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+", db_constraint=False)
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
                               related_name="+", db_constraint=False)
 
@@ -608,26 +616,16 @@ class CheckpointScan(models.Model):
     scope_checkpoint_site = classmethod(lambda cls, actor, assignment: _checkpoint_site_q(assignment))
 
 
-class KeptScan(models.Model):
+class KeptScan(ScanColumns):
     """A scan kept aside past the purge: the scans of people in an open case or contact investigation are
     copied here (same columns) before their day's rows are deleted or its partition dropped, and read with
     the live scans by the investigation (companion search, a person's trace)."""
 
     id = models.BigIntegerField(primary_key=True)  # the scan's own id
-    day = models.DateField(_("day"))
     site = models.ForeignKey("areas.Site", verbose_name=_("checkpoint"), on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
     grid = models.ForeignKey("areas.Area", verbose_name=_("grid"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
-    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
-    code_colour = models.CharField(_("health code"), max_length=6, choices=CodeColour.choices)
-    itinerary_flag = models.BooleanField(_("itinerary flagged"), default=False)
-    temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1)
-    passed = models.BooleanField(_("passed"))
-    reasons = models.CharField(_("stopped because"), max_length=40, blank=True)
-    scanned_at = models.DateTimeField(_("scanned at"))
-    received_at = models.DateTimeField(_("received at"))
-    client_id = models.CharField(_("client id"), max_length=64)
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     kept_at = models.DateTimeField(_("kept aside at"))
