@@ -23,10 +23,9 @@ def _token_sql(vendor: str) -> tuple[str, list, list, list, list]:
     one statement: a row per assignment (one row with empty assignment columns for none). Written once a
     process from the models' fields; the rule "in force" is AssignmentQuerySet.current's."""
     if vendor not in _TOKEN_SQL:
-        from frontline.areas.models import Area
-
         from .models import Assignment, User
 
+        Area = Assignment._meta.get_field("area").related_model  # core names no app: the field says which model
         user_cols, user_conv = _reader(User, "u")
         uarea_cols, uarea_conv = _reader(Area, "ua")
         assignment_cols, assignment_conv = _reader(Assignment, "a")
@@ -49,10 +48,10 @@ def token_user(token: str):
     a revoked token or an ended assignment ends access at the next request. None for no such token."""
     from django.db import connection
 
-    from frontline.areas.models import Area
-
     from . import policy
     from .models import Assignment, User
+
+    Area = Assignment._meta.get_field("area").related_model
 
     sql, user_conv, uarea_conv, assignment_conv, aarea_conv = _token_sql(connection.vendor)
     today = timezone.localdate()
