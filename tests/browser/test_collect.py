@@ -230,9 +230,18 @@ def test_a_phone_camera_reads_a_residents_qr_code(live_city, live_server, playwr
         page.keyboard.type("TUBEC00001")
         page.keyboard.press("Enter")
         expect(page.get_by_test_id("tube-count")).to_have_text("0/10")
-        page.get_by_test_id("camera").tap()
-        # Decoding frames of a fake camera on a loaded 2-core machine can take a while: wait for it, not a clock.
-        expect(page.get_by_test_id("message")).to_contain_text(mask_name(person.name), timeout=90000)
+        # Chromium's fake camera now and then starts without delivering frames to the page (a stalled capture;
+        # alone the test reads the code within seconds): as a collector would, close the camera and open it again.
+        message = page.get_by_test_id("message")
+        for _attempt in range(3):
+            page.get_by_test_id("camera").tap()
+            try:
+                expect(message).to_contain_text(mask_name(person.name), timeout=30000)
+                break
+            except AssertionError:
+                if page.get_by_test_id("camera-panel").is_visible():
+                    page.locator("#camera-close").tap()
+        expect(message).to_contain_text(mask_name(person.name))
         expect(page.get_by_test_id("tube-count")).to_have_text("1/10")
         expect(page.get_by_test_id("camera-panel")).to_be_hidden()  # one code read, the camera closes
         assert Sample.objects.get(round=testing_round, person=person).tube.code == "TUBEC00001"
