@@ -205,17 +205,23 @@ def _require_site(actor, site: Site) -> None:
     policy.require(actor, MANAGE_MEASURES, site)
 
 
+def _beds(value) -> int:
+    """A room's beds as typed: 1 to 50, or a clear refusal."""
+    try:
+        beds = int(value)
+    except (TypeError, ValueError):
+        beds = 0
+    if not 1 <= beds <= 50:
+        raise ValidationError(_("Beds: a room has 1 to 50 beds."))
+    return beds
+
+
 @transaction.atomic
 def rooms_add(*, actor, site: Site, spec: str, beds: int) -> list[IsolationRoom]:
     """Add rooms in bulk ("101-130", 2 beds each); numbers the site already has are refused, named."""
     _require_site(actor, site)
     numbers = parse_room_numbers(spec)
-    try:
-        beds = int(beds)
-    except (TypeError, ValueError):
-        beds = 0
-    if not 1 <= beds <= 50:
-        raise ValidationError(_("Beds: a room has 1 to 50 beds."))
+    beds = _beds(beds)
     taken = sorted(IsolationRoom.objects.filter(site=site, number__in=numbers).values_list("number", flat=True))
     if taken:
         raise ValidationError(_("%(site)s already has rooms %(rooms)s.") % {"site": site.name, "rooms": "、".join(taken[:10])})
@@ -233,12 +239,7 @@ def room_update(*, actor, room: IsolationRoom, beds: int | None = None, out_of_s
     used = in_force().filter(room=room).count()
     changes = {}
     if beds is not None:
-        try:
-            beds = int(beds)
-        except (TypeError, ValueError):
-            beds = 0
-        if not 1 <= beds <= 50:
-            raise ValidationError(_("Beds: a room has 1 to 50 beds."))
+        beds = _beds(beds)
         if beds < used:
             raise ValidationError(_("%(site)s room %(room)s has %(n)d people in it: it cannot have fewer beds.")
                                   % {"site": room.site.name, "room": room.number, "n": used})

@@ -196,12 +196,18 @@ def measure_detail(request, pk):
         "breadcrumb": area_breadcrumb(actor=request.user, area=measure.area)})
 
 
-@policy.requires(MANAGE_MEASURES)
-@require_POST
-def measure_transfer_view(request, pk):
+def _managed_measure(request, pk) -> ControlMeasure:
+    """A measure the user sees (404 alike otherwise) and may manage (403)."""
     measure = get_for(ControlMeasure, request.user, pk)
     if not policy.allows(request.user, MANAGE_MEASURES, measure):
         raise PermissionDenied
+    return measure
+
+
+@policy.requires(MANAGE_MEASURES)
+@require_POST
+def measure_transfer_view(request, pk):
+    measure = _managed_measure(request, pk)
     room = _room(request.POST.get("room"))
     try:
         if room is None:
@@ -217,9 +223,7 @@ def measure_transfer_view(request, pk):
 @policy.requires(MANAGE_MEASURES)
 @require_POST
 def measure_release_view(request, pk):
-    measure = get_for(ControlMeasure, request.user, pk)
-    if not policy.allows(request.user, MANAGE_MEASURES, measure):
-        raise PermissionDenied
+    measure = _managed_measure(request, pk)
     try:
         isolation.measure_release_confirm(actor=request.user, measure=measure)
     except ValidationError as e:
