@@ -23,9 +23,15 @@ def _gunicorn(bind: str, workers: int, threads: int) -> None:
     run()
 
 
+def _migrate(call_command, **options) -> None:
+    """Apply migrations and create the database cache's table where the cache is the database (no Redis)."""
+    call_command("migrate", interactive=False, **options)
+    call_command("createcachetable", verbosity=0)
+
+
 def cmd_demo(args) -> int:
     call_command = _django()
-    call_command("migrate", interactive=False, verbosity=0)
+    _migrate(call_command, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     url = f"http://127.0.0.1:{args.port}/"
     call_command("demo_setup", residents=args.residents, seed=args.seed)  # the demo app's own command
@@ -38,7 +44,7 @@ def cmd_demo(args) -> int:
 def cmd_serve(args) -> int:
     call_command = _django()
     if args.migrate:
-        call_command("migrate", interactive=False)
+        _migrate(call_command)
     call_command("collectstatic", interactive=False, verbosity=0)
     _gunicorn(args.bind, args.workers, args.threads)
     return 0
@@ -46,7 +52,7 @@ def cmd_serve(args) -> int:
 
 def cmd_generate_city(args) -> int:
     call_command = _django()
-    call_command("migrate", interactive=False, verbosity=0)
+    _migrate(call_command, verbosity=0)
     argv = ["--residents", str(args.residents), "--seed", str(args.seed), "--batch-size", str(args.batch_size)]
     if args.no_progress:
         argv.append("--no-progress")

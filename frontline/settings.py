@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "frontline.grid",
     "frontline.mobilization",
     "frontline.epidemic",
+    "frontline.care",
     "frontline.demo",
 ]
 
@@ -190,7 +191,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded default keeps its cache in the database, so that every web process sees the same counts
+    # (rate limits of the public resident page, import progress); `frontline demo`/`serve` create its table.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "frontline_cache"}}
 # Where background work runs (frontline/core/background.py): Celery workers and beat with Redis; without
 # it, one worker thread of the web process, which also runs the scheduled tasks; "eager" runs a task in
 # its caller (tests).
@@ -315,3 +318,21 @@ FRONTLINE_CASE_MEASURES = {"case": os.environ.get("FRONTLINE_CASE_MEASURE", "hom
                            "close": os.environ.get("FRONTLINE_CLOSE_CONTACT_MEASURE", "home_isolation"),
                            "secondary": os.environ.get("FRONTLINE_SECONDARY_CONTACT_MEASURE", "home_isolation"),
                            "companion": os.environ.get("FRONTLINE_COMPANION_MEASURE", "home_monitoring")}
+
+# Serving residents (frontline.care). Orders: the most lines and units one order takes (an item's own
+# `max_per_order` caps each line). Requests: the hours a request may stay open before its work order is overdue,
+# by category, urgent and normal; and the area level each category is routed to (the grid's worker, the
+# community, the street). The public resident page: submissions allowed per address and per phone in
+# RESIDENT_PAGE_PERIOD seconds (a loopback load test raises them).
+FRONTLINE_ORDER_LINES_MAX = envint("FRONTLINE_ORDER_LINES_MAX", 20)
+FRONTLINE_ORDER_UNITS_MAX = envint("FRONTLINE_ORDER_UNITS_MAX", 100)
+FRONTLINE_REQUEST_HOURS = {
+    # category: (urgent, normal)
+    "medical": (2, 12), "medicine": (4, 24), "supplies": (12, 24), "isolation": (4, 24),
+    "mental_health": (4, 48), "complaint": (24, 72), "other": (24, 72),
+}
+FRONTLINE_REQUEST_ROUTES = {"medical": "community", "medicine": "grid", "supplies": "grid", "isolation": "community",
+                            "mental_health": "community", "complaint": "street", "other": "community"}
+FRONTLINE_RESIDENT_PAGE_PER_ADDRESS = envint("FRONTLINE_RESIDENT_PAGE_PER_ADDRESS", 10)
+FRONTLINE_RESIDENT_PAGE_PER_PHONE = envint("FRONTLINE_RESIDENT_PAGE_PER_PHONE", 5)
+FRONTLINE_RESIDENT_PAGE_PERIOD = envint("FRONTLINE_RESIDENT_PAGE_PERIOD", 3600)

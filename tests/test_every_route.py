@@ -51,7 +51,8 @@ from frontline.notices.services import may_manage, notice_issue, notice_publish
 from frontline.people.models import Cadre, Person, Resident
 
 USERS = ["commander", "street", "secretary", "grid", "grid2", "cadre", "volunteer", "inspector", "enterprise", "courier",
-         "collector", "transporter", "lab", "gate", "epi", "district2", "admin", None]  # None: a visitor without a login
+         "collector", "transporter", "lab", "gate", "epi", "hotline", "district2", "admin",
+         None]  # None: a visitor without a login
 ALLOWED = {200, 201, 204, 302, 400, 422}  # the operation ran (400/422: it refused the data, not the caller)
 PUBLIC, LOGGED_IN = "public", "logged_in"
 

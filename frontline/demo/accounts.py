@@ -49,6 +49,7 @@ def demo_accounts_create() -> list[tuple[User, str]]:
         ("inspector", Role.INSPECTOR, district, None),
         ("enterprise", Role.ENTERPRISE_LIAISON, district, None),
         ("courier", Role.COURIER, grid, None),
+        ("hotline", "hotline", street, None),  # hotline staff (frontline.care) of the street: take residents' calls
     ]
     result = []
     for username, role, area, person in places:

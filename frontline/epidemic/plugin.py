@@ -4,6 +4,7 @@ laboratories, and (from the modules named at the end) its pages, API, figures an
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from frontline.areas.marks import HouseholdMark, household_marks
 from frontline.core import plugins, policy
 from frontline.core.roles import Role
 
@@ -33,6 +34,7 @@ from .policy import (
     VIEW_TESTING,
     VIEW_ZONES,
 )
+from .sealed import sealed_households
 
 
 def _model_scope(method: str):
@@ -99,3 +101,10 @@ plugins.staff_sources.register(plugins.StaffSource("round_collectors", _("collec
 
 # Each part of the app declares its own pages, API, figures and work-order kinds.
 from . import plugin_parts  # noqa: E402, F401
+
+
+def _households_in_sealed_zones(household_ids: list[int]) -> set[int]:
+    return set(sealed_households().filter(pk__in=household_ids).values_list("pk", flat=True))
+
+
+household_marks.register(HouseholdMark("sealed_zone", _("in a sealed zone"), _households_in_sealed_zones, order=10))

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from frontline.areas import figures
+from frontline.areas.marks import HouseholdMark, household_marks
 from frontline.core import plugins, policy
 from frontline.core.roles import Role
 from frontline.notices.models import NoticeDelivery
@@ -104,3 +105,14 @@ plugins.panels.register(plugins.Panel("grid_full_export", "area", "grid/panels/a
                                       else None, order=10))
 plugins.panels.register(plugins.Panel("grid_household_campaigns", "household", "grid/panels/household_campaigns.html",
                                       _household_campaigns))
+
+
+def _households_with_special_needs(household_ids: list[int]) -> set[int]:
+    return set(Resident.objects.filter(household_id__in=household_ids, moved_out__isnull=True,
+                                       person__special_needs__resolved_on__isnull=True,
+                                       person__special_needs__isnull=False)
+               .values_list("household_id", flat=True).distinct())
+
+
+household_marks.register(HouseholdMark("special_needs", _("a resident with special needs"),
+                                       _households_with_special_needs, order=20))

@@ -1,0 +1,1 @@
+"""The parts of the care app, each declaring what it adds in a module of its own (so they grow apart)."""

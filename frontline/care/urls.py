@@ -1,0 +1,3 @@
+"""The pages of serving residents: each part keeps its own URL module."""
+
+urlpatterns = []
