@@ -131,3 +131,6 @@ def demo_activity_create() -> None:
     demo_gate_create()
     demo_cases_create()
     demo_isolation_create()
+    from .care import demo_care_create
+
+    demo_care_create()

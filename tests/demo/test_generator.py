@@ -66,7 +66,13 @@ def empty_database():
     """The session city cleared inside a savepoint, restored afterwards."""
     sid = transaction.savepoint()
     try:
+        from frontline.care import models as care
         from frontline.epidemic import models as epidemic
+
+        for model in (care.HotlineCall, care.CounselingSession, care.SiteService, care.StockMove, care.Stock,
+                      care.ResidentPage, care.ResidentRequest, care.SupplyOrderLine, care.SupplyOrder,
+                      care.DeliveryBatch, care.KitPart, care.SupplyItem):
+            model.objects.all().delete()  # the demo's care
 
         for model in (epidemic.HealthRecord, epidemic.ControlMeasure, epidemic.Contact, epidemic.KeptScan,
                       epidemic.CheckpointScan, epidemic.CheckpointPost, epidemic.IsolationRoom, epidemic.ZoneChange,
