@@ -1,2 +1,3 @@
 """The parts of the care app, each declaring what it adds in a module of its own (so they grow apart)."""
 from . import plugin_area  # noqa: E402, F401
+from . import plugin_poster  # noqa: E402, F401
