@@ -1,3 +1,6 @@
 """The pages of serving residents: each part keeps its own URL module."""
 
+from django.urls import include, path
+
 urlpatterns = []
+urlpatterns += [path("", include("frontline.care.urls_requests"))]
