@@ -42,3 +42,6 @@ def demo_care_create() -> None:
     from .care_poster import demo_resident_page_create
 
     demo_resident_page_create()
+    from .care_requests import demo_requests_create
+
+    demo_requests_create()

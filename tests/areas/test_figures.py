@@ -343,3 +343,6 @@ RAW.update({  # control measures in force now, by the measure's area; isolation 
 RAW.update({f"zones_{level}": _InForce(
     "SELECT area_id, count(*) FROM epidemic_controlzone WHERE level = '" + level + "' AND starts_at <= '{now}' "
     "AND (ends_at IS NULL OR ends_at > '{now}') GROUP BY area_id") for level in ("sealed", "controlled", "precaution")})
+
+# Residents' requests being handled now (frontline.care.requests_selectors), in the grid they are about.
+RAW.update({"requests_open": "SELECT area_id, count(*) FROM care_residentrequest WHERE status = 'open' GROUP BY area_id"})
