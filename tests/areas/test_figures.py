@@ -343,3 +343,7 @@ RAW.update({  # control measures in force now, by the measure's area; isolation 
 RAW.update({f"zones_{level}": _InForce(
     "SELECT area_id, count(*) FROM epidemic_controlzone WHERE level = '" + level + "' AND starts_at <= '{now}' "
     "AND (ends_at IS NULL OR ends_at > '{now}') GROUP BY area_id") for level in ("sealed", "controlled", "precaution")})
+
+# Supply orders not yet delivered, failed or cancelled (frontline.care), in the order's grid.
+RAW["orders_open"] = ("SELECT area_id, count(*) FROM care_supplyorder WHERE status IN ('placed', 'assigned', "
+                      "'picked_up') GROUP BY area_id")
