@@ -205,3 +205,47 @@ def test_the_api_lists_masked_orders_places_one_and_runs_a_delivery(city, catalo
                           content_type="application/json")
     assert done.status_code == 200 and done.json()["status"] == "delivered"
     assert volunteer.get("/api/v1/care/orders").status_code == 403
+
+
+def test_the_dispatch_page_spreads_buildings_over_a_team(city, catalogue, homes, client_for):
+    from django.utils import timezone
+
+    from frontline.mobilization.models import Team
+
+    place(city, homes.one, catalogue.rice)
+    place(city, homes.two, catalogue.rice)
+    today = timezone.localdate()
+    team = Team.objects.create(kind="volunteer", name="楼栋志愿服务队", area=city.community, formed_on=today)
+    team.members.create(person=city.users["grid"].person, joined_on=today)
+    client = client_for("secretary")
+    url = reverse("order_dispatch", args=[city.grid.pk])
+    page = client.get(url).content.decode()
+    key = f"team:team_members:{team.pk}"
+    assert f'value="{key}"' in page and "楼栋志愿服务队" in page
+    response = client.post(url, {"buildings": sorted({homes.one.building_id, homes.two.building_id}), "assignee": key})
+    assert response.status_code == 302
+    orders = SupplyOrder.objects.select_related("batch")
+    assert {(o.status, o.batch.team_label, o.batch.assignee.username) for o in orders} == {
+        (OrderStatus.ASSIGNED, "楼栋志愿服务队", "grid")}
+
+
+def test_the_delivery_run_makes_as_many_queries_for_many_stops_as_for_one(city, catalogue, client_for,
+                                                                         django_assert_max_num_queries):
+    from frontline.areas.models import Household
+
+    homes = list(Household.objects.filter(building__area=city.grid).order_by("id")[:12])
+    client = client_for("volunteer")
+
+    def give(some):
+        for home in some:
+            place(city, home, catalogue.vegetables)
+        orders_assign(actor=city.users["grid"], area=city.grid,
+                      building_ids=sorted({h.building_id for h in some}), assignee=city.users["volunteer"])
+
+    give(homes[:1])
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("delivery_run"))
+    give(homes[1:])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("delivery_run")).content.decode()
+    assert page.count('data-testid="stop"') == 12
