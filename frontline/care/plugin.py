@@ -50,7 +50,7 @@ plugins.work_order_kinds.register(plugins.WorkOrderKindSpec(
     escalate_until="community", order=80))
 plugins.work_order_kinds.register(plugins.WorkOrderKindSpec(
     DELIVERY, _("Deliver a supply order"), app="care", due=datetime.timedelta(hours=12), escalate_until="community",
-    order=81))
+    order=81, page="delivery_order"))
 plugins.work_order_kinds.register(plugins.WorkOrderKindSpec(
     RESIDENT_REQUEST, _("Handle a resident's request"), app="care", escalate_until="district", order=82,
     page="request_order"))

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("frontline.care.urls_orders")),
     path("", include("frontline.care.urls_poster")),
     path("", include("frontline.care.urls_requests")),
 ]

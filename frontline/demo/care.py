@@ -45,3 +45,6 @@ def demo_care_create() -> None:
     from .care_requests import demo_requests_create
 
     demo_requests_create()
+    from .care_orders import demo_orders_create
+
+    demo_orders_create()

@@ -346,3 +346,6 @@ RAW.update({f"zones_{level}": _InForce(
 
 # Residents' requests being handled now (frontline.care.requests_selectors), in the grid they are about.
 RAW.update({"requests_open": "SELECT area_id, count(*) FROM care_residentrequest WHERE status = 'open' GROUP BY area_id"})
+# Supply orders not yet delivered, failed or cancelled (frontline.care), in the order's grid.
+RAW["orders_open"] = ("SELECT area_id, count(*) FROM care_supplyorder WHERE status IN ('placed', 'assigned', "
+                      "'picked_up') GROUP BY area_id")
