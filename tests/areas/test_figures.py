@@ -343,3 +343,7 @@ RAW.update({  # control measures in force now, by the measure's area; isolation 
 RAW.update({f"zones_{level}": _InForce(
     "SELECT area_id, count(*) FROM epidemic_controlzone WHERE level = '" + level + "' AND starts_at <= '{now}' "
     "AND (ends_at IS NULL OR ends_at > '{now}') GROUP BY area_id") for level in ("sealed", "controlled", "precaution")})
+
+# Service stations and party-masses service centres whose closing is not recorded (frontline.care), where they are.
+RAW.update({"service_sites": "SELECT area_id, count(*) FROM areas_site WHERE kind IN ('service_station', "
+                             "'service_center') AND closed_on IS NULL GROUP BY area_id"})
