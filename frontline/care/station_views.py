@@ -32,7 +32,8 @@ KITS_FIGURE = "kits_issued"  # the protective-supplies part's figure, read throu
 
 
 class CounselingForm(forms.Form):
-    held_on = forms.DateField(label=pgettext_lazy("station", "Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=pgettext_lazy("station", "Held on"),
+                              widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     counsellor = forms.CharField(label=pgettext_lazy("station", "Counsellor"))
     attendees = forms.IntegerField(label=pgettext_lazy("station", "Attendees"),
                                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
@@ -132,9 +133,10 @@ def station_list(request):
     """The service stations and centres of an area: services and hours, this month's sessions and attendees."""
     area = _area(request)
     month = _month(request)
-    sites = stations.station_rows(actor=request.user, area=area, month=month)
+    page = Paginator(stations.station_sites(actor=request.user, area=area), PAGE_SIZE).get_page(request.GET.get("page"))
+    sites = stations.station_rows(actor=request.user, area=area, month=month, sites=list(page.object_list))
     return render(request, "care/stations/station_list.html", {
-        "area": area, "sites": sites, "month": month, "kits": _kits(request, sites, month),
+        "area": area, "sites": sites, "page": page, "month": month, "kits": _kits(request, sites, month),
         "previous": _shift(month, -1), "next": _shift(month, 1),
         "breadcrumb": area_breadcrumb(actor=request.user, area=area),
         "children": Area.objects.get_children(area).restrict(request.user, VIEW_STATIONS).order_by("code")
@@ -223,10 +225,11 @@ def counseling_list(request):
     area = _area(request)
     month = _month(request)
     start, end = stations.month_period(month)
-    sites = stations.station_rows(actor=request.user, area=area, month=month)
+    sites = list(stations.station_sites(actor=request.user, area=area)[:500])  # the filter's choices
     site = None
     if request.GET.get("site"):
-        site = next((s for s in sites if str(s.pk) == request.GET["site"]), None)
+        site = stations.station_sites(actor=request.user, area=area).filter(pk=request.GET["site"]).first() \
+            if request.GET["site"].isdigit() else None
         if site is None:
             raise Http404
     mode = request.GET.get("mode") if request.GET.get("mode") in CounselingMode.values else ""

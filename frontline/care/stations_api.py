@@ -12,7 +12,7 @@ from frontline.core.api import ErrorOut
 
 from .models import CounselingMode
 from .policy import RECORD_SERVICE, VIEW_STATIONS
-from .stations import area_get_for, counseling_record, station_get_for, station_rows
+from .stations import area_get_for, counseling_record, station_get_for, station_rows, station_sites
 
 router = Router(tags=["care: service stations"])
 
@@ -55,9 +55,10 @@ class CounselingOut(Schema):
 
 @router.get("/care/areas/{area_id}/service-sites", response={200: list[SiteOut]})
 @policy.api_requires(VIEW_STATIONS)
-def service_sites_api(request, area_id: int):
-    """The service stations and party-masses service centres in an area, each with its services and hours and
-    this month's counseling sessions and attendees."""
+def service_sites_api(request, area_id: int, limit: int = 100, offset: int = 0):
+    """The service stations and party-masses service centres in an area (`limit` at most 500 from `offset`, in the
+    order of the area tree), each with its services and hours and this month's counseling sessions and
+    attendees."""
     area = area_get_for(request.auth, area_id)
     if not policy.allows(request.auth, VIEW_STATIONS, area):
         raise PermissionDenied
@@ -65,7 +66,8 @@ def service_sites_api(request, area_id: int):
              "closed_on": s.closed_on, "sessions_this_month": s.sessions, "attendees_this_month": s.attendees,
              "services": [{"service": r.service, "label": str(r.get_service_display()), "hours": r.hours}
                           for r in s.services]}
-            for s in station_rows(actor=request.auth, area=area, month=timezone.localdate())]
+            for s in station_rows(actor=request.auth, area=area, month=timezone.localdate(), sites=list(
+                station_sites(actor=request.auth, area=area)[max(offset, 0):max(offset, 0) + min(max(limit, 1), 500)]))]
 
 
 @router.post("/care/service-sites/{site_id}/counseling-sessions", response={201: CounselingOut, 422: ErrorOut})

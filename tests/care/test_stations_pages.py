@@ -201,3 +201,25 @@ def test_the_api_lists_sites_with_services_and_records_a_session(city, centre):
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "attendees"
     assert CounselingSession.objects.filter(site=centre).count() == 1
     assert Client().get(f"/api/v1/care/areas/{city.community.pk}/service-sites").status_code == 401
+
+
+def test_the_station_list_and_call_log_queries_do_not_grow_with_their_rows(city, client_for, centre):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("street")
+
+    def queries(name):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name), {"area": city.street.pk}).status_code == 200
+        return len(captured)
+
+    for i in range(5):
+        if i == 1:
+            before = (queries("station_list"), queries("hotline_call_list"), queries("counseling_list"))
+        site = Site.objects.create(kind=SiteKind.SERVICE_STATION, name=f"驿站{i}", area=city.community)
+        stations.site_services_set(actor=city.users["secretary"], site=site, services={"rest": "全天", "kits": ""})
+        _session(city, site)
+        stations.hotline_call_record(actor=city.users["secretary"], area=city.community, topic="咨询",
+                                     caller_phone="13912345678")
+    assert (queries("station_list"), queries("hotline_call_list"), queries("counseling_list")) == before
