@@ -4,4 +4,5 @@ from . import (  # noqa: F401
     plugin_orders,
     plugin_poster,
     plugin_requests,
+    plugin_stations,
 )

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("frontline.care.urls_orders")),
     path("", include("frontline.care.urls_poster")),
     path("", include("frontline.care.urls_requests")),
+    path("", include("frontline.care.urls_stations")),
 ]

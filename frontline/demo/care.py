@@ -48,3 +48,6 @@ def demo_care_create() -> None:
     from .care_orders import demo_orders_create
 
     demo_orders_create()
+    from .care_stations import demo_stations_create
+
+    demo_stations_create()

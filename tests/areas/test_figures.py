@@ -349,3 +349,6 @@ RAW.update({"requests_open": "SELECT area_id, count(*) FROM care_residentrequest
 # Supply orders not yet delivered, failed or cancelled (frontline.care), in the order's grid.
 RAW["orders_open"] = ("SELECT area_id, count(*) FROM care_supplyorder WHERE status IN ('placed', 'assigned', "
                       "'picked_up') GROUP BY area_id")
+# Service stations and party-masses service centres whose closing is not recorded (frontline.care), where they are.
+RAW.update({"service_sites": "SELECT area_id, count(*) FROM areas_site WHERE kind IN ('service_station', "
+                             "'service_center') AND closed_on IS NULL GROUP BY area_id"})
