@@ -41,6 +41,8 @@ SECRET_FIELDS = {"password", "digest"}
 def _plain(field: str, value):
     if field in MASKED_FIELDS and value:
         return MASKED_FIELDS[field](str(value))
+    if field.endswith("_phone") and value:  # an app's phone under another name (a contact phone, a caller's)
+        return mask_phone(str(value))
     if isinstance(value, datetime.datetime):  # local time, with its offset: what a reader of the log expects
         return timezone.localtime(value).isoformat(sep=" ", timespec="seconds") if timezone.is_aware(value) else str(value)
     if isinstance(value, (datetime.date, decimal.Decimal)):

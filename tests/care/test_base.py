@@ -106,3 +106,13 @@ def test_the_area_page_shows_care_flows_today_this_week_and_in_all(city, client_
     assert 'data-testid="care-figures-panel"' in page
     row = page.split('data-testid="care-figure-orders_placed"')[1].split("</tr>")[0]
     assert row.count(">1</td>") == 3  # today, this week, in all
+
+
+def test_the_audit_log_keeps_a_contact_phone_masked(city, catalogue, homes):
+    from frontline.core.models import AuditLog
+
+    order = order_place(actor=None, household=homes.one, channel=Channel.PAGE, contact_phone="13812345678",
+                        lines=[LineIn(item_id=catalogue.rice.pk)])
+    entry = AuditLog.objects.get(object_id=str(order.pk), content_type__model="supplyorder")
+    assert entry.changes["contact_phone"] == [None, "138****5678"]
+    assert "13812345678" not in str(AuditLog.objects.filter(object_id=str(order.pk)).values_list("changes", flat=True))
