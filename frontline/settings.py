@@ -336,3 +336,10 @@ FRONTLINE_REQUEST_ROUTES = {"medical": "community", "medicine": "grid", "supplie
 FRONTLINE_RESIDENT_PAGE_PER_ADDRESS = envint("FRONTLINE_RESIDENT_PAGE_PER_ADDRESS", 10)
 FRONTLINE_RESIDENT_PAGE_PER_PHONE = envint("FRONTLINE_RESIDENT_PAGE_PER_PHONE", 5)
 FRONTLINE_RESIDENT_PAGE_PERIOD = envint("FRONTLINE_RESIDENT_PAGE_PERIOD", 3600)
+
+# The resident page's poster (frontline.care.poster): the address residents reach from outside, printed as the
+# poster's QR code (e.g. https://frontline.example.gov.cn; empty: the host the desk's request came in on), and
+# the Chinese font the PNG and PDF are set in (a .ttf/.otf/.ttc; Debian's fonts-noto-cjk, which scripts/setup
+# installs, by default).
+FRONTLINE_PUBLIC_URL = os.environ.get("FRONTLINE_PUBLIC_URL", "")
+FRONTLINE_CJK_FONT = os.environ.get("FRONTLINE_CJK_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")

@@ -52,7 +52,8 @@ plugins.work_order_kinds.register(plugins.WorkOrderKindSpec(
     DELIVERY, _("Deliver a supply order"), app="care", due=datetime.timedelta(hours=12), escalate_until="community",
     order=81))
 plugins.work_order_kinds.register(plugins.WorkOrderKindSpec(
-    RESIDENT_REQUEST, _("Handle a resident's request"), app="care", escalate_until="district", order=82))
+    RESIDENT_REQUEST, _("Handle a resident's request"), app="care", escalate_until="district", order=82,
+    page="request_order"))
 
 # Each part of the app declares its own pages, API, figures and tasks.
 from . import plugin_parts  # noqa: E402, F401

@@ -1,2 +1,7 @@
 """The parts of the care app, each declaring what it adds in a module of its own (so they grow apart)."""
-from . import plugin_stock  # noqa: E402, F401
+from . import (  # noqa: F401
+    plugin_area,
+    plugin_poster,
+    plugin_requests,
+    plugin_stock,
+)

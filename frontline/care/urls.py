@@ -1,6 +1,9 @@
 """The pages of serving residents: each part keeps its own URL module."""
 
-urlpatterns = []
-from django.urls import include, path  # noqa: E402
+from django.urls import include, path
 
-urlpatterns += [path("", include("frontline.care.urls_stock"))]
+urlpatterns = [
+    path("", include("frontline.care.urls_poster")),
+    path("", include("frontline.care.urls_requests")),
+    path("", include("frontline.care.urls_stock")),
+]

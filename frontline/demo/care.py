@@ -39,6 +39,12 @@ def demo_catalogue_create() -> dict[str, SupplyItem]:
 def demo_care_create() -> None:
     demo_catalogue_create()
     # Each part of the care app adds its demo story below (frontline/demo/care_<part>.py).
+    from .care_poster import demo_resident_page_create
+
+    demo_resident_page_create()
+    from .care_requests import demo_requests_create
+
+    demo_requests_create()
     from .care_stock import demo_stock_create
 
     demo_stock_create()

@@ -344,6 +344,9 @@ RAW.update({f"zones_{level}": _InForce(
     "SELECT area_id, count(*) FROM epidemic_controlzone WHERE level = '" + level + "' AND starts_at <= '{now}' "
     "AND (ends_at IS NULL OR ends_at > '{now}') GROUP BY area_id") for level in ("sealed", "controlled", "precaution")})
 
+# Residents' requests being handled now (frontline.care.requests_selectors), in the grid they are about.
+RAW.update({"requests_open": "SELECT area_id, count(*) FROM care_residentrequest WHERE status = 'open' GROUP BY area_id"})
+
 # Sites where some supply is at or below its low mark (frontline.care), by the site's area.
 RAW.update({"stock_low_sites": "SELECT s.area_id, count(*) FROM areas_site s WHERE EXISTS (SELECT 1 FROM care_stock k "
                                "WHERE k.site_id = s.id AND k.low_at > 0 AND k.quantity <= k.low_at) GROUP BY s.area_id"})

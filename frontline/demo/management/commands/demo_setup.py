@@ -21,3 +21,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for user, where in accounts:
             self.stdout.write(f"  {user.username:<11} {user.role or 'superuser':<20} {where}")
+        from frontline.demo.care_poster import demo_resident_page_path
+
+        resident_page = demo_resident_page_path()
+        if resident_page:  # the port is the server's (`frontline demo --port`): the path, under the address below
+            self.stdout.write(f"居民页面 (resident page): {resident_page}")
