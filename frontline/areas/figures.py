@@ -58,15 +58,16 @@ class Figure:
     watch: tuple[tuple[str, str], ...] = ()  # ("app.Model", lookup to an Area): writes that change it
     order: int = 100
     kept: bool = True  # a stock's current value kept per area (False: counted at every read)
-    total: str | None = None  # a stock that sums this lookup of its rows instead of counting them (beds of rooms)
+    total: str | None = None  # sum this lookup of the rows instead of counting them: a stock counted at every
+    # read (beds of rooms), or a flow (gift packs issued: the units of each issue)
     # A flow whose rows last over time (a zone in force for weeks) rather than happen at one moment: its rows in
     # a period, `in_period(rows, start, end)`, instead of those whose `when` falls in it.
     in_period: Callable[[models.QuerySet, datetime.datetime, datetime.datetime], models.QuerySet] | None = field(
         default=None, compare=False)
 
     def __post_init__(self):
-        if self.total and (self.kind == FLOW or self.kept):
-            raise ValueError(f"figure {self.code} sums its rows: only as a stock counted at every read")
+        if self.total and self.kind == STOCK and self.kept:
+            raise ValueError(f"figure {self.code} sums its rows: only as a flow or a stock counted at every read")
         if self.kind == FLOW and not self.when:
             raise ValueError(f"flow figure {self.code} needs `when`")
         if not self.kept and self.watch:
@@ -310,7 +311,7 @@ def figure_series(*, area: Area, code: str, period: Period, by: str = "day") -> 
         raise ValueError(f"{code} is not counted over time")
     rows = _in_time(figure, figure.rows(None), None, period).filter(**{f"{figure.area}__path__prefix": area.path})
     trunc = (TruncHour if by == "hour" else TruncDate)(figure.when, tzinfo=timezone.get_current_timezone())
-    return list(rows.annotate(t=trunc).values_list("t").annotate(n=Count("pk")).order_by("t"))
+    return list(rows.annotate(t=trunc).values_list("t").annotate(n=_measure(figure)).order_by("t"))
 
 
 def stock_rows_at(rows, at: datetime.date | None, start: str, end: str, *, start_may_be_null: bool = False):

@@ -5,4 +5,5 @@ from . import (  # noqa: F401
     plugin_poster,
     plugin_requests,
     plugin_stations,
+    plugin_stock,
 )

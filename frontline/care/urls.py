@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("frontline.care.urls_poster")),
     path("", include("frontline.care.urls_requests")),
     path("", include("frontline.care.urls_stations")),
+    path("", include("frontline.care.urls_stock")),
 ]

@@ -51,3 +51,6 @@ def demo_care_create() -> None:
     from .care_stations import demo_stations_create
 
     demo_stations_create()
+    from .care_stock import demo_stock_create
+
+    demo_stock_create()

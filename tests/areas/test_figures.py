@@ -352,3 +352,58 @@ RAW["orders_open"] = ("SELECT area_id, count(*) FROM care_supplyorder WHERE stat
 # Service stations and party-masses service centres whose closing is not recorded (frontline.care), where they are.
 RAW.update({"service_sites": "SELECT area_id, count(*) FROM areas_site WHERE kind IN ('service_station', "
                              "'service_center') AND closed_on IS NULL GROUP BY area_id"})
+
+# Sites where some supply is at or below its low mark (frontline.care), by the site's area.
+RAW.update({"stock_low_sites": "SELECT s.area_id, count(*) FROM areas_site s WHERE EXISTS (SELECT 1 FROM care_stock k "
+                               "WHERE k.site_id = s.id AND k.low_at > 0 AND k.quantity <= k.low_at) GROUP BY s.area_id"})
+
+
+def test_a_flow_can_sum_a_field_of_its_rows_and_a_kept_stock_still_cannot():
+    from frontline.areas.figures import FLOW, Figure
+
+    Figure("t_flow", "t", "t", app="t", kind=FLOW, rows=lambda at: None, when="at", area="area", total="n")
+    with pytest.raises(ValueError):
+        Figure("t_stock", "t", "t", app="t", rows=lambda at: None, area="area", total="n")
+
+
+def test_a_summed_flow_adds_up_the_units_of_its_rows_by_area_period_site_and_day(city):
+    """Gift packs issued (frontline.care): the units of the issue moves of kit items, against plain SQL."""
+    from frontline.areas.figures import site_figures
+    from frontline.areas.models import Site
+    from frontline.care.models import ItemCategory, SupplyItem
+    from frontline.care.stock import stock_issue, stock_receive
+
+    secretary, street = city.users["secretary"], city.users["street"]
+    kit = SupplyItem.objects.create(name="礼包(测)", category=ItemCategory.KIT, unit="份", stocked=True)
+    mask = SupplyItem.objects.create(name="口罩(测)", category=ItemCategory.PROTECTIVE, unit="只", stocked=True)
+    centre = Site.objects.filter(area=city.community, kind="service_center").first()
+    station = Site.objects.filter(area=city.street, kind="service_station").first()
+    now = timezone.now()
+    for site, actor in ((centre, secretary), (station, street)):
+        stock_receive(actor=actor, site=site, item=kit, quantity=100)
+        stock_receive(actor=actor, site=site, item=mask, quantity=100)
+    stock_issue(actor=secretary, site=centre, item=kit, quantity=7, recipient_kind="resident", recipients=7,
+                now=now - datetime.timedelta(days=3))
+    stock_issue(actor=secretary, site=centre, item=kit, quantity=4, recipient_kind="worker", recipients=2, now=now)
+    stock_issue(actor=street, site=station, item=kit, quantity=20, recipient_kind="resident", recipients=20, now=now)
+    stock_issue(actor=street, site=station, item=mask, quantity=50, recipient_kind="worker", recipients=10, now=now)
+    paths = dict(Area.objects.values_list("id", "path"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT s.area_id, -sum(m.quantity) FROM care_stockmove m JOIN areas_site s ON s.id = m.site_id "
+                       "JOIN care_supplyitem i ON i.id = m.item_id WHERE m.kind = 'issue' AND i.category = 'kit' "
+                       "GROUP BY s.area_id")
+        raw = cursor.fetchall()
+    for area in (city.city, city.street, city.community):
+        expected = sum(n for area_id, n in raw if paths[area_id].startswith(area.path))
+        table = figure_table(actor=city.users["commander"], area=area, codes=["kits_issued"])
+        assert table.total["kits_issued"] == expected
+        anchored_here = sum(n for area_id, n in raw if area_id == area.pk)  # the street's own station
+        assert sum(v["kits_issued"] for _c, v in table.children) == expected - anchored_here
+    assert figure_table(actor=secretary, area=city.community, codes=["kits_issued"]).total["kits_issued"] == 11
+    today = timezone.localdate()
+    assert figure_table(actor=secretary, area=city.community, codes=["kits_issued"],
+                        period=Period(today, today)).total["kits_issued"] == 4
+    assert site_figures(actor=street, site=station, codes=["kits_issued", "supplies_issued_recipients"]) == {
+        "kits_issued": 20, "supplies_issued_recipients": 30}
+    series = figure_series(area=city.street, code="kits_issued", period=Period(today - datetime.timedelta(days=5), today))
+    assert sorted(n for _t, n in series) == [7, 24]
