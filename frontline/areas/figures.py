@@ -261,6 +261,35 @@ def _kept_counts(codes: list[str], area: Area, length: int) -> dict[str, dict]:
     return by_code
 
 
+def flow_totals(*, area: Area, codes: list[str], periods: dict[str, Period | None]) -> dict[str, dict[str, int]]:
+    """Flow figures of one area over several periods at once (today, this week, all time: None): code → period
+    key → value, in one query a figure (each period a filtered aggregate over the same rows). The caller
+    fetched the area through the scope; the values are those `figure_table` gives for each period."""
+    result: dict[str, dict[str, int]] = {}
+    for code in codes:
+        figure = plugins.figures[code]
+        if figure.in_period is not None:  # rows that last over time: each period its own query
+            result[code] = {key: _count_rows(figure, area, None, None, None, period).get(None, 0)
+                            if area.level == AreaLevel.GRID else sum(
+                                _count_rows(figure, area, None, len(area.path), None, period).values())
+                            for key, period in periods.items()}
+            continue
+        rows = figure.rows(None)
+        rows = (rows.filter(**{figure.area: area.pk}) if area.level == AreaLevel.GRID
+                else rows.filter(**{f"{figure.area}__path__prefix": area.path}))
+        aggregates = {}
+        for key, period in periods.items():
+            when = None
+            if period is not None:
+                start, end = period.bounds()
+                when = Q(**{f"{figure.when}__gte": start, f"{figure.when}__lt": end})
+                if figure.day:
+                    when &= Q(**{f"{figure.day}__gte": period.start, f"{figure.day}__lte": period.end})
+            aggregates[key] = Sum(figure.total, filter=when) if figure.total else Count("pk", filter=when)
+        result[code] = {key: value or 0 for key, value in rows.aggregate(**aggregates).items()}
+    return result
+
+
 def figure_table(*, actor, area: Area, codes: list[str] | None = None, at: datetime.date | None = None,
                  period: Period | None = None) -> FigureTable:
     """The registered figures (all, or `codes`) for an area the actor may see (the caller fetched it
@@ -302,6 +331,18 @@ def site_figures(*, actor, site: Site, codes: list[str], at: datetime.date | Non
         rows = _in_time(figure, figure.rows(at if figure.kind == STOCK else None), at, period)
         values[code] = rows.filter(**{figure.site: site.pk}).aggregate(n=_measure(figure))["n"] or 0
     return values
+
+
+def sites_figure(*, code: str, site_ids: list[int], at: datetime.date | None = None,
+                 period: Period | None = None) -> dict[int, int]:
+    """One figure counted at each of these sites (which the caller fetched through the scope): site id → value,
+    in one query however many sites."""
+    figure = plugins.figures[code]
+    if figure.site is None:
+        raise ValueError(f"{code} is not counted at sites")
+    rows = _in_time(figure, figure.rows(at if figure.kind == STOCK else None), at, period)
+    return dict(rows.filter(**{f"{figure.site}__in": site_ids}).values_list(figure.site).annotate(n=_measure(figure))
+                .order_by().values_list(figure.site, "n"))
 
 
 def figure_series(*, area: Area, code: str, period: Period, by: str = "day") -> list[tuple[Any, int]]:

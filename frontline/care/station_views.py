@@ -123,8 +123,9 @@ def _kits(request, sites, month) -> bool:
     if figure is None or figure.site is None:
         return False
     period = figures.Period(*stations.month_period(month))
+    kits = figures.sites_figure(code=KITS_FIGURE, site_ids=[site.pk for site in sites], period=period)
     for site in sites:
-        site.kits = figures.site_figures(actor=request.user, site=site, codes=[KITS_FIGURE], period=period)[KITS_FIGURE]
+        site.kits = kits.get(site.pk) or 0
     return True
 
 

@@ -407,3 +407,19 @@ def test_a_summed_flow_adds_up_the_units_of_its_rows_by_area_period_site_and_day
         "kits_issued": 20, "supplies_issued_recipients": 30}
     series = figure_series(area=city.street, code="kits_issued", period=Period(today - datetime.timedelta(days=5), today))
     assert sorted(n for _t, n in series) == [7, 24]
+
+
+def test_flow_totals_over_several_periods_equal_the_figure_table_of_each(city):
+    """One query a figure for today, the last week and all time: the same values as a table for each period."""
+    import datetime as dt
+
+    from frontline.areas.figures import FLOW, Period, figure_list, figure_table, flow_totals
+
+    today = timezone.localdate()
+    periods = {"today": Period(today, today), "week": Period(today - dt.timedelta(days=6), today), "all": None}
+    codes = [f.code for f in figure_list(FLOW)]
+    for area in (city.city, city.community, city.grid):
+        totals = flow_totals(area=area, codes=codes, periods=periods)
+        for key, period in periods.items():
+            table = figure_table(actor=city.users["commander"], area=area, codes=codes, period=period)
+            assert {code: totals[code][key] for code in codes} == table.total, (area.level, key)
