@@ -39,3 +39,6 @@ def demo_catalogue_create() -> dict[str, SupplyItem]:
 def demo_care_create() -> None:
     demo_catalogue_create()
     # Each part of the care app adds its demo story below (frontline/demo/care_<part>.py).
+    from .care_page import demo_resident_page_create
+
+    demo_resident_page_create()
