@@ -269,6 +269,9 @@ def _static_bytes(client, html) -> int:
 
 
 def test_each_page_with_its_assets_is_under_50_kb(pages, resident, catalogue, homes):
+    from frontline.demo.care import demo_catalogue_create
+
+    demo_catalogue_create()  # the whole demo catalogue on the page
     here, _ = pages
     page = resident.get(f"/r/{here.code}/")
     receipt = _order(resident, here, homes.one, **{f"qty_{catalogue.rice.pk}": "1"})
