@@ -317,3 +317,21 @@ def test_the_demo_grid_has_its_page_once_and_a_published_page_is_left_alone(city
     assert demo_resident_page_create().pk == first.pk and ResidentPage.objects.filter(area=city.grid).count() == 1
     ResidentPage.objects.filter(pk=first.pk).update(code="printed", hotline="0371-55555555")
     assert demo_resident_page_create().code == "printed"
+
+
+def test_the_limits_and_the_one_time_token_hold_in_the_embedded_database_cache(pages, resident, catalogue, homes,
+                                                                               settings):
+    """The embedded default keeps its cache in the database, so that every web process counts alike."""
+    from django.core.management import call_command
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                   "LOCATION": "frontline_page_test_cache"}}
+    call_command("createcachetable", verbosity=0)
+    settings.FRONTLINE_RESIDENT_PAGE_PER_ADDRESS = 2
+    here, _ = pages
+    data = {**_token(resident, here), **_home(homes.one), f"qty_{catalogue.paper.pk}": "1"}
+    codes = [resident.post(f"/r/{here.code}/order/", data).status_code for _ in range(2)]
+    codes += [_order(resident, here, homes.one, addr="127.0.0.1", phone=f"1371234567{n}",
+                     **{f"qty_{catalogue.rice.pk}": "1"}).status_code
+              for n in range(2)]
+    assert codes == [200, 200, 200, 429] and SupplyOrder.objects.count() == 2
