@@ -54,6 +54,3 @@ def demo_care_create() -> None:
     from .care_stock import demo_stock_create
 
     demo_stock_create()
-    from .care_page import demo_resident_page_create
-
-    demo_resident_page_create()

@@ -308,17 +308,6 @@ def test_a_room_asked_without_its_unit_in_a_building_of_units_asks_for_the_unit(
     assert _order(resident, here, home, unit=f"{home.unit}单元", **{f"qty_{catalogue.rice.pk}": "1"}).status_code == 200
 
 
-def test_the_demo_grid_has_its_page_once_and_a_published_page_is_left_alone(city):
-    from frontline.demo.care_page import DEMO_PAGE_CODE, demo_resident_page_create
-
-    ResidentPage.objects.filter(area=city.grid).delete()
-    first = demo_resident_page_create()
-    assert first.area == city.grid and first.code == DEMO_PAGE_CODE and first.active
-    assert demo_resident_page_create().pk == first.pk and ResidentPage.objects.filter(area=city.grid).count() == 1
-    ResidentPage.objects.filter(pk=first.pk).update(code="printed", hotline="0371-55555555")
-    assert demo_resident_page_create().code == "printed"
-
-
 def test_the_limits_and_the_one_time_token_hold_in_the_embedded_database_cache(pages, resident, catalogue, homes,
                                                                                settings):
     """The embedded default keeps its cache in the database, so that every web process counts alike."""
