@@ -161,6 +161,14 @@ def _area_ids_of(model, pk, lookup: str) -> set[int]:
                .values_list(lookup, flat=True))
 
 
+def _area_ids_after(model, instance, lookup: str) -> set[int]:
+    """The area a row sits in once written: its own field where the lookup is one (no query), else looked up."""
+    if "__" not in lookup:
+        value = getattr(instance, model._meta.get_field(lookup).attname)
+        return {value} if value is not None else set()
+    return _area_ids_of(model, instance.pk, lookup)
+
+
 def _watch(figure: Figure) -> None:
     """Mark the areas of rows written through the ORM, before and after the write (a row may move)."""
     for label, lookup in figure.watch:
@@ -172,7 +180,7 @@ def _watch(figure: Figure) -> None:
                 instance._figure_areas = getattr(instance, "_figure_areas", set()) | _area_ids_of(sender, instance.pk, lookup)
 
         def after_save(sender, instance, lookup=lookup, **kwargs):
-            figures_mark_dirty(getattr(instance, "_figure_areas", set()) | _area_ids_of(sender, instance.pk, lookup))
+            figures_mark_dirty(getattr(instance, "_figure_areas", set()) | _area_ids_after(sender, instance, lookup))
 
         def after_delete(sender, instance, **kwargs):
             figures_mark_dirty(getattr(instance, "_figure_areas", set()))

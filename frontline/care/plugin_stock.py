@@ -52,6 +52,10 @@ figures.register(figures.Figure(
     "supplies_issued_recipients", _("Recipients of protective supplies"), _("people"), app="care", kind=figures.FLOW,
     rows=_issues, when="at", area="site__area", site="site", total="recipients", order=171))
 figures.register(figures.Figure(
+    "kits_in_stock", _("Gift packs in stock"), _("packs"), app="care",
+    rows=lambda at: Stock.objects.filter(item__category=ItemCategory.KIT), area="site__area", site="site",
+    total="quantity", kept=False, history=False, order=169))
+figures.register(figures.Figure(
     "stock_low_sites", _("Sites low on a supply"), _("sites"), app="care", rows=_low_sites, area="area", site="pk",
     kept=False, history=False, order=172))
 

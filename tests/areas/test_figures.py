@@ -353,6 +353,10 @@ RAW["orders_open"] = ("SELECT area_id, count(*) FROM care_supplyorder WHERE stat
 RAW.update({"service_sites": "SELECT area_id, count(*) FROM areas_site WHERE kind IN ('service_station', "
                              "'service_center') AND closed_on IS NULL GROUP BY area_id"})
 
+# Gift packs held at sites now (frontline.care), by the site's area.
+RAW.update({"kits_in_stock": "SELECT s.area_id, sum(k.quantity) FROM care_stock k JOIN areas_site s ON s.id = k.site_id "
+                             "JOIN care_supplyitem i ON i.id = k.item_id WHERE i.category = 'kit' GROUP BY s.area_id"})
+
 # Sites where some supply is at or below its low mark (frontline.care), by the site's area.
 RAW.update({"stock_low_sites": "SELECT s.area_id, count(*) FROM areas_site s WHERE EXISTS (SELECT 1 FROM care_stock k "
                                "WHERE k.site_id = s.id AND k.low_at > 0 AND k.quantity <= k.low_at) GROUP BY s.area_id"})
