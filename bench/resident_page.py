@@ -56,6 +56,7 @@ os.environ.setdefault("FRONTLINE_BENCH_TAG", "_orders")
 from bench.city import open_city  # noqa: E402
 
 HIGH = str(10**9)
+REDIS = "redis://127.0.0.1:6379/15"
 
 
 def arguments():
@@ -68,6 +69,9 @@ def arguments():
     parser.add_argument("--limited", type=int, default=40, help="forms sent from one address and phone at default limits")
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the generated database")
     parser.add_argument("--dry-run", action="store_true", help="build the pages and the forms, send nothing")
+    parser.add_argument("--cache", choices=["redis", "database"], default="redis",
+                        help="the server's shared cache: Redis as in production (127.0.0.1:6379, db 15, emptied "
+                             "first), or the embedded default's database")
     return parser.parse_args()
 
 
@@ -211,6 +215,11 @@ def main():
     env = {**os.environ, **city_env, "SECURE_COOKIES": "false", "ALLOWED_HOSTS": "127.0.0.1", "PYTHONPATH": str(ROOT)}
     for name in ("REDIS_URL", "DEBUG", "FRONTLINE_RESIDENT_PAGE_PER_ADDRESS", "FRONTLINE_RESIDENT_PAGE_PER_PHONE"):
         env.pop(name, None)
+    if args.cache == "redis":  # production: the rate limits' counters and the forms' one-time tokens in Redis
+        import redis
+
+        redis.Redis.from_url(REDIS).flushdb()
+        env.update({"REDIS_URL": REDIS, "FRONTLINE_TASK_RUNNER": "thread"})
     from django.conf import settings
     from django.core.cache import cache
     from django.core.management import call_command
@@ -315,7 +324,7 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"server: frontline serve (defaults: 2 workers x 4 threads, DEBUG off)  load: wrk -t1 -c{args.connections} "
+    print(f"server: frontline serve (defaults: 2 workers x 4 threads, DEBUG off, cache: {args.cache})  load: wrk -t1 -c{args.connections} "
           f"(each form once, at most {args.seconds} s)")
     print(f"{'':>22}{'requests':>9}{'s':>8}{'req/s':>8}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'200s':>8}{'400':>6}{'429':>6}"
           f"{'other':>7}{'spare':>7}{'errors':>7}")

@@ -433,3 +433,16 @@ class ExportRequest(models.Model):
 
         if self.kind not in export_kinds:
             raise ValidationError({"kind": _("%(kind)s is not a kind of export.") % {"kind": self.kind}})
+
+
+class RateCount(models.Model):
+    """A rate limit's count of one key in one window, where the cache is the database (the embedded default):
+    incremented by one atomic upsert, so that every web process counts alike (`frontline.core.ratelimit`)."""
+
+    name = models.CharField(max_length=250)  # the limit's key
+    slot = models.BigIntegerField()  # the window: epoch seconds // period
+    count = models.PositiveIntegerField(default=0)
+    expires = models.BigIntegerField(db_index=True)  # epoch seconds: purged after
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="rate_count_once")]
