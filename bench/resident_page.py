@@ -324,8 +324,8 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"server: frontline serve (defaults: 2 workers x 4 threads, DEBUG off, cache: {args.cache})  load: wrk -t1 -c{args.connections} "
-          f"(each form once, at most {args.seconds} s)")
+    print(f"server: frontline serve (defaults: 2 workers x 4 threads, DEBUG off, cache: {args.cache})  "
+          f"load: wrk -t1 -c{args.connections} (each form once, at most {args.seconds} s)")
     print(f"{'':>22}{'requests':>9}{'s':>8}{'req/s':>8}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'200s':>8}{'400':>6}{'429':>6}"
           f"{'other':>7}{'spare':>7}{'errors':>7}")
     for key, label in (("page", "page, limits raised"), ("bare", "bare handler")):
