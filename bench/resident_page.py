@@ -303,7 +303,14 @@ def main():
         # 3. Default limits, one address, one phone.
         if page_there:
             connection.ensure_connection()
-            cache.clear()
+            cache.clear()  # the counts of the runs before: in the database (cache and rate counts), or in Redis
+            from frontline.core.models import RateCount
+
+            RateCount.objects.all().delete()
+            if args.cache == "redis":
+                import redis
+
+                redis.Redis.from_url(REDIS).flushdb()
             connection.close()
             port = free_port()
             server = serve(env, port)
