@@ -36,6 +36,7 @@ from .order_selectors import (
 )
 from .orders import LineIn, order_place
 from .policy import DISPATCH_ORDERS, TAKE_ORDERS, VIEW_ORDERS
+from .view_helpers import area_asked
 
 FREE_LINES = 3  # free-text lines on the take form
 
@@ -46,18 +47,8 @@ def _styled(form):
     return form
 
 
-def _area(request, action: str) -> Area:
-    """The area asked for (`?area=`) within the actor's scope for the action, else where the account works."""
-    area_id = request.GET.get("area") or request.POST.get("area")
-    if area_id not in (None, ""):
-        try:
-            return Area.objects.restrict(request.user, action).get(pk=area_id)
-        except (Area.DoesNotExist, ValueError, TypeError):
-            raise Http404 from None
-    area = policy.home_area(request.user)
-    if area is None or not policy.allows_in(request.user, action, area):
-        raise Http404
-    return area
+def _area(request, action: str = VIEW_ORDERS) -> Area:
+    return area_asked(request, action, from_post=True)
 
 
 class OrderFilterForm(forms.Form):

@@ -20,6 +20,7 @@ from frontline.core.scoping import get_for
 
 from . import poster, resident_pages
 from .policy import MANAGE_RESIDENT_PAGES
+from .view_helpers import area_asked
 
 
 class PublishForm(forms.Form):
@@ -29,16 +30,7 @@ class PublishForm(forms.Form):
 
 
 def _area(request) -> Area:
-    area_id = request.GET.get("area")
-    if area_id not in (None, ""):
-        try:
-            return Area.objects.restrict(request.user, MANAGE_RESIDENT_PAGES).get(pk=area_id)
-        except (Area.DoesNotExist, ValueError, TypeError):
-            raise Http404 from None
-    area = policy.home_area(request.user)
-    if area is None or not policy.allows_in(request.user, MANAGE_RESIDENT_PAGES, area):
-        raise Http404
-    return area
+    return area_asked(request, MANAGE_RESIDENT_PAGES)
 
 
 def _grid(request, area_pk) -> Area:

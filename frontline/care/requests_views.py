@@ -26,6 +26,7 @@ from . import requests_selectors as selectors
 from .models import Channel, RequestCategory, RequestKind, RequestStatus, ResidentRequest, Urgency
 from .policy import CALL_BACK, HANDLE_REQUESTS, TAKE_REQUESTS, VIEW_REQUESTS
 from .requests import RESIDENT_REQUEST, request_submit
+from .view_helpers import area_asked, form_errors
 
 STAFF_CHANNELS = [c for c in Channel.choices if c[0] != Channel.PAGE]
 
@@ -38,25 +39,11 @@ def _styled(form):
     return form
 
 
-def _errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
+_errors = form_errors
 
 
 def _area(request, action: str = VIEW_REQUESTS) -> Area:
-    area_id = request.GET.get("area")
-    if area_id not in (None, ""):
-        try:
-            return Area.objects.restrict(request.user, action).get(pk=area_id)
-        except (Area.DoesNotExist, ValueError, TypeError):
-            raise Http404 from None
-    area = policy.home_area(request.user)
-    if area is None or not policy.allows_in(request.user, action, area):
-        raise Http404
-    return area
+    return area_asked(request, action)
 
 
 class RequestFilter(forms.Form):

@@ -26,6 +26,7 @@ from . import stations
 from .models import CounselingMode, CounselingSession, HotlineCall, RequestCategory, RequestKind, StationService, Urgency
 from .policy import RECORD_SERVICE, VIEW_STATIONS
 from .stations import MANAGE_STATIONS
+from .view_helpers import area_asked, form_errors
 
 PAGE_SIZE = 50
 KITS_FIGURE = "kits_issued"  # the protective-supplies part's figure, read through the registry when it is there
@@ -82,25 +83,11 @@ def _styled(form):
     return form
 
 
-def _errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
+_errors = form_errors
 
 
 def _area(request, action: str = VIEW_STATIONS) -> Area:
-    area_id = request.GET.get("area") or request.POST.get("area")
-    if area_id not in (None, ""):
-        area = stations.area_get_for(request.user, area_id)
-        if not policy.allows(request.user, action, area):
-            raise PermissionDenied
-        return area
-    area = policy.home_area(request.user)
-    if area is None or not policy.allows_in(request.user, action, area):
-        raise Http404
-    return area
+    return area_asked(request, action, from_post=True)
 
 
 def _month(request) -> datetime.date:

@@ -20,6 +20,7 @@ from . import stock
 from .models import ItemCategory, KitPart, MoveKind, RecipientKind, Stock, StockMove, SupplyItem
 from .policy import MANAGE_CATALOGUE, MOVE_STOCK, VIEW_STOCK
 from .stock_api import site_for_stock
+from .view_helpers import area_asked, form_errors
 
 SITES_MAX = 200  # sites shown on an area's stock page (a district's stations and centres fit)
 MOVES_SHOWN = 30
@@ -94,8 +95,7 @@ def _styled(form):
     return form
 
 
-def _errors(form, error: ValidationError) -> None:
-    form.add_error(None, error.messages)
+_errors = form_errors
 
 
 def _stocked_items():
@@ -103,16 +103,7 @@ def _stocked_items():
 
 
 def _area(request) -> Area:
-    area_id = request.GET.get("area")
-    if area_id not in (None, ""):
-        try:
-            return Area.objects.restrict(request.user, VIEW_STOCK).get(pk=area_id)
-        except (Area.DoesNotExist, ValueError, TypeError):
-            raise Http404 from None
-    area = policy.home_area(request.user)
-    if area is None or not policy.allows_in(request.user, VIEW_STOCK, area):
-        raise Http404
-    return area
+    return area_asked(request, VIEW_STOCK)
 
 
 # --- the catalogue -----------------------------------------------------------------------------------------------
