@@ -12,19 +12,12 @@ from django.utils.translation import gettext as _
 from frontline.areas.marks import household_marks
 from frontline.areas.models import Area, Building
 from frontline.core.models import ACTIVE_STATUSES, AuditLog, WorkOrder, WorkOrderEvent
-from frontline.core.validators import mask_phone
+from frontline.core.validators import mask_name, mask_phone
 from frontline.people.models import Resident
 
 from .models import OrderPriority, OrderStatus, SupplyOrder, SupplyOrderLine
 from .orders import DELIVERY, ORDER_CHECK
 from .policy import VIEW_ORDERS
-
-
-def mask_name(name: str) -> str:
-    """张三丰 → 张*丰, 李四 → 李*: enough to confirm at the door, not to find anyone."""
-    if len(name) <= 1:
-        return name
-    return name[0] + "*" * max(1, len(name) - 2) + (name[-1] if len(name) > 2 else "")
 
 
 def _lines_prefetch():

@@ -206,6 +206,14 @@ def mask_id_number(value: str | None) -> str:
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
+def mask_name(name: str) -> str:
+    """张三丰 → 张*丰, 李四 → 李*: enough to confirm the person in front of you (at a gate, at the door), not to
+    find anyone."""
+    if len(name) <= 1:
+        return name
+    return name[0] + "*" * max(1, len(name) - 2) + (name[-1] if len(name) > 2 else "")
+
+
 def mask_phone(value: str | None) -> str:
     if not value:
         return ""

@@ -28,7 +28,7 @@ from frontline.areas.models import Site
 from frontline.core import policy
 from frontline.core.audit import audit_record
 from frontline.core.models import AuditAction
-from frontline.core.validators import age_on, parse_id_number
+from frontline.core.validators import age_on, mask_name, parse_id_number  # noqa: F401 — mask_name: used by its siblings
 from frontline.people.models import Person
 from frontline.people.rules import PERSON_COLUMNS, identity_clean, person_values
 
@@ -57,12 +57,6 @@ def person_from_qr(token: str) -> int | None:
     except (signing.BadSignature, ValueError, TypeError):
         return None
 
-
-def mask_name(name: str) -> str:
-    """張三丰 → 张*丰, 李四 → 李*: enough to confirm the person in front of you, not to find anyone."""
-    if len(name) <= 1:
-        return name
-    return name[0] + "*" * max(1, len(name) - 2) + (name[-1] if len(name) > 2 else "")
 
 
 @dataclass
