@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "frontline.mobilization",
     "frontline.epidemic",
     "frontline.care",
+    "frontline.command",
     "frontline.demo",
 ]
 

@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("frontline.mobilization.urls")),
     path("", include("frontline.epidemic.urls")),
     path("", include("frontline.care.urls")),
+    path("", include("frontline.command.urls")),
     path("api/v1/", api_with_routers().urls),
     path("admin/", admin.site.urls),
 ]

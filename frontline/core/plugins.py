@@ -161,6 +161,32 @@ class AuditNote:
     label: Any
 
 
+@dataclass(frozen=True)
+class Alert:
+    """One thing that needs a decision: what it is (a sentence in the reader's language), where, how many
+    (a count where the source groups them), and the page to decide it on."""
+
+    title: Any
+    url: str
+    area: Any = None
+    count: int = 1
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class AlertSource:
+    """What an app brings to the commanders' dashboards as needing a decision (overdue work, zones due to step
+    down, sites needing a temporary branch, positive pools awaiting re-test, stock running low):
+    `find(actor, area, limit)` returns `(total, alerts)`, at most `limit` of them, for what lies under the area
+    (which the caller fetched through the scope) and the actor may see; `(0, [])` when nothing or not theirs."""
+
+    code: str
+    label: Any
+    app: str
+    find: Callable[[Any, Any, int], tuple[int, list[Alert]]] = field(compare=False)
+    order: int = 100
+
+
 work_order_kinds: Registry[WorkOrderKindSpec] = Registry("work-order kind")
 export_kinds: Registry[ExportKind] = Registry("export kind")
 scheduled_tasks: Registry[ScheduledTask] = Registry("scheduled task")
@@ -170,6 +196,7 @@ panels: Registry[Panel] = Registry("panel")
 escalation_routes: Registry[EscalationRoute] = Registry("escalation route")
 staff_sources: Registry[StaffSource] = Registry("staff source")
 audit_notes: Registry[AuditNote] = Registry("audit note")
+alert_sources: Registry[AlertSource] = Registry("alert source")
 # Figures and importers have richer types of their own (`frontline.core.figures`, `frontline.core.imports`).
 figures: Registry = Registry("figure")
 importers: Registry = Registry("importer")

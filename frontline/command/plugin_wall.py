@@ -1,0 +1,1 @@
+"""The wall part of the command centre: what it adds to the platform."""

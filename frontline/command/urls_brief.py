@@ -1,0 +1,3 @@
+"""The brief part's pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The dashboard part's pages."""
+
+urlpatterns = []

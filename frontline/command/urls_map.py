@@ -1,0 +1,3 @@
+"""The map part's pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The report part's pages."""
+
+urlpatterns = []

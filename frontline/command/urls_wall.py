@@ -1,0 +1,3 @@
+"""The wall part's pages."""
+
+urlpatterns = []
