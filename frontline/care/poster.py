@@ -2,14 +2,12 @@
 QR code of the page's address, the hotline and what residents can do there; as a PNG (Pillow) or a PDF (fpdf2,
 with the CJK font subset embedded). The font is FRONTLINE_CJK_FONT (Debian's fonts-noto-cjk by default)."""
 
-import functools
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
 import segno
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from frontline.core.pdf import CJKFontMissing, cjk_font  # noqa: F401 (the views catch CJKFontMissing here)
 
 TITLE = "扫码下单 · 反映诉求"
 CAN_DO = ("生活物资下单", "急难愁盼诉求", "凭回执码查询进度")
@@ -19,10 +17,6 @@ QR_ERROR = "m"  # medium error correction: survives a crease or a smudge on a pr
 A4_MM = (210, 297)
 PNG_DPI = 150
 A4_PX = (round(A4_MM[0] / 25.4 * PNG_DPI), round(A4_MM[1] / 25.4 * PNG_DPI))  # 1240 × 1754
-
-
-class CJKFontMissing(ImproperlyConfigured):
-    """The poster's Chinese font is not where FRONTLINE_CJK_FONT says."""
 
 
 @dataclass(frozen=True)
@@ -45,33 +39,6 @@ class Layout:
 
 
 LAYOUT = Layout()
-
-
-@functools.lru_cache(maxsize=4)
-def _face_index(path: str) -> int:
-    """In a collection (.ttc), the simplified-Chinese face (Noto's "SC"); the first face otherwise."""
-    if not path.lower().endswith(".ttc"):
-        return 0
-    from PIL import ImageFont
-
-    for index in range(32):
-        try:
-            family = ImageFont.truetype(path, 10, index=index).getname()[0]
-        except OSError:
-            break
-        if family.endswith((" SC", " CN")) and "Mono" not in family:
-            return index
-    return 0
-
-
-def cjk_font() -> tuple[str, int]:
-    """The font file and the face in it; CJKFontMissing with what to do when the file is not there."""
-    path = settings.FRONTLINE_CJK_FONT
-    if not path or not Path(path).is_file():
-        raise CJKFontMissing(
-            f"The Chinese font for posters is missing: FRONTLINE_CJK_FONT is {path!r}, which is not a file. "
-            "Install Debian's fonts-noto-cjk (scripts/setup does) or set FRONTLINE_CJK_FONT to a CJK .ttf/.otf/.ttc.")
-    return path, _face_index(path)
 
 
 def qr_for(url: str) -> segno.QRCode:
