@@ -463,7 +463,7 @@ class HistoryWriter:
                     if not self.past(paid):
                         continue
                     funds.append((self.r.choice(["medical_workers", "grassroots_cadres", "hardship"]),
-                                  "%d.00" % self.r.choice([5000, 10000, 20000]), "市委组织部代管党费", "", area, author,
+                                  f"{self.r.choice([5000, 10000, 20000])}.00", "市委组织部代管党费", "", area, author,
                                   created, "paid", decider, created + datetime.timedelta(hours=1), "", decider, paid,
                                   f"PAY{len(funds):06d}"))
                     self.touched.add(area)
