@@ -63,7 +63,8 @@
       const n = tile.querySelector(".wall-number");
       const shown = number(f.value);
       setText(n, shown);
-      n.classList.toggle("wall-long", shown.length > 7);
+      n.classList.toggle("wall-long", shown.length >= 5 && shown.length < 9);
+      n.classList.toggle("wall-longer", shown.length >= 9);
       setText(tile.querySelector(".wall-unit"), f.unit);
       const change = tile.querySelector(".wall-figure-change");
       let words = T.no_history;
