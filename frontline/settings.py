@@ -344,3 +344,6 @@ FRONTLINE_RESIDENT_PAGE_PERIOD = envint("FRONTLINE_RESIDENT_PAGE_PERIOD", 3600)
 # installs, by default).
 FRONTLINE_PUBLIC_URL = os.environ.get("FRONTLINE_PUBLIC_URL", "")
 FRONTLINE_CJK_FONT = os.environ.get("FRONTLINE_CJK_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+# The command centre's wall screen (指挥大屏) fetches its figures this often (they are computed once a minute per area).
+FRONTLINE_WALL_REFRESH_SECONDS = envint("FRONTLINE_WALL_REFRESH_SECONDS", 10)
