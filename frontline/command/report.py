@@ -313,7 +313,7 @@ def report_build(*, actor, area: Area, period: Period) -> Report:
                             if status.get(c) != WRITTEN:
                                 status[c] = ZERO
                         continue
-                    for name, slot in sentence.slots.items():
+                    for slot in sentence.slots.values():
                         if slot.combine == PER_DAY:
                             per_day_codes.update(slot.codes)
                     for c in codes:

@@ -439,9 +439,9 @@ def test_party_fees_paid_and_grids_that_passed_messages_on_against_plain_sql(cit
     a delivery in the period, each once however many messages it passed on."""
     from decimal import Decimal
 
+    from frontline.grid.services import grid_message_publish
     from frontline.mobilization.funds import FundAllocation
     from frontline.notices.models import NoticeDelivery
-    from frontline.grid.services import grid_message_publish
 
     now = timezone.now()
     far_grid = Area.objects.filter(level="grid", path__startswith=city.other_district.path).first()

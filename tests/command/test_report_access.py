@@ -25,7 +25,7 @@ def test_a_commander_downloads_the_report_named_in_chinese_and_the_export_is_aud
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/markdown")
     title = f"{city.district.name}应对疫情防控工作情况汇报"
-    assert f"filename*=utf-8''" in response["Content-Disposition"].lower()
+    assert "filename*=utf-8''" in response["Content-Disposition"].lower()
     assert quote(title) in response["Content-Disposition"]
     assert response.content.decode().startswith(f"# 2022—{today.year}年{title}") or today.year == 2022
     entry = AuditLog.objects.filter(action="export", actor=city.users["commander"]).latest("pk")
