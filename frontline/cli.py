@@ -1,4 +1,4 @@
-"""The `frontline` command: demo, serve, generate-city, manage."""
+"""The `frontline` command: demo, serve, generate-city, import, report, manage."""
 
 import argparse
 import os
@@ -73,6 +73,62 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    """The work report of an area over a period, written to a file. Bad input (dates, area, account) exits 2."""
+    import datetime
+
+    _django()
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone, translation
+    from django.utils.translation import gettext as _
+
+    from frontline.areas.models import Area
+    from frontline.command.periods import EPOCH, period_check
+    from frontline.command.policy import WRITE_REPORT
+    from frontline.command.report import report_build, report_filename
+    from frontline.command.report_render import report_render
+    from frontline.core import policy
+    from frontline.core.models import User
+    from frontline.core.pdf import CJKFontMissing
+
+    def refuse(message: str, code: int = 2) -> int:
+        print(f"frontline report: {message}", file=sys.stderr)
+        return code
+
+    translation.activate("zh-hans")
+    dates = {}
+    for name, value in (("--from", args.start), ("--to", args.end)):
+        try:
+            dates[name] = datetime.date.fromisoformat(value) if value else None
+        except ValueError:
+            return refuse(_("%(field)s: “%(value)s” is not a date (YYYY-MM-DD).") % {"field": name, "value": value})
+    try:
+        period = period_check(dates["--from"] or EPOCH, dates["--to"] or timezone.localdate())
+    except ValidationError as e:
+        return refuse(" ".join(e.messages))
+    area = Area.objects.filter(code=args.area).first()
+    if area is None:
+        return refuse(_("No area has the code %(code)s.") % {"code": args.area})
+    actor = None  # the system
+    if args.user:
+        actor = User.objects.filter(username=args.user, is_active=True).first()
+        if actor is None:
+            return refuse(_("No active account %(user)s.") % {"user": args.user})
+        if not policy.allows(actor, WRITE_REPORT, area):
+            return refuse(_("%(user)s may not write the work report of %(area)s (%(code)s).")
+                          % {"user": args.user, "area": area.name, "code": area.code}, 1)
+    report = report_build(actor=actor, area=area, period=period)
+    try:
+        body = report_render(report, args.format)
+    except CJKFontMissing as missing:
+        return refuse(str(missing), 1)
+    output = args.output or report_filename(report, args.format)
+    with open(output, "wb") as f:
+        f.write(body)
+    print(output)
+    return 0
+
+
 def cmd_manage(args) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -115,6 +171,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--area", help="division code of the area the file is for (default: the whole city)")
     imp.add_argument("--user", help="import as this account, within its scope")
     imp.set_defaults(func=cmd_import)
+
+    report = sub.add_parser("report", help="the work report of an area over a period: a Word, PDF or Markdown file")
+    report.add_argument("--area", required=True, help="division code of the area (e.g. the city's)")
+    report.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: the outbreak's beginning)")
+    report.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (default: today)")
+    report.add_argument("--format", choices=["docx", "pdf", "md"], default="docx", help="file format (default docx)")
+    report.add_argument("--output", help="file to write (default: the report's title in the current folder)")
+    report.add_argument("--user", help="write it as this account, within its scope (default: the system)")
+    report.set_defaults(func=cmd_report)
 
     manage = sub.add_parser("manage", help="Django's management commands, e.g. `frontline manage createsuperuser`",
                             add_help=False)

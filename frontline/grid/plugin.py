@@ -116,3 +116,21 @@ def _households_with_special_needs(household_ids: list[int]) -> set[int]:
 
 household_marks.register(HouseholdMark("special_needs", _("a resident with special needs"),
                                        _households_with_special_needs, order=20))
+
+
+# --- grids whose branch passed messages on (for the work report: X个小区党支部宣讲) -------------------------------
+from django.db.models import Q  # noqa: E402
+
+
+def _first_delivery_of_each_grid(rows, start=None, end=None):
+    """One delivery per grid (its first by id) among those in the period (all time without one): counting them
+    counts the grids."""
+    when = Q(delivered_at__gte=start, delivered_at__lt=end) if start is not None else Q()
+    earlier = NoticeDelivery.objects.filter(when, grid=OuterRef("grid"), pk__lt=OuterRef("pk"))
+    return NoticeDelivery.objects.filter(when).filter(~Exists(earlier))
+
+
+figures.register(figures.Figure(
+    "grids_messaging", _("Grids whose branch passed messages on"), _("grid branches"), app="grid", kind=figures.FLOW,
+    rows=lambda at: _first_delivery_of_each_grid(None), when="delivered_at", area="grid", order=81,
+    in_period=_first_delivery_of_each_grid))

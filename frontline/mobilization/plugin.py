@@ -176,3 +176,10 @@ for _code, _label in [
     ("fund allocation paid", _("party-fee allocation paid")),
 ]:
     plugins.audit_notes.register(plugins.AuditNote(_code, _label))
+
+# --- the money paid out of party fees (for the work report: 划拨X万元) ------------------------------------------
+from .report_figures import funds_paid_rows  # noqa: E402
+
+figures.register(figures.Figure(
+    "funds_paid_amount", _("Party fees paid out"), _("fen"), app="mobilization", kind=figures.FLOW,
+    rows=funds_paid_rows, when="paid_at", area="area", total="amount_fen", order=91))

@@ -27,3 +27,18 @@ figures.register(figures.Figure(
 figures.register(figures.Figure(
     "party_members", _("Party members"), _("people"), app="people", rows=_party_members, area="org__area",
     watch=(("people.PartyMember", "org__area"),), order=30))
+
+
+# --- party organizations under an area (for the work report: 动员X万个基层党组织) -----------------------------
+from .models import PartyOrg  # noqa: E402
+
+
+def _party_orgs(at):
+    """Standing party organizations anchored to an area (temporary ones are counted by mobilization)."""
+    return figures.stock_rows_at(PartyOrg.objects.filter(temporary=False, area__isnull=False), at, "founded_on",
+                                 "dissolved_on", start_may_be_null=True)
+
+
+figures.register(figures.Figure(
+    "party_orgs", _("Party organizations"), _("organizations"), app="people", rows=_party_orgs, area="area",
+    watch=(("people.PartyOrg", "area"),), order=25))

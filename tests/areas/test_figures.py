@@ -427,3 +427,59 @@ def test_flow_totals_over_several_periods_equal_the_figure_table_of_each(city):
         for key, period in periods.items():
             table = figure_table(actor=city.users["commander"], area=area, codes=codes, period=period)
             assert {code: totals[code][key] for code in codes} == table.total, (area.level, key)
+
+
+# Standing party organizations anchored to an area (frontline.people), for the work report.
+RAW.update({"party_orgs": "SELECT area_id, count(*) FROM people_partyorg WHERE NOT temporary AND area_id IS NOT NULL "
+                          "AND dissolved_on IS NULL GROUP BY area_id"})
+
+
+def test_party_fees_paid_and_grids_that_passed_messages_on_against_plain_sql(city):
+    """funds_paid_amount (mobilization): the paid allocations' amounts in fen; grids_messaging (grid): the grids with
+    a delivery in the period, each once however many messages it passed on."""
+    from decimal import Decimal
+
+    from frontline.grid.services import grid_message_publish
+    from frontline.mobilization.funds import FundAllocation
+    from frontline.notices.models import NoticeDelivery
+
+    now = timezone.now()
+    far_grid = Area.objects.filter(level="grid", path__startswith=city.other_district.path).first()
+    users = city.users
+    for area, amount, status in ((city.grid, "12345.67", "paid"), (city.grid, "0.10", "paid"),
+                                 (far_grid, "500.00", "paid"), (city.grid, "999.00", "approved")):
+        FundAllocation.objects.create(purpose="hardship", amount=Decimal(amount), source="代管党费", area=area,
+                                      created_by=users["commander"], status=status, approved_by=users["admin"],
+                                      approved_at=now, paid_by=users["admin"] if status == "paid" else None,
+                                      paid_at=now if status == "paid" else None,
+                                      payment_reference="P" if status == "paid" else "")
+    messages = [grid_message_publish(actor=users["commander"], kind="message", title=f"通知{i}", body="请配合",
+                                     areas=[city.grid, city.sibling_grid]) for i in range(3)]
+    old = now - datetime.timedelta(days=20)
+    for message, grid, at in ((messages[0], city.grid, now), (messages[1], city.grid, now),
+                              (messages[2], city.grid, old), (messages[0], city.sibling_grid, old)):
+        NoticeDelivery.objects.create(notice=message, grid=grid, delivered_at=at)
+    paths = dict(Area.objects.values_list("id", "path"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT area_id, sum(amount) FROM mobilization_fundallocation WHERE status = 'paid' "
+                       "GROUP BY area_id")
+        funds = [(a, int(round(Decimal(str(n)) * 100))) for a, n in cursor.fetchall()]
+    today = timezone.localdate()
+    week = Period(today - datetime.timedelta(days=6), today)
+    start, end = week.bounds()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT grid_id FROM notices_noticedelivery GROUP BY grid_id")
+        ever = [g for (g,) in cursor.fetchall()]
+        cursor.execute("SELECT DISTINCT grid_id FROM notices_noticedelivery WHERE delivered_at >= %s "
+                       "AND delivered_at < %s", [start, end])
+        this_week = [g for (g,) in cursor.fetchall()]
+    for area in (city.city, city.district, city.community, city.grid):
+        total = figure_table(actor=users["commander"], area=area, codes=["funds_paid_amount", "grids_messaging"]).total
+        assert total["funds_paid_amount"] == sum(n for a, n in funds if paths[a].startswith(area.path)), area.level
+        assert total["grids_messaging"] == len([g for g in ever if paths[g].startswith(area.path)]), area.level
+        weekly = figure_table(actor=users["commander"], area=area, codes=["grids_messaging"], period=week).total
+        assert weekly["grids_messaging"] == len([g for g in this_week if paths[g].startswith(area.path)]), area.level
+    community = figure_table(actor=users["commander"], area=city.community, codes=["funds_paid_amount"]).total
+    assert community["funds_paid_amount"] == 1234567 + 10
+    assert figure_table(actor=users["commander"], area=city.grid, codes=["grids_messaging"], period=week).total == {
+        "grids_messaging": 1}
