@@ -15,9 +15,28 @@ MARGIN = 18  # mm
 SCALES = (1.0, 0.92, 0.84, 0.76, 0.68, 0.6)
 
 
+# Chinese punctuation that never begins a line (it hangs at the end of the line before).
+NO_LINE_START = set("，。、；：？！）》」』”’%")
+
+
+def _chinese() -> bool:
+    return (translation.get_language() or "").startswith("zh")
+
+
 def _wrap() -> str:
     # Chinese breaks between any two characters; other languages between words.
-    return "CHAR" if (translation.get_language() or "").startswith("zh") else "WORD"
+    return "CHAR" if _chinese() else "WORD"
+
+
+def _chinese_lines(pdf, text: str, width: float) -> list[str]:
+    """Chinese text broken into lines of the width, no line beginning with a closing punctuation mark."""
+    lines, line = [], ""
+    for char in text:
+        if line and char not in NO_LINE_START and pdf.get_string_width(line + char) > width:
+            lines.append(line)
+            line = ""
+        line += char
+    return [*lines, line] if line else lines
 
 
 def _render(brief: Brief, scale: float, last: bool):
@@ -32,10 +51,15 @@ def _render(brief: Brief, scale: float, last: bool):
     width = pdf.w - 2 * MARGIN
     wrap = _wrap()
 
-    def text(s: str, size: float, *, align="L", color=(0, 0, 0), gap=1.0):
+    def text(s: str, size: float, *, align="L", color=(0, 0, 0), gap=1.0, indent=False):
         pdf.set_font("cjk", size=size * scale)
         pdf.set_text_color(*color)
-        pdf.multi_cell(width, size * scale * 0.5, s, align=align, wrapmode=wrap, new_x="LMARGIN", new_y="NEXT")
+        height = size * scale * 0.5
+        if _chinese() and align == "L":
+            for line in _chinese_lines(pdf, ("\u3000\u3000" if indent else "") + s, width):
+                pdf.cell(width, height, line, new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.multi_cell(width, height, s, align=align, wrapmode=wrap, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap * scale)
 
     text(_("Daily brief"), 28, align="C", color=RED, gap=2)
@@ -47,7 +71,7 @@ def _render(brief: Brief, scale: float, last: bool):
     pdf.set_y(y + 4 * scale)
 
     text(_("I. Key figures"), 14, gap=1.5)
-    text(brief.summary, 11.5, gap=2.5)
+    text(brief.summary, 11.5, gap=2.5, indent=True)
     pdf.set_font("cjk", size=9.5 * scale)
     pdf.set_text_color(0)
     pdf.set_draw_color(160)
@@ -69,11 +93,11 @@ def _render(brief: Brief, scale: float, last: bool):
 
     text(_("II. The areas below"), 14, gap=1.5)
     for line in brief.ranks or [_("No figure to compare among the areas below.")]:
-        text(line, 11.5, gap=0.8)
+        text(line, 11.5, gap=0.8, indent=True)
     pdf.ln(2 * scale)
 
     text(_("III. Awaiting a decision"), 14, gap=1.5)
-    text(brief.alerts_text, 11.5, gap=0.8)
+    text(brief.alerts_text, 11.5, gap=0.8, indent=True)
     for group in brief.alerts:
         for alert in group.alerts:
             text(f"· {group.label}：{alert.title}", 10.5, gap=0.5)
