@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from frontline.areas.figures import STOCK, Period, figure_table
 from frontline.command.brief import brief_build, key_codes
+from frontline.command.brief_pdf import brief_pdf
 from frontline.command.brief_services import DAILY_BRIEF, briefs_place
 from frontline.command.models import DailyBrief
 from frontline.core import plugins
@@ -335,3 +336,14 @@ def test_the_demo_places_yesterdays_brief_for_the_demo_commander_once(city, yest
     placed = DailyBrief.objects.get()
     assert placed.area == city.users["commander"].area and placed.day == yesterday
     assert placed.work_order.kind == DAILY_BRIEF
+
+
+def test_the_brief_reads_in_english_for_an_english_reader(city):
+    from django.utils import translation
+
+    with translation.override("en"):
+        brief = brief_build(actor=city.users["commander"], area=city.city, day=timezone.localdate())
+        pdf = brief_pdf(brief)
+    assert brief.summary.startswith("On ") and brief.summary.endswith(".")
+    assert brief.title == f"Daily brief of {city.city.name}" and brief.alerts_text
+    assert pdf.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
