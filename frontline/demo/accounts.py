@@ -134,3 +134,6 @@ def demo_activity_create() -> None:
     from .care import demo_care_create
 
     demo_care_create()
+    from .command import demo_briefs_create
+
+    demo_briefs_create()
