@@ -347,3 +347,5 @@ FRONTLINE_CJK_FONT = os.environ.get("FRONTLINE_CJK_FONT", "/usr/share/fonts/open
 
 # The command centre's wall screen (指挥大屏) fetches its figures this often (they are computed once a minute per area).
 FRONTLINE_WALL_REFRESH_SECONDS = envint("FRONTLINE_WALL_REFRESH_SECONDS", 10)
+# The daily brief (每日简报) of yesterday goes to the commanders' inboxes once the local hour reaches this.
+FRONTLINE_BRIEF_HOUR = envint("FRONTLINE_BRIEF_HOUR", 7)
