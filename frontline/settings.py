@@ -344,3 +344,11 @@ FRONTLINE_RESIDENT_PAGE_PERIOD = envint("FRONTLINE_RESIDENT_PAGE_PERIOD", 3600)
 # installs, by default).
 FRONTLINE_PUBLIC_URL = os.environ.get("FRONTLINE_PUBLIC_URL", "")
 FRONTLINE_CJK_FONT = os.environ.get("FRONTLINE_CJK_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+# The command dashboard (frontline.command.dashboard): the key figures shown as cards, in this order, by their
+# registered codes (comma-separated). A code no app has registered is skipped, so the figures of apps that arrive
+# later appear once they register them.
+FRONTLINE_DASHBOARD_FIGURES = envlist("FRONTLINE_DASHBOARD_FIGURES", [
+    "residents", "party_members", "cadres_deployed", "temporary_orgs_branch", "samples_collected", "checkpoint_scans",
+    "cases_open", "contacts_close", "zones_sealed", "measures_centralized", "orders_delivered", "requests_received",
+    "requests_resolved", "residents_screened", "kits_issued", "counseling_sessions"])

@@ -176,3 +176,10 @@ for _code, _label in [
     ("fund allocation paid", _("party-fee allocation paid")),
 ]:
     plugins.audit_notes.register(plugins.AuditNote(_code, _label))
+
+# The commanders' dashboards: sites and teams needing a temporary party organization (frontline.mobilization.alerts).
+from .alerts import temporary_orgs_needed  # noqa: E402
+
+plugins.alert_sources.register(plugins.AlertSource(
+    "temporary_orgs", _("Sites and teams needing a temporary party organization"), "mobilization",
+    temporary_orgs_needed, order=30))
