@@ -150,13 +150,18 @@ def ranking(data: dict, code: str, default: str) -> Ranking:
         code = default
     code = code or default
     figure = plugins.figures[code]
-    children = sorted(data["children"], key=lambda c: (-c["values"].get(code, 0), c["name"]))
+    children = list(data["children"])
+    # What sits at the area itself (an allocation the city made, a zone over a whole street) is in no child.
+    own = data["values"].get(code, 0) - sum(c["values"].get(code, 0) for c in children)
+    if own > 0 and children:
+        children.append({"id": None, "name": _("(this level itself)"), "level": "own", "values": {code: own}})
+    children.sort(key=lambda c: (-c["values"].get(code, 0), c["name"]))
     top = max((c["values"].get(code, 0) for c in children), default=0)
     rows = [Ranked(c["id"], c["name"], c["values"].get(code, 0),
-                   round(100 * c["values"].get(code, 0) / top) if top > 0 else 0, c["level"] != "building")
+                   round(100 * c["values"].get(code, 0) / top) if top > 0 else 0, c["level"] not in ("building", "own"))
             for c in children]
     return Ranking(code, figure.label, figure.unit, rows, error,
-                   building_level=bool(children) and children[0]["level"] == "building")
+                   building_level=any(c["level"] == "building" for c in children))
 
 
 @dataclass
