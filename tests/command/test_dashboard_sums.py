@@ -110,3 +110,22 @@ def test_the_ranking_shows_what_sits_at_the_area_itself(activity, client_for):
     assert own > 0
     html = response.content.decode()
     assert "（本级）" in html
+
+
+def test_the_demo_activitys_decisions_reach_the_commander_and_no_other_district(activity, client_for):
+    """The demo's sealed building due to step down and its positive pool awaiting re-test are listed for the city's
+    commander, and for the district they lie in, not for the other district's commander."""
+    city = activity
+    client = client_for("commander")
+    html = client.get(f"/command/areas/{city.city.pk}/").content.decode()
+    assert 'data-testid="alert-group-zones_step_down"' in html and "应降级的管控区域" in html
+    assert 'data-testid="alert-group-pools_retest"' in html and "待单管复检" in html
+    district = client.get(f"/command/areas/{city.district.pk}/").content.decode()
+    assert 'data-testid="alert-group-zones_step_down"' in district
+    other = client_for("district2").get(f"/command/areas/{city.other_district.pk}/").content.decode()
+    assert 'data-testid="alert-group-zones_step_down"' not in other
+    assert 'data-testid="alert-group-pools_retest"' not in other
+    # The inspector sees figures, not people: no re-test list (people's), the zones (view_zones) yes.
+    inspector = client_for("inspector").get(f"/command/areas/{city.district.pk}/").content.decode()
+    assert 'data-testid="alert-group-pools_retest"' not in inspector
+    assert 'data-testid="alert-group-zones_step_down"' in inspector
