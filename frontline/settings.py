@@ -349,3 +349,10 @@ FRONTLINE_CJK_FONT = os.environ.get("FRONTLINE_CJK_FONT", "/usr/share/fonts/open
 FRONTLINE_WALL_REFRESH_SECONDS = envint("FRONTLINE_WALL_REFRESH_SECONDS", 10)
 # The daily brief (每日简报) of yesterday goes to the commanders' inboxes once the local hour reaches this.
 FRONTLINE_BRIEF_HOUR = envint("FRONTLINE_BRIEF_HOUR", 7)
+# The command dashboard (frontline.command.dashboard): the key figures shown as cards, in this order, by their
+# registered codes (comma-separated). A code no app has registered is skipped, so the figures of apps that arrive
+# later appear once they register them.
+FRONTLINE_DASHBOARD_FIGURES = envlist("FRONTLINE_DASHBOARD_FIGURES", [
+    "residents", "party_members", "cadres_deployed", "temporary_orgs_branch", "samples_collected", "checkpoint_scans",
+    "cases_open", "contacts_close", "zones_sealed", "measures_centralized", "orders_delivered", "requests_received",
+    "requests_resolved", "residents_screened", "kits_issued", "counseling_sessions"])

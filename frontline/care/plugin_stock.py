@@ -60,3 +60,8 @@ figures.register(figures.Figure(
     kept=False, history=False, order=172))
 
 plugins.audit_notes.register(plugins.AuditNote("kit parts set", _("kit parts set")))
+
+# The commanders' dashboards: stock at or below its low mark (frontline.care.alerts).
+from .alerts import stock_low  # noqa: E402
+
+plugins.alert_sources.register(plugins.AlertSource("stock_low", _("Supplies running low"), "care", stock_low, order=40))

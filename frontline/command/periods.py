@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from frontline.areas.figures import Period
 
@@ -62,10 +63,10 @@ def period_pick(params) -> Picked:
     today = timezone.localdate()
     day, start, end = (params.get(k, "").strip() for k in ("day", "start", "end"))
     if day:
-        d = _date(day, _("day"))
+        d = _date(day, pgettext_lazy("period", "day"))
         return Picked(DAY, period_check(d, d, today))
     if start or end:
-        first = _date(start, _("from")) if start else EPOCH
-        last = _date(end, _("to")) if end else today
+        first = _date(start, pgettext_lazy("period", "from")) if start else EPOCH
+        last = _date(end, pgettext_lazy("period", "to")) if end else today
         return Picked(RANGE, period_check(first, last, today))
     return Picked(TODAY, Period(today, today))

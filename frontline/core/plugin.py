@@ -32,3 +32,9 @@ plugins.navigation.register(plugins.NavEntry("accounts", _("Accounts"), "account
 plugins.navigation.register(plugins.NavEntry("exports", _("Export approvals"), "export_request_list", order=85,
                                              allowed=can_approve_any_export))
 plugins.api_routers.register(plugins.ApiRouter("work_orders", work_order_router))
+
+# The commanders' dashboards: work overdue under an area (frontline.core.alerts).
+from .alerts import overdue_work  # noqa: E402
+
+plugins.alert_sources.register(plugins.AlertSource("overdue_work", _("Overdue work orders"), "core", overdue_work,
+                                                   order=10))

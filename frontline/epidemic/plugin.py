@@ -108,3 +108,11 @@ def _households_in_sealed_zones(household_ids: list[int]) -> set[int]:
 
 
 household_marks.register(HouseholdMark("sealed_zone", _("in a sealed zone"), _households_in_sealed_zones, order=10))
+
+# The commanders' dashboards: zones due to step down, positive pools awaiting re-test (frontline.epidemic.alerts).
+from .alerts import pools_awaiting_retest, zones_due_to_step_down  # noqa: E402
+
+plugins.alert_sources.register(plugins.AlertSource(
+    "zones_step_down", _("Control zones due to step down"), "epidemic", zones_due_to_step_down, order=20))
+plugins.alert_sources.register(plugins.AlertSource(
+    "pools_retest", _("Positive pools awaiting single-tube re-test"), "epidemic", pools_awaiting_retest, order=15))

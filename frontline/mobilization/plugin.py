@@ -183,3 +183,9 @@ from .report_figures import funds_paid_rows  # noqa: E402
 figures.register(figures.Figure(
     "funds_paid_amount", _("Party fees paid out"), _("fen"), app="mobilization", kind=figures.FLOW,
     rows=funds_paid_rows, when="paid_at", area="area", total="amount_fen", order=91))
+# The commanders' dashboards: sites and teams needing a temporary party organization (frontline.mobilization.alerts).
+from .alerts import temporary_orgs_needed  # noqa: E402
+
+plugins.alert_sources.register(plugins.AlertSource(
+    "temporary_orgs", _("Sites and teams needing a temporary party organization"), "mobilization",
+    temporary_orgs_needed, order=30))

@@ -1,0 +1,223 @@
+"""The dashboard of an area for a picked period: key figure cards with their change, trends of the flow figures,
+the children ranked by a chosen figure, and the alerts the apps bring. Figures come only from the registry
+(`frontline.areas.figures`, through the cached `selectors.dashboard_figures`), alerts only from
+`plugins.alert_sources`."""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from frontline.areas.figures import FLOW, STOCK, Period, figure_series, flow_totals
+from frontline.areas.models import Area
+from frontline.core import plugins
+
+from .periods import RANGE, Picked
+from .selectors import CACHE_SECONDS, dashboard_figures
+
+DAYS_A_QUERY = 62  # days counted in one query for a figure whose event time is a date (see `_by_day`)
+TREND_DAYS = 30  # the trends' span when the pick is one day (today or another)
+ALERTS_SHOWN = 5  # alerts listed per source (its total is shown beside them)
+
+
+def key_figure_codes() -> list[str]:
+    """The configured key figures that some app has registered, in the configured order."""
+    return [code for code in settings.FRONTLINE_DASHBOARD_FIGURES if code in plugins.figures]
+
+
+@dataclass
+class Card:
+    code: str
+    label: Any
+    unit: Any
+    kind: str
+    value: int | None  # None: not kept for a past day (a stock without history)
+    change: int | None  # None: nothing to compare with
+
+    @property
+    def arrow(self) -> str:
+        if not self.change:
+            return ""
+        return "▲" if self.change > 0 else "▼"
+
+    @property
+    def magnitude(self) -> int:
+        return abs(self.change or 0)
+
+
+def _cards(data: dict, codes: list[str], period: Period) -> list[Card]:
+    past = period.end < timezone.localdate()
+    cards = []
+    for code in codes:
+        figure = plugins.figures[code]
+        # A stock that keeps no history has a value now only: on a past day, and for "the day before", nothing.
+        no_history = figure.kind == STOCK and not figure.history
+        value = None if no_history and past else data["values"].get(code, 0)
+        change = None if no_history or value is None else value - data["previous"].get(code, 0)
+        cards.append(Card(code, figure.label, figure.unit, figure.kind, value, change))
+    return cards
+
+
+def trend_period(picked: Picked) -> Period:
+    """The trends span the picked range, or the TREND_DAYS up to the picked day."""
+    if picked.kind == RANGE:
+        return picked.period
+    return Period(picked.day - datetime.timedelta(days=TREND_DAYS - 1), picked.day)
+
+
+def _on_dates(code: str) -> bool:
+    """Whether a flow's event time is a date (a session held on a day) rather than a moment."""
+    figure = plugins.figures[code]
+    model = figure.rows(None).model
+    *path, name = figure.when.split("__")
+    for step in path:
+        model = model._meta.get_field(step).related_model
+    field_ = model._meta.get_field(name)
+    return isinstance(field_, models.DateField) and not isinstance(field_, models.DateTimeField)
+
+
+def _by_day(area: Area, code: str, days: list[datetime.date]) -> dict[datetime.date, int]:
+    """A flow figure by day. `figure_series` truncates the event time to a local date, which a date column does
+    not take on SQLite; such a figure is counted day by day through `flow_totals` instead (each day a filtered
+    aggregate, DAYS_A_QUERY of them a query)."""
+    if not _on_dates(code):
+        by_day: dict[datetime.date, int] = {}
+        for moment, n in figure_series(area=area, code=code, period=Period(days[0], days[-1]), by="day"):
+            day = moment.date() if isinstance(moment, datetime.datetime) else moment
+            if isinstance(day, str):  # a backend that answers dates as text
+                day = datetime.date.fromisoformat(day[:10])
+            by_day[day] = by_day.get(day, 0) + (n or 0)
+        return by_day
+    by_day = {}
+    for start in range(0, len(days), DAYS_A_QUERY):
+        part = days[start:start + DAYS_A_QUERY]
+        values = flow_totals(area=area, codes=[code], periods={d.isoformat(): Period(d, d) for d in part})[code]
+        by_day.update({datetime.date.fromisoformat(k): v for k, v in values.items()})
+    return by_day
+
+
+def trend_values(*, area: Area, codes: list[str], period: Period) -> dict:
+    """Each flow figure of `codes` by day over the period, zeros filled: {"days": [...], "series": {code:
+    [...]}}. Numbers only (JSON), cached per area, period and minute like the figures. One query a figure (for
+    long periods, a few for a figure counted by date)."""
+    minute = timezone.now().strftime("%Y%m%d%H%M")
+    key = (f"command:trends:{area.pk}:{period.start.isoformat()}:{period.end.isoformat()}:"
+           f"{','.join(codes)}:{minute}")
+    found = cache.get(key)
+    if found is not None:
+        return found
+    days = [period.start + datetime.timedelta(days=i) for i in range((period.end - period.start).days + 1)]
+    series = {}
+    for code in codes:
+        by_day = _by_day(area, code, days)
+        series[code] = [by_day.get(d, 0) for d in days]
+    found = {"days": [d.isoformat() for d in days], "series": series}
+    cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+@dataclass
+class Ranked:
+    id: int | None
+    name: str
+    value: int
+    share: int  # percent of the largest, for the bar
+    link: bool
+
+
+@dataclass
+class Ranking:
+    code: str
+    label: Any
+    unit: Any
+    rows: list[Ranked]
+    error: str = ""
+    building_level: bool = False
+
+
+def ranking(data: dict, code: str, default: str) -> Ranking:
+    """The children ranked by a figure (largest first, then by name); an unknown code falls back to `default`,
+    with a message saying so."""
+    error = ""
+    if code and code not in plugins.figures:
+        error = _("There is no figure “%(code)s”: ranked by %(label)s instead.") % {
+            "code": code[:40], "label": plugins.figures[default].label}
+        code = default
+    code = code or default
+    figure = plugins.figures[code]
+    children = list(data["children"])
+    # What sits at the area itself (an allocation the city made, a zone over a whole street) is in no child.
+    own = data["values"].get(code, 0) - sum(c["values"].get(code, 0) for c in children)
+    if own > 0 and children:
+        children.append({"id": None, "name": _("(this level itself)"), "level": "own", "values": {code: own}})
+    children.sort(key=lambda c: (-c["values"].get(code, 0), c["name"]))
+    top = max((c["values"].get(code, 0) for c in children), default=0)
+    rows = [Ranked(c["id"], c["name"], c["values"].get(code, 0),
+                   round(100 * c["values"].get(code, 0) / top) if top > 0 else 0, c["level"] not in ("building", "own"))
+            for c in children]
+    return Ranking(code, figure.label, figure.unit, rows, error,
+                   building_level=any(c["level"] == "building" for c in children))
+
+
+@dataclass
+class AlertGroup:
+    code: str
+    label: Any
+    total: int
+    alerts: list = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return max(self.total - len(self.alerts), 0)
+
+
+def alerts_for(*, actor, area: Area, limit: int = ALERTS_SHOWN) -> list[AlertGroup]:
+    """What needs a decision under the area, from every registered source that has something for the actor."""
+    groups = []
+    for source in plugins.alert_sources:
+        total, alerts = source.find(actor, area, limit)
+        if total:
+            groups.append(AlertGroup(source.code, source.label, total, list(alerts)[:limit]))
+    return groups
+
+
+@dataclass
+class Dashboard:
+    area: Area
+    picked: Picked
+    data: dict
+    cards: list[Card]
+    ranking: Ranking
+    trends: dict  # JSON for the charts, labels in the reader's language
+    alerts: list[AlertGroup]
+
+    @property
+    def computed_at(self) -> datetime.datetime:
+        return datetime.datetime.fromisoformat(self.data["computed_at"])
+
+
+def dashboard(*, actor, area: Area, picked: Picked, rank: str = "") -> Dashboard:
+    """The dashboard of an area the actor may see (the caller fetched it through the scope) for a picked period.
+    A constant number of queries whatever the number of children; figures and trends cached per minute."""
+    codes = key_figure_codes()
+    data = dashboard_figures(actor=actor, area=area, period=picked.period)
+    cards = _cards(data, codes, picked.period)
+    default = codes[0] if codes else next(iter(plugins.figures)).code
+    flows = [c for c in codes if plugins.figures[c].kind == FLOW]
+    span = trend_period(picked)
+    values = trend_values(area=area, codes=flows, period=span)
+    trends = {"days": values["days"],
+              "series": [{"code": c, "label": str(plugins.figures[c].label), "unit": str(plugins.figures[c].unit),
+                          "values": values["series"].get(c, [])} for c in flows]}
+    return Dashboard(area, picked, data, cards, ranking(data, rank, default), trends,
+                     alerts_for(actor=actor, area=area))
+
+
+def figure_choices() -> list[tuple[str, Any]]:
+    """Every registered figure, for the ranking's picker."""
+    return [(f.code, f.label) for f in plugins.figures]
