@@ -359,8 +359,20 @@ def figure_series(*, area: Area, code: str, period: Period, by: str = "day") -> 
     if figure.kind != FLOW:
         raise ValueError(f"{code} is not counted over time")
     rows = _in_time(figure, figure.rows(None), None, period).filter(**{f"{figure.area}__path__prefix": area.path})
+    if _on_dates(figure):  # a date column is its own day (and has no hours)
+        return list(rows.values_list(figure.when).annotate(n=_measure(figure)).order_by(figure.when))
     trunc = (TruncHour if by == "hour" else TruncDate)(figure.when, tzinfo=timezone.get_current_timezone())
     return list(rows.annotate(t=trunc).values_list("t").annotate(n=_measure(figure)).order_by("t"))
+
+
+def _on_dates(figure: Figure) -> bool:
+    """Is the flow's event time a date column (a day, not a moment)?"""
+    model = figure.rows(None).model
+    *path, name = figure.when.split("__")
+    for step in path:
+        model = model._meta.get_field(step).related_model
+    found = model._meta.get_field(name)
+    return isinstance(found, models.DateField) and not isinstance(found, models.DateTimeField)
 
 
 def stock_rows_at(rows, at: datetime.date | None, start: str, end: str, *, start_may_be_null: bool = False):

@@ -9,18 +9,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from frontline.areas.figures import FLOW, STOCK, Period, figure_series, flow_totals
+from frontline.areas.figures import FLOW, STOCK, Period, figure_series
 from frontline.areas.models import Area
 from frontline.core import plugins
 
 from .periods import RANGE, Picked
 from .selectors import CACHE_SECONDS, dashboard_figures
 
-DAYS_A_QUERY = 62  # days counted in one query for a figure whose event time is a date (see `_by_day`)
 TREND_DAYS = 30  # the trends' span when the pick is one day (today or another)
 ALERTS_SHOWN = 5  # alerts listed per source (its total is shown beside them)
 
@@ -70,41 +68,20 @@ def trend_period(picked: Picked) -> Period:
     return Period(picked.day - datetime.timedelta(days=TREND_DAYS - 1), picked.day)
 
 
-def _on_dates(code: str) -> bool:
-    """Whether a flow's event time is a date (a session held on a day) rather than a moment."""
-    figure = plugins.figures[code]
-    model = figure.rows(None).model
-    *path, name = figure.when.split("__")
-    for step in path:
-        model = model._meta.get_field(step).related_model
-    field_ = model._meta.get_field(name)
-    return isinstance(field_, models.DateField) and not isinstance(field_, models.DateTimeField)
-
-
 def _by_day(area: Area, code: str, days: list[datetime.date]) -> dict[datetime.date, int]:
-    """A flow figure by day. `figure_series` truncates the event time to a local date, which a date column does
-    not take on SQLite; such a figure is counted day by day through `flow_totals` instead (each day a filtered
-    aggregate, DAYS_A_QUERY of them a query)."""
-    if not _on_dates(code):
-        by_day: dict[datetime.date, int] = {}
-        for moment, n in figure_series(area=area, code=code, period=Period(days[0], days[-1]), by="day"):
-            day = moment.date() if isinstance(moment, datetime.datetime) else moment
-            if isinstance(day, str):  # a backend that answers dates as text
-                day = datetime.date.fromisoformat(day[:10])
-            by_day[day] = by_day.get(day, 0) + (n or 0)
-        return by_day
-    by_day = {}
-    for start in range(0, len(days), DAYS_A_QUERY):
-        part = days[start:start + DAYS_A_QUERY]
-        values = flow_totals(area=area, codes=[code], periods={d.isoformat(): Period(d, d) for d in part})[code]
-        by_day.update({datetime.date.fromisoformat(k): v for k, v in values.items()})
+    """A flow figure by day (one query)."""
+    by_day: dict[datetime.date, int] = {}
+    for moment, n in figure_series(area=area, code=code, period=Period(days[0], days[-1]), by="day"):
+        day = moment.date() if isinstance(moment, datetime.datetime) else moment
+        if isinstance(day, str):  # a backend that answers dates as text
+            day = datetime.date.fromisoformat(day[:10])
+        by_day[day] = by_day.get(day, 0) + (n or 0)
     return by_day
 
 
 def trend_values(*, area: Area, codes: list[str], period: Period) -> dict:
     """Each flow figure of `codes` by day over the period, zeros filled: {"days": [...], "series": {code:
-    [...]}}. Numbers only (JSON), cached per area, period and minute like the figures. One query a figure (for
-    long periods, a few for a figure counted by date)."""
+    [...]}}. Numbers only (JSON), cached per area, period and minute like the figures. One query a figure."""
     minute = timezone.now().strftime("%Y%m%d%H%M")
     key = (f"command:trends:{area.pk}:{period.start.isoformat()}:{period.end.isoformat()}:"
            f"{','.join(codes)}:{minute}")
