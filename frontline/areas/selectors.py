@@ -38,7 +38,8 @@ def count_by(qs, field_name: str, prefix_length: int | None = None, measure=None
     characters of an area path (one query)."""
     if prefix_length is not None:
         qs, field_name = qs.annotate(k=Substr(field_name, 1, prefix_length)), "k"
-    return dict(qs.values(field_name).annotate(n=measure or Count("id")).values_list(field_name, "n"))
+    # No ordering: a model's default one (a tree's path) would join the GROUP BY and split the groups.
+    return dict(qs.order_by().values(field_name).annotate(n=measure or Count("id")).values_list(field_name, "n"))
 
 
 def building_households(*, actor, building: Building):

@@ -15,16 +15,8 @@ from frontline.areas.figures import STOCK, Period
 from frontline.areas.models import Area
 from frontline.core import plugins
 
-from .selectors import dashboard_figures
+from .selectors import dashboard_figures, key_codes  # noqa: F401 (tests read the key codes here)
 
-# The key figures when FRONTLINE_DASHBOARD_FIGURES names none: the day's work of every app that registers them
-# (unregistered codes are skipped, so an app not installed yet leaves no hole).
-DEFAULT_FIGURES = [
-    "households_visited", "residents_screened", "samples_collected", "testing_tested", "checkpoint_scans",
-    "cases_open", "contacts_close", "zones_sealed", "zones_controlled", "measures_centralized",
-    "measures_home_isolation", "cadres_deployed", "orders_placed", "orders_delivered", "requests_received",
-    "requests_resolved", "kits_issued", "counseling_sessions",
-]
 # The figures whose leaders and laggards among the children the brief names.
 RANKED = ["samples_collected", "households_visited", "orders_delivered", "requests_received"]
 ALERT_TITLES = 3  # the first few of each source
@@ -92,12 +84,6 @@ class Brief:
     @property
     def alert_total(self) -> int:
         return sum(g.total for g in self.alerts)
-
-
-def key_codes() -> list[str]:
-    """The key figures' codes, as configured, those registered only."""
-    codes = getattr(settings, "FRONTLINE_DASHBOARD_FIGURES", None) or DEFAULT_FIGURES
-    return [c for c in codes if c in plugins.figures]
 
 
 def _n(value: int) -> str:

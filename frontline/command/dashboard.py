@@ -7,7 +7,6 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,15 +16,10 @@ from frontline.areas.models import Area
 from frontline.core import plugins
 
 from .periods import RANGE, Picked
-from .selectors import CACHE_SECONDS, dashboard_figures
+from .selectors import CACHE_SECONDS, dashboard_figures, key_codes
 
 TREND_DAYS = 30  # the trends' span when the pick is one day (today or another)
 ALERTS_SHOWN = 5  # alerts listed per source (its total is shown beside them)
-
-
-def key_figure_codes() -> list[str]:
-    """The configured key figures that some app has registered, in the configured order."""
-    return [code for code in settings.FRONTLINE_DASHBOARD_FIGURES if code in plugins.figures]
 
 
 @dataclass
@@ -181,7 +175,7 @@ class Dashboard:
 def dashboard(*, actor, area: Area, picked: Picked, rank: str = "") -> Dashboard:
     """The dashboard of an area the actor may see (the caller fetched it through the scope) for a picked period.
     A constant number of queries whatever the number of children; figures and trends cached per minute."""
-    codes = key_figure_codes()
+    codes = key_codes()
     data = dashboard_figures(actor=actor, area=area, period=picked.period)
     cards = _cards(data, codes, picked.period)
     default = codes[0] if codes else next(iter(plugins.figures)).code

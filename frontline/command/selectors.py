@@ -4,14 +4,24 @@ and each child's values (ranking, the map). Cached per area, period and minute, 
 and wall screens showing one area cost the database one computation a minute."""
 
 import datetime
+import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from frontline.areas.figures import FLOW, Period, figure_list, figure_table
 from frontline.areas.models import Area
+from frontline.core import plugins
 
 CACHE_SECONDS = 60
+LOCK_SECONDS = 30  # the longest a computation is waited for before another starts
+
+
+def key_codes() -> list[str]:
+    """The key figures (FRONTLINE_DASHBOARD_FIGURES) that some app has registered, in the configured order: the
+    cards of the dashboard, the wall screen and the daily brief, and the figures compared with the period before."""
+    return list(dict.fromkeys(code for code in settings.FRONTLINE_DASHBOARD_FIGURES if code in plugins.figures))
 
 
 def _previous(period: Period) -> Period:
@@ -20,35 +30,47 @@ def _previous(period: Period) -> Period:
     return Period(period.start - datetime.timedelta(days=days), period.start - datetime.timedelta(days=1))
 
 
-def _values(actor, area: Area, period: Period) -> tuple[dict[str, int], list[tuple[Area, dict[str, int]]]]:
-    # Stocks as of the period's last day (now, when it is today), flows over the period.
-    table = figure_table(actor=actor, area=area, at=period.end, period=period)
-    return table.total, table.children
-
-
 def _compute(actor, area: Area, period: Period) -> dict:
-    total, children = _values(actor, area, period)
-    before, _children = _values(actor, area, _previous(period))
+    # Stocks as of the period's last day (now, when it is today), flows over the period; the period before only for
+    # the key figures, whose change is shown.
+    table = figure_table(actor=actor, area=area, at=period.end, period=period)
+    before = _previous(period)
+    previous = figure_table(actor=actor, area=area, codes=key_codes(), at=before.end, period=before).total
     return {
         "area": area.pk,
         "start": period.start.isoformat(), "end": period.end.isoformat(),
         "computed_at": timezone.now().isoformat(timespec="seconds"),
-        "values": total, "previous": before,
+        "values": table.total, "previous": previous,
         "flows": [f.code for f in figure_list(FLOW)],
         "children": [{"id": getattr(child, "pk", None), "name": child.name, "level": getattr(child, "level", "building"),
-                      "code": getattr(child, "code", ""), "values": values} for child, values in children],
+                      "code": getattr(child, "code", ""), "values": values} for child, values in table.children],
     }
 
 
 def dashboard_figures(*, actor, area: Area, period: Period) -> dict:
     """Every registered figure of an area the actor may see (the caller fetched it through the scope) over a
-    period, with the period before and each child's values: numbers only (labels are the reader's language),
-    cached per area, period and minute. Anyone who may see an area sees its whole subtree (area scopes), so the
-    cached answer is the same for every viewer of it."""
-    minute = timezone.now().strftime("%Y%m%d%H%M")
-    key = f"command:figures:{area.pk}:{period.start.isoformat()}:{period.end.isoformat()}:{minute}"
+    period, with the key figures of the period before and each child's values: numbers only (labels are the
+    reader's language), cached per area, period and minute. Anyone who may see an area sees its whole subtree (area
+    scopes), so the cached answer is the same for every viewer of it.
+
+    One computation a minute however many screens ask: the first to miss the minute takes a lock and computes;
+    the others meanwhile answer the last computation (at most a minute and a computation old, with its time), or,
+    when there is none yet, wait for it a while."""
+    base = f"command:figures:{area.pk}:{period.start.isoformat()}:{period.end.isoformat()}"
+    key = f"{base}:{timezone.now().strftime('%Y%m%d%H%M')}"
     found = cache.get(key)
-    if found is None:
+    if found is not None:
+        return found
+    if not cache.add(f"{base}:lock", 1, LOCK_SECONDS):
+        last = cache.get(f"{base}:last")
+        for _wait in range(int(LOCK_SECONDS / 0.2)):
+            if last is not None:
+                return last
+            time.sleep(0.2)
+            last = cache.get(key)
+    try:
         found = _compute(actor, area, period)
-        cache.set(key, found, CACHE_SECONDS)
+        cache.set_many({key: found, f"{base}:last": found}, CACHE_SECONDS * 10)
+    finally:
+        cache.delete(f"{base}:lock")
     return found

@@ -16,11 +16,8 @@ from frontline.areas.figures import FLOW, Period, figure_series
 from frontline.areas.models import Area
 from frontline.core import plugins
 
-from .selectors import CACHE_SECONDS, dashboard_figures
+from .selectors import CACHE_SECONDS, dashboard_figures, key_codes
 
-# The key figures when the setting FRONTLINE_DASHBOARD_FIGURES does not name them (unregistered codes are skipped).
-DEFAULT_FIGURES = ["residents", "samples_collected", "checkpoint_scans", "cases_open", "zones_sealed",
-                   "orders_delivered", "requests_resolved"]
 MAX_FIGURES = 8  # what one row of the screen holds, readable across a room
 TREND_DAYS = 14
 MAX_TRENDS = 4
@@ -28,10 +25,8 @@ RANKED = 10  # children shown in the ranking
 
 
 def wall_codes() -> list[str]:
-    """The key figures' codes, as configured, that are registered."""
-    wanted = getattr(settings, "FRONTLINE_DASHBOARD_FIGURES", None) or DEFAULT_FIGURES
-    codes = [c for c in wanted if c in plugins.figures]
-    return list(dict.fromkeys(codes))[:MAX_FIGURES]
+    """The key figures one row of the screen holds."""
+    return key_codes()[:MAX_FIGURES]
 
 
 def refresh_seconds(asked: str | None = None) -> int:

@@ -132,7 +132,7 @@ def test_a_reversed_or_future_period_is_refused_in_chinese_and_the_page_shows_to
     tomorrow = (today + datetime.timedelta(days=1)).isoformat()
     future = client.get(_url(city.city, f"day={tomorrow}"))
     assert future.status_code == 200
-    assert f"所选时段在未来：结束于 {tomorrow}" in _testid(future, "period-error")
+    assert f"所选时段在未来：结束于{tomorrow}" in _testid(future, "period-error")
     garbage = client.get(_url(city.city, "day=yesterday"))
     assert garbage.status_code == 200 and "不是日期" in _testid(garbage, "period-error")
 

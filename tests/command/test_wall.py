@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontline.areas.figures import Period, figure_series, figure_table
-from frontline.command.wall import DEFAULT_FIGURES, TREND_DAYS, wall_codes
+from frontline.command.wall import TREND_DAYS, wall_codes
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +56,7 @@ def test_the_figures_are_the_registry_s_for_that_area_with_yesterday_and_the_chi
     data = response.json()
     today = timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
-    codes = [c for c in DEFAULT_FIGURES if c in wall_codes()]
+    codes = wall_codes()
     now = figure_table(actor=city.users["commander"], area=city.district, codes=codes, at=today,
                        period=Period(today, today))
     before = figure_table(actor=city.users["commander"], area=city.district, codes=codes, at=yesterday,

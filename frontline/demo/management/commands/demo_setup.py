@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from frontline.areas.models import Area
 from frontline.demo.accounts import DEMO_PASSWORD, demo_accounts_create, demo_activity_create
 from frontline.demo.generator import generate_city
+from frontline.demo.history import history_generate
 
 
 class Command(BaseCommand):
@@ -13,11 +14,15 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2022)
 
     def handle(self, *args, residents, seed, **options):
-        if not Area.objects.exists():
+        new = not Area.objects.exists()
+        if new:
             self.stdout.write(f"Generating the demo city ({residents} residents, seed {seed})...")
             generate_city(residents=residents, seed=seed)
         accounts = demo_accounts_create()
         demo_activity_create()
+        if new:  # a month of the outbreak behind today's work, for the dashboards' trends and the work report
+            self.stdout.write("Writing a month of activity...")
+            history_generate(days=30, seed=seed)
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for user, where in accounts:
             self.stdout.write(f"  {user.username:<11} {user.role or 'superuser':<20} {where}")
