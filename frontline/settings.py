@@ -344,3 +344,6 @@ FRONTLINE_RESIDENT_PAGE_PERIOD = envint("FRONTLINE_RESIDENT_PAGE_PERIOD", 3600)
 # installs, by default).
 FRONTLINE_PUBLIC_URL = os.environ.get("FRONTLINE_PUBLIC_URL", "")
 FRONTLINE_CJK_FONT = os.environ.get("FRONTLINE_CJK_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+# The largest GeoJSON file of area outlines the map's import takes (frontline.command.outlines).
+FRONTLINE_OUTLINE_MAX_BYTES = envint("FRONTLINE_OUTLINE_MAX_BYTES", 20 * 1024 * 1024)
