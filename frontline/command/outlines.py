@@ -4,9 +4,10 @@ none. Siblings may not overlap and a child must lie within its parent's outline,
 of metres along the boundary (coordinates are kept to about a metre)."""
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import shapely
+import shapely.validation
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -42,7 +43,6 @@ class _Outline:
     geometry: dict
     area: Area | None = None
     parent_path: str = ""
-    problems: list[str] = field(default_factory=list)
 
 
 def _label(index: int, code: str = "") -> str:
@@ -103,11 +103,11 @@ def _feature(index: int, feature) -> tuple[_Outline | None, list[str]]:
         return None, [_("%(feature)s: the outline is empty.") % {"feature": where}]
     if not shape.is_valid:
         return None, [_("%(feature)s: the outline is not a valid polygon: %(reason)s.")
-                      % {"feature": where, "reason": shapely.explain_validity(shape)}]
+                      % {"feature": where, "reason": shapely.validation.explain_validity(shape)}]
     return _Outline(index=index, code=code, shape=shape, geometry=rounded), []
 
 
-def _overlaps(outlines: list[_Outline], stored: list[_Outline]) -> list[str]:
+def _overlaps(outlines: list[_Outline], stored: list[_Outline]) -> list[tuple[int, str]]:
     """Siblings (children of one parent) whose interiors meet more than the tolerance allows: one STRtree over the
     file's outlines and the stored imported ones of their siblings."""
     everything = outlines + stored
@@ -123,12 +123,12 @@ def _overlaps(outlines: list[_Outline], stored: list[_Outline]) -> list[str]:
         if shared > TOLERANCE * min(a.shape.length, b.shape.length):
             other = _label(b.index, b.code) if j < len(outlines) else _("the stored outline of %(name)s (%(code)s)") % {
                 "name": b.area.name, "code": b.code}
-            problems.append(_("%(feature)s overlaps %(other)s (%(name)s and %(other_name)s are siblings).") % {
-                "feature": _label(a.index, a.code), "other": other, "name": a.area.name, "other_name": b.area.name})
+            problems.append((a.index, _("%(feature)s overlaps %(other)s (%(name)s and %(other_name)s are siblings).") % {
+                "feature": _label(a.index, a.code), "other": other, "name": a.area.name, "other_name": b.area.name}))
     return problems
 
 
-def _outside_parents(outlines: list[_Outline], parents: dict[str, tuple[Area, object]]) -> list[str]:
+def _outside_parents(outlines: list[_Outline], parents: dict[str, tuple[Area, object]]) -> list[tuple[int, str]]:
     problems = []
     for o in outlines:
         found = parents.get(o.parent_path)
@@ -137,10 +137,10 @@ def _outside_parents(outlines: list[_Outline], parents: dict[str, tuple[Area, ob
         parent, shape = found
         outside = o.shape.difference(shape).area
         if outside > TOLERANCE * o.shape.length:
-            problems.append(_("%(feature)s: %(name)s does not lie within the outline of %(parent)s "
+            problems.append((o.index, _("%(feature)s: %(name)s does not lie within the outline of %(parent)s "
                               "(%(share).1f%% of it lies outside).") % {
                 "feature": _label(o.index, o.code), "name": o.area.name, "parent": parent.name,
-                "share": 100 * outside / o.shape.area})
+                "share": 100 * outside / o.shape.area}))
     return problems
 
 
@@ -153,14 +153,14 @@ def outlines_check(*, actor, data: bytes) -> list[_Outline]:
     problems, outlines = [], []
     for index, feature in enumerate(_read(data), start=1):
         outline, found = _feature(index, feature)
-        problems += found
+        problems += [(index, p) for p in found]
         if outline is not None:
             outlines.append(outline)
     seen: dict[str, int] = {}
     for o in outlines:
         if o.code in seen:
-            problems.append(_("%(feature)s: the same area as feature %(first)s.")
-                            % {"feature": _label(o.index, o.code), "first": seen[o.code]})
+            problems.append((o.index, _("%(feature)s: the same area as feature %(first)s.")
+                             % {"feature": _label(o.index, o.code), "first": seen[o.code]}))
         seen.setdefault(o.code, o.index)
     codes = list(seen)
     areas = {a.code: a for a in Area.objects.filter(code__in=codes)}
@@ -170,15 +170,16 @@ def outlines_check(*, actor, data: bytes) -> list[_Outline]:
     for o in outlines:
         o.area = areas.get(o.code)
         if o.area is None:
-            problems.append(_("%(feature)s: no area has the division code %(code)s.")
-                            % {"feature": _label(o.index, o.code), "code": o.code})
+            problems.append((o.index, _("%(feature)s: no area has the division code %(code)s.")
+                             % {"feature": _label(o.index, o.code), "code": o.code}))
         elif o.code not in mine:
-            problems.append(_("%(feature)s: %(name)s is outside your area; you may import outlines only within it.")
-                            % {"feature": _label(o.index, o.code), "name": o.area.name})
+            problems.append((o.index, _("%(feature)s: %(name)s is outside your area; you may import outlines only "
+                                        "within it.") % {"feature": _label(o.index, o.code), "name": o.area.name}))
         elif seen[o.code] == o.index:
             o.parent_path = o.area.path[:-Area.steplen]
             kept.append(o)
     problems += _geometry_problems(kept)
+    problems = [text for _index, text in sorted(problems, key=lambda p: p[0])]  # in the file's order
     if len(problems) > LISTED_AT_MOST:
         problems = problems[:LISTED_AT_MOST] + [_("… and %(count)s more problems.")
                                                 % {"count": len(problems) - LISTED_AT_MOST}]
@@ -187,7 +188,7 @@ def outlines_check(*, actor, data: bytes) -> list[_Outline]:
     return kept
 
 
-def _geometry_problems(outlines: list[_Outline]) -> list[str]:
+def _geometry_problems(outlines: list[_Outline]) -> list[tuple[int, str]]:
     if not outlines:
         return []
     in_file = {o.area.pk for o in outlines}
