@@ -53,7 +53,7 @@
     chart.setOption({
       tooltip: { trigger: "item", formatter: (p) => `${p.name}<br>${body.figure.label}：${p.value ?? 0} ${unit}` },
       visualMap: {
-        min: body.min, max: Math.max(body.max, body.min + 1), calculable: true, left: "left", bottom: 8,
+        min: 0, max: Math.max(body.max, 1), calculable: true, left: "left", bottom: 8,
         text: [T.high, T.low], inRange: { color: ["#fff5f0", "#fcae91", "#fb6a4a", "#cb181d"] },
       },
       series: [{
@@ -64,8 +64,8 @@
         data: features.map((f) => ({ name: f.properties.name, value: f.properties.value, url: f.properties.url })),
       }],
     }, true);
-    chart.off("finished");
-    chart.on("finished", () => { box.dataset.state = "ready"; });
+    // Drawn (the regions are in the page): the state a test, or a reader of the page, can wait for.
+    window.requestAnimationFrame(() => { box.dataset.state = "ready"; });
   }
 
   function load() {
