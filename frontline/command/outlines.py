@@ -1,7 +1,8 @@
 """Real area outlines imported from a GeoJSON file (a FeatureCollection whose features carry each area's division
 code), all or nothing: every problem in the file is listed, naming the feature, and nothing changes unless there is
 none. Siblings may not overlap and a child must lie within its parent's outline, each up to a tolerance of a couple
-of metres along the boundary (coordinates are kept to about a metre)."""
+of metres along the boundary (coordinates are kept to about a metre). The outlines checked against are those of the
+file and those imported before; the demo's generated ones are fictional, and real ones replace them unchecked."""
 
 import json
 from dataclasses import dataclass
@@ -101,6 +102,10 @@ def _feature(index: int, feature) -> tuple[_Outline | None, list[str]]:
         return None, [_("%(feature)s: the coordinates are not those of a %(kind)s.") % {"feature": where, "kind": kind}]
     if shape.is_empty:
         return None, [_("%(feature)s: the outline is empty.") % {"feature": where}]
+    minx, miny, maxx, maxy = shape.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        return None, [_("%(feature)s: the coordinates are not longitude and latitude (a projected file? export it "
+                        "in WGS 84 or CGCS2000 degrees).") % {"feature": where}]
     if not shape.is_valid:
         return None, [_("%(feature)s: the outline is not a valid polygon: %(reason)s.")
                       % {"feature": where, "reason": shapely.validation.explain_validity(shape)}]

@@ -159,3 +159,10 @@ def test_the_management_command_imports_and_reports_problems(city, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_outlines", str(bad), user="commander", stderr=err)
     assert "不是 GeoJSON" in err.getvalue() or "GeoJSON" in err.getvalue()
+
+
+def test_projected_coordinates_are_refused(city):
+    metres = {"type": "Polygon", "coordinates": [[[500000, 4050000], [501000, 4050000], [501000, 4051000],
+                                                  [500000, 4050000]]]}
+    (problem,) = _refused(city.users["commander"], _file([_feature(city.street.code, metres)]))
+    assert "坐标不是经纬度" in problem
