@@ -356,3 +356,5 @@ FRONTLINE_DASHBOARD_FIGURES = envlist("FRONTLINE_DASHBOARD_FIGURES", [
     "residents", "party_members", "cadres_deployed", "temporary_orgs_branch", "samples_collected", "checkpoint_scans",
     "cases_open", "contacts_close", "zones_sealed", "measures_centralized", "orders_delivered", "requests_received",
     "requests_resolved", "residents_screened", "kits_issued", "counseling_sessions"])
+# The largest GeoJSON file of area outlines the map's import takes (frontline.command.outlines).
+FRONTLINE_OUTLINE_MAX_BYTES = envint("FRONTLINE_OUTLINE_MAX_BYTES", 20 * 1024 * 1024)

@@ -19,6 +19,7 @@ from frontline.people.models import Cadre, PartyMember, PartyOrg, PartyOrgKind, 
 from frontline.people.pinyin import pinyin_keys
 
 from . import plan as P
+from .outlines import outlines_generate
 
 PERSON_COLUMNS = ("id", "name", "pinyin_full", "pinyin_initials", "id_number", "doc_type", "doc_number",
                   "birth_date", "sex", "phone")
@@ -219,4 +220,6 @@ class CityWriter:
 
 def generate_city(*, residents: int, seed: int = 2022, batch_size: int = 5000, progress: bool = True,
                   after_batch=None) -> CityStats:
-    return CityWriter(P.CityPlan.for_residents(residents), seed, batch_size, progress, after_batch).run()
+    stats = CityWriter(P.CityPlan.for_residents(residents), seed, batch_size, progress, after_batch).run()
+    outlines_generate(seed=seed)  # the map's outlines of every area (frontline.command draws them)
+    return stats

@@ -443,12 +443,13 @@ class HistoryWriter:
         decider, author = self.users[0][0], self.users[1][0]
         cadres = list(Cadre.objects.order_by("id").values_list("id", flat=True))
         days_rows = []
+        taken = set(StationingDay.objects.values_list("cadre_id", "day"))  # one day a cadre (the demo's own days)
         for cadre in cadres:
             community = self.communities[cadre % len(self.communities)]
             for i, c in enumerate(self.curve):
                 if self.r.random() < 0.3 + 0.5 * c:
                     decided = self.day_start(i) + datetime.timedelta(hours=self.r.uniform(20, 23.9))
-                    if not self.past(decided):
+                    if not self.past(decided) or (cadre, self.day(i)) in taken:
                         continue
                     days_rows.append((cadre, community, self.day(i), "", decided, "confirmed", decider, decided, ""))
                     self.touched.add(community)
@@ -457,16 +458,15 @@ class HistoryWriter:
         funds = []
         for i, n in enumerate(self.per_day(len(self.streets) * 0.15)):
             for area in self.r.sample(self.streets, min(n, len(self.streets))):
-                if True:
-                    created = self.at(i, 8, 12)
-                    paid = created + datetime.timedelta(hours=self.r.uniform(2, 8))
-                    if not self.past(paid):
-                        continue
-                    funds.append((self.r.choice(["medical_workers", "grassroots_cadres", "hardship"]),
-                                  f"{self.r.choice([5000, 10000, 20000])}.00", "市委组织部代管党费", "", area, author,
-                                  created, "paid", decider, created + datetime.timedelta(hours=1), "", decider, paid,
-                                  f"PAY{len(funds):06d}"))
-                    self.touched.add(area)
+                created = self.at(i, 8, 12)
+                paid = created + datetime.timedelta(hours=self.r.uniform(2, 8))
+                if not self.past(paid):
+                    continue
+                funds.append((self.r.choice(["medical_workers", "grassroots_cadres", "hardship"]),
+                              f"{self.r.choice([5000, 10000, 20000])}.00", "市委组织部代管党费", "", area, author,
+                              created, "paid", decider, created + datetime.timedelta(hours=1), "", decider, paid,
+                              f"PAY{len(funds):06d}"))
+                self.touched.add(area)
         self.insert(FundAllocation, ("purpose", "amount", "source", "note", "area_id", "created_by_id", "created_at",
                                      "status", "approved_by_id", "approved_at", "refusal_reason", "paid_by_id",
                                      "paid_at", "payment_reference"), funds)
