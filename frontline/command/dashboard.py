@@ -7,16 +7,15 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from frontline.areas.figures import FLOW, STOCK, Period, figure_series
+from frontline.areas.figures import FLOW, STOCK, Period
 from frontline.areas.models import Area
 from frontline.core import plugins
 
 from .periods import RANGE, Picked
-from .selectors import CACHE_SECONDS, dashboard_figures, key_codes
+from .selectors import dashboard_figures, key_codes, trend_values
 
 TREND_DAYS = 30  # the trends' span when the pick is one day (today or another)
 ALERTS_SHOWN = 5  # alerts listed per source (its total is shown beside them)
@@ -60,36 +59,6 @@ def trend_period(picked: Picked) -> Period:
     if picked.kind == RANGE:
         return picked.period
     return Period(picked.day - datetime.timedelta(days=TREND_DAYS - 1), picked.day)
-
-
-def _by_day(area: Area, code: str, days: list[datetime.date]) -> dict[datetime.date, int]:
-    """A flow figure by day (one query)."""
-    by_day: dict[datetime.date, int] = {}
-    for moment, n in figure_series(area=area, code=code, period=Period(days[0], days[-1]), by="day"):
-        day = moment.date() if isinstance(moment, datetime.datetime) else moment
-        if isinstance(day, str):  # a backend that answers dates as text
-            day = datetime.date.fromisoformat(day[:10])
-        by_day[day] = by_day.get(day, 0) + (n or 0)
-    return by_day
-
-
-def trend_values(*, area: Area, codes: list[str], period: Period) -> dict:
-    """Each flow figure of `codes` by day over the period, zeros filled: {"days": [...], "series": {code:
-    [...]}}. Numbers only (JSON), cached per area, period and minute like the figures. One query a figure."""
-    minute = timezone.now().strftime("%Y%m%d%H%M")
-    key = (f"command:trends:{area.pk}:{period.start.isoformat()}:{period.end.isoformat()}:"
-           f"{','.join(codes)}:{minute}")
-    found = cache.get(key)
-    if found is not None:
-        return found
-    days = [period.start + datetime.timedelta(days=i) for i in range((period.end - period.start).days + 1)]
-    series = {}
-    for code in codes:
-        by_day = _by_day(area, code, days)
-        series[code] = [by_day.get(d, 0) for d in days]
-    found = {"days": [d.isoformat() for d in days], "series": series}
-    cache.set(key, found, CACHE_SECONDS)
-    return found
 
 
 @dataclass

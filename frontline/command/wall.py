@@ -9,14 +9,13 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
-from frontline.areas.figures import FLOW, Period, figure_series
+from frontline.areas.figures import FLOW, Period
 from frontline.areas.models import Area
 from frontline.core import plugins
 
-from .selectors import CACHE_SECONDS, dashboard_figures, key_codes
+from .selectors import dashboard_figures, key_codes, trend_values
 
 MAX_FIGURES = 8  # what one row of the screen holds, readable across a room
 TREND_DAYS = 14
@@ -49,22 +48,9 @@ def _trend_codes(codes: list[str]) -> list[str]:
 
 
 def wall_trends(*, area: Area, codes: list[str]) -> dict:
-    """The daily values of the flows among `codes` over the last TREND_DAYS days (today included) under an area
-    the caller fetched through the scope: one query a figure, cached per area and minute."""
-    key = f"command:wall:trends:{area.pk}:{','.join(codes)}:{_minute()}"
-    found = cache.get(key)
-    if found is None:
-        today = timezone.localdate()
-        days = [today - datetime.timedelta(days=n) for n in range(TREND_DAYS - 1, -1, -1)]
-        period = Period(days[0], today)
-        series = {}
-        for code in codes:
-            by_day = {(t.date() if isinstance(t, datetime.datetime) else t): n
-                      for t, n in figure_series(area=area, code=code, period=period, by="day")}
-            series[code] = [by_day.get(d, 0) for d in days]
-        found = {"days": [d.isoformat() for d in days], "series": series}
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+    """The daily values of the flows among `codes` over the last TREND_DAYS days (today included)."""
+    today = timezone.localdate()
+    return trend_values(area=area, codes=codes, period=Period(today - datetime.timedelta(days=TREND_DAYS - 1), today))
 
 
 def _local(iso: str) -> datetime.datetime:

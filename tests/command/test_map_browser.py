@@ -25,6 +25,7 @@ def _click_region(page, area) -> None:
 
     chart = page.locator("[data-testid=map-chart]")
     expect(chart).to_have_attribute("data-state", "ready")
+    chart.scroll_into_view_if_needed()  # below the cards and alerts: elementFromPoint sees only the viewport
     inside = shape(AreaOutline.objects.get(area=area).geometry).buffer(-0.0005).representative_point()
     x, y = page.evaluate(
         """([lon, lat]) => echarts.getInstanceByDom(document.getElementById("command-map-chart"))
