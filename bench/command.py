@@ -192,8 +192,9 @@ class HandWritten:
             before["compounds_assisted"] = sum(p for _k, _n, p in rows)
         return current, before
 
-    def stocks(self, area, at_before: datetime.date) -> tuple[dict, dict]:
-        """The stocks of bench/area_pages.py per child now, and as of `at_before` in total (those with a history)."""
+    def stocks(self, area, at_before: datetime.date, before_codes) -> tuple[dict, dict]:
+        """The stocks of bench/area_pages.py per child now, and as of `at_before` in total (those with a history
+        among `before_codes`: the dashboard's key figures, whose change it shows)."""
         from frontline.areas.models import Area
 
         length = (area.depth + 1) * Area.steplen
@@ -203,14 +204,18 @@ class HandWritten:
             rows = self.run(cursor, COUNTS_SQL.format(len=length, source=source, extra=extra), [area.path + "%"])
             current[code] = {k: n for k, n in rows if n and len(k) == length}
         for code, (source, extra) in STOCKS_AT.items():
+            if code not in before_codes:
+                continue
             sql = COUNTS_SQL.format(len=length, source=source, extra=extra)
             rows = self.run(cursor, sql, [area.path + "%"] + [at_before] * extra.count("%s"))
             before[code] = sum(n for _k, n in rows)
         return current, before
 
     def dashboard(self, area, period, previous) -> dict:
+        from frontline.command.selectors import key_codes
+
         flows, flows_before = self.flows(area, period, previous)
-        stocks, stocks_before = self.stocks(area, previous.end)
+        stocks, stocks_before = self.stocks(area, previous.end, key_codes())
         return {"children": {**flows, **stocks}, "previous": {**flows_before, **stocks_before}}
 
 
@@ -271,7 +276,7 @@ def main():
 
     from frontline.areas.figures import FLOW, Period, figure_list, figure_table
     from frontline.areas.models import Area
-    from frontline.command.selectors import _previous, dashboard_figures
+    from frontline.command.selectors import _previous, dashboard_figures, key_codes
     from frontline.core.models import User
     from frontline.demo.accounts import DEMO_PASSWORD
 
@@ -309,13 +314,14 @@ def main():
             for code in codes:
                 assert shown[code] == raw["children"].get(code, {}), (label, period_label, code, shown[code],
                                                                       raw["children"].get(code))
-                if code in raw["previous"]:
+                if code in raw["previous"] and code in key_codes():  # the change is shown for the key figures
                     assert found["previous"].get(code, 0) == raw["previous"][code], (
                         label, period_label, code, found["previous"].get(code), raw["previous"][code])
 
             def like_for_like(area=area, period=period, previous=previous):
                 figure_table(actor=commander, area=area, codes=codes, at=period.end, period=period)
-                figure_table(actor=commander, area=area, codes=codes, at=previous.end, period=previous)
+                figure_table(actor=commander, area=area, codes=[c for c in codes if c in key_codes()],
+                             at=previous.end, period=previous)
 
             lfl, _ = median_time(like_for_like, 5)
             print(f"  {label + ' / ' + period_label:<33}{cold * 1000:>8.0f}ms{warm * 1000:>8.2f}ms"
