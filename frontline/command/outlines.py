@@ -71,6 +71,8 @@ def _read(data: bytes) -> list:
     except json.JSONDecodeError as e:
         raise OutlineFileInvalid([_("The file is not GeoJSON: invalid JSON at line %(line)s, column %(column)s.")
                                   % {"line": e.lineno, "column": e.colno}]) from None
+    except RecursionError:  # thousands of nested brackets: no outline is built like that
+        raise OutlineFileInvalid([_("The file is not GeoJSON: its brackets are nested too deeply.")]) from None
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection" \
             or not isinstance(document.get("features"), list):
         raise OutlineFileInvalid([_("The file is not a GeoJSON FeatureCollection (“type”: “FeatureCollection” with "

@@ -100,6 +100,7 @@ def test_an_area_outside_the_commanders_place_is_refused(city):
     ("\ufeff{}".encode("gbk", errors="ignore") + "区".encode("gbk"), "文件不是 GeoJSON"),
     (b'{"type": "Feature", "geometry": null}', "文件不是 GeoJSON 要素集合"),
     (b'{"type": "FeatureCollection", "features": []}', "文件中没有任何要素。"),
+    (b"[" * 100_000 + b"]" * 100_000, "文件不是 GeoJSON：括号嵌套过深。"),
 ])
 def test_a_file_that_is_not_geojson_is_refused(city, content, words):
     (problem,) = _refused(city.users["commander"], SimpleUploadedFile("x.geojson", content))
