@@ -430,6 +430,7 @@ def wall(args, base, opener, commander, city) -> None:
         url = None  # the server's statements are counted on PostgreSQL only: in-process on SQLite
     overhead = (0, 0)
     if url is not None:  # what reading the counter itself adds (its own transactions), over an idle wait
+        time.sleep(11)  # first let the server's backends flush what the earlier parts did (within 10 s when idle)
         first = committed_transactions()
         time.sleep(11)
         last = committed_transactions()
