@@ -13,9 +13,18 @@ from django.utils import timezone
 from frontline.areas.figures import FLOW, Period, figure_list, figure_series, figure_table
 from frontline.areas.models import Area
 from frontline.core import plugins
+from frontline.core.scoping import get_for
+
+from .policy import VIEW_DASHBOARD
 
 CACHE_SECONDS = 60
 LOCK_SECONDS = 30  # the longest a computation is waited for before another starts
+
+
+def command_area_get_for(actor, pk, action: str = VIEW_DASHBOARD) -> Area:
+    """An area on which the actor may do a command action (its dashboard, by default; the report), or 404 alike for
+    "missing" and "not yours": the one fetch of every command page."""
+    return get_for(Area.objects.restrict(actor, action), actor, pk)
 
 
 def key_codes() -> list[str]:

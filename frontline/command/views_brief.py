@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from frontline.areas.models import Area
 from frontline.areas.selectors import area_breadcrumb
 from frontline.core import policy
-from frontline.core.scoping import get_for
 from frontline.core.selectors import work_order_get_for
 from frontline.core.services import can_act
 
@@ -24,11 +23,7 @@ from .brief_pdf import CJKFontMissing, brief_pdf
 from .brief_services import DAILY_BRIEF, brief_of_order, brief_read
 from .periods import period_pick
 from .policy import VIEW_DASHBOARD
-
-
-def _area(request, pk) -> Area:
-    """The area, within the viewer's dashboards: 404 alike for missing and not theirs."""
-    return get_for(Area.objects.restrict(request.user, VIEW_DASHBOARD), request.user, pk)
+from .selectors import command_area_get_for
 
 
 def _day(request) -> datetime.date:
@@ -56,7 +51,7 @@ def _page(request, area: Area, day: datetime.date, **extra):
 
 @policy.requires(VIEW_DASHBOARD)
 def brief_page(request, pk):
-    area = _area(request, pk)
+    area = command_area_get_for(request.user, pk)
     try:
         day = _day(request)
     except ValidationError as error:
@@ -66,7 +61,7 @@ def brief_page(request, pk):
 
 @policy.requires(VIEW_DASHBOARD)
 def brief_pdf_download(request, pk):
-    area = _area(request, pk)
+    area = command_area_get_for(request.user, pk)
     try:
         day = _day(request)
     except ValidationError as error:

@@ -11,19 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from frontline.areas.figures import Period
-from frontline.areas.models import Area
 from frontline.areas.selectors import area_breadcrumb
 from frontline.core import policy
-from frontline.core.scoping import get_for
 
 from .dashboard import dashboard, figure_choices
 from .periods import DAY, RANGE, TODAY, Picked, period_pick
 from .policy import VIEW_DASHBOARD
-
-
-def dashboard_area_get_for(actor, pk) -> Area:
-    """An area whose dashboard the actor may see: 404 alike for "missing" and "not yours"."""
-    return get_for(Area.objects.restrict(actor, VIEW_DASHBOARD), actor, pk)
+from .selectors import command_area_get_for
 
 
 @policy.requires(VIEW_DASHBOARD)
@@ -37,7 +31,7 @@ def command_home(request):
 
 @policy.requires(VIEW_DASHBOARD)
 def command_dashboard(request, pk):
-    area = dashboard_area_get_for(request.user, pk)
+    area = command_area_get_for(request.user, pk)
     errors = []
     try:
         picked = period_pick(request.GET)

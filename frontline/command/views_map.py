@@ -4,7 +4,7 @@ that imports real outlines from a GeoJSON file."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -14,14 +14,13 @@ from django.utils.translation import gettext_lazy
 
 from frontline.areas.figures import figure_list
 from frontline.areas.models import Area, AreaLevel
-from frontline.areas.selectors import area_get_for
 from frontline.core import plugins, policy
 
 from .models import AreaOutline, OutlineSource
 from .outlines import OutlineFileInvalid, outlines_import
 from .periods import period_pick
 from .policy import MANAGE_OUTLINES, VIEW_DASHBOARD
-from .selectors import dashboard_figures
+from .selectors import command_area_get_for, dashboard_figures
 
 DEFAULT_FIGURES = ("residents", "households")
 
@@ -32,14 +31,6 @@ def default_figure() -> str:
             return code
     found = figure_list()
     return found[0].code if found else ""
-
-
-def _dashboard_area(request, pk) -> Area:
-    """The area, if the viewer may see its dashboard: 404 alike for missing and not theirs."""
-    area = area_get_for(request.user, pk)
-    if not policy.allows_in(request.user, VIEW_DASHBOARD, area):
-        raise PermissionDenied
-    return area
 
 
 def _collection(area: Area, figure, picked, features: list, message: str = "") -> JsonResponse:
@@ -57,7 +48,7 @@ def _collection(area: Area, figure, picked, features: list, message: str = "") -
 def command_map(request, pk):
     """GeoJSON of the area's children for the dashboard's map: `?code=` the figure (default: residents), and the
     period picker's `day=` or `start=`/`end=`."""
-    area = _dashboard_area(request, pk)
+    area = command_area_get_for(request.user, pk)
     code = request.GET.get("code", "").strip() or default_figure()
     figure = plugins.figures.get(code)
     if figure is None:

@@ -1,12 +1,11 @@
 """The work report downloaded from the dashboard: an area the viewer may write the report of, a period from the
 shared picker, a Word, PDF or Markdown file; audited as an export."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from frontline.areas.selectors import area_get_for
 from frontline.core import policy
 from frontline.core.audit import audit_record
 from frontline.core.models import AuditAction
@@ -16,15 +15,14 @@ from .periods import period_pick
 from .policy import WRITE_REPORT
 from .report import report_build, report_filename
 from .report_render import CONTENT_TYPES, FORMATS, report_render
+from .selectors import command_area_get_for
 
 
 @policy.requires(WRITE_REPORT)
 def command_report(request, pk: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404
-    area = area_get_for(request.user, pk)
-    if not policy.allows(request.user, WRITE_REPORT, area):
-        raise PermissionDenied
+    area = command_area_get_for(request.user, pk, WRITE_REPORT)
     try:
         period = period_pick(request.GET).period
     except ValidationError as e:

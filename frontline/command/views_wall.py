@@ -4,7 +4,7 @@ area through the viewer's dashboard scope: 404 alike for "missing" and "not your
 
 import datetime
 
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -12,25 +12,17 @@ from django.utils.http import http_date
 from django.utils.translation import get_language, pgettext
 from django.views.decorators.http import require_GET
 
-from frontline.areas.models import Area
 from frontline.core import policy
 
 from .policy import VIEW_DASHBOARD
+from .selectors import command_area_get_for
 from .wall import refresh_seconds, wall_data, wall_etag
-
-
-def wall_area_get_for(actor, pk) -> Area:
-    """An area whose dashboard the actor may see, or 404 alike for "missing" and "not yours"."""
-    try:
-        return Area.objects.restrict(actor, VIEW_DASHBOARD).get(pk=pk)
-    except (Area.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 @require_GET
 @policy.requires(VIEW_DASHBOARD)
 def command_wall(request, pk):
-    area = wall_area_get_for(request.user, pk)
+    area = command_area_get_for(request.user, pk)
     rank = request.GET.get("rank", "")
     data = wall_data(actor=request.user, area=area, rank=rank)
     data_url = reverse("command_wall_data", args=[area.pk]) + (f"?rank={data['rank']['code']}" if rank else "")
@@ -55,7 +47,7 @@ def command_wall(request, pk):
 @require_GET
 @policy.requires(VIEW_DASHBOARD)
 def command_wall_data(request, pk):
-    area = wall_area_get_for(request.user, pk)
+    area = command_area_get_for(request.user, pk)
     data = wall_data(actor=request.user, area=area, rank=request.GET.get("rank", ""))
     etag = wall_etag(data)
     modified = int(datetime.datetime.fromisoformat(data["computed_at"]).timestamp())
