@@ -12,7 +12,6 @@ from frontline.core.plugins import Alert
 
 from . import zones
 from .models import Retest
-from .policy import VIEW_ZONES
 
 
 def zones_due_to_step_down(actor, area, limit: int) -> tuple[int, list[Alert]]:
@@ -20,10 +19,7 @@ def zones_due_to_step_down(actor, area, limit: int) -> tuple[int, list[Alert]]:
     due before, the most overdue first. A constant number of queries (the zones, their last cases)."""
     now = timezone.now()
     today = timezone.localdate(now)
-    rows = (zones.zones_in_force(now).filter(level__in=list(zones.NEXT_LEVEL), area__path__startswith=area.path)
-            .restrict(actor, VIEW_ZONES).select_related("area", "building"))
-    due = sorted((s for s in zones.zone_step_downs(list(rows), now).values() if s.due_on <= today),
-                 key=lambda s: (s.due_at, s.zone.pk))
+    due = zones.zones_due(actor, today, now, area=area)
     alerts = [Alert(title=_("%(zone)s: %(from)s → %(to)s, due %(due)s") % {
         "zone": s.zone.name, "from": s.zone.get_level_display(), "to": s.to_label,
         "due": date_format(timezone.localtime(s.due_at), "Y-m-d H:i")},

@@ -149,12 +149,15 @@ def zone_step_downs(zones: list[ControlZone], now: datetime.datetime) -> dict[in
     return {z.pk: s for z in zones if (s := step_down_of(z, last.get(z.pk))) is not None}
 
 
-def zones_due(actor, day: datetime.date | None = None, now: datetime.datetime | None = None) -> list[StepDown]:
-    """The zones the actor may see whose step-down falls due on `day` (today) or fell due before, the most
-    overdue first. A constant number of queries."""
+def zones_due(actor, day: datetime.date | None = None, now: datetime.datetime | None = None,
+              area: Area | None = None) -> list[StepDown]:
+    """The zones the actor may see (under `area`, when given) whose step-down falls due on `day` (today) or fell
+    due before, the most overdue first. A constant number of queries."""
     now = now or timezone.now()
     day = day or timezone.localdate(now)
     rows = zones_in_force(now).filter(level__in=list(NEXT_LEVEL)).select_related("area", "building")
+    if area is not None:
+        rows = rows.filter(area__path__startswith=area.path)
     if actor is not None:
         rows = rows.restrict(actor, VIEW_ZONES)
     proposals = zone_step_downs(list(rows), now)
