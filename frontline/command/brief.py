@@ -3,7 +3,7 @@ the children with the most and the least of a few figures, and what needs a deci
 the registry's figures (`frontline.areas.figures`) and the apps' alert sources (`plugins.alert_sources`)."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -15,7 +15,7 @@ from frontline.areas.figures import STOCK, Period
 from frontline.areas.models import Area
 from frontline.core import plugins
 
-from .selectors import dashboard_figures, key_codes  # noqa: F401 (tests read the key codes here)
+from .selectors import AlertGroup, alerts_for, dashboard_figures, key_codes  # noqa: F401 (tests read key_codes here)
 
 # The figures whose leaders and laggards among the children the brief names.
 RANKED = ["samples_collected", "households_visited", "orders_delivered", "requests_received"]
@@ -52,14 +52,6 @@ class FigureLine:
         if self.change is None:
             return "—"
         return f"{self.change:+,}" if self.change else "0"
-
-
-@dataclass
-class AlertGroup:
-    code: str
-    label: str
-    total: int
-    alerts: list = field(default_factory=list)
 
 
 @dataclass
@@ -145,15 +137,6 @@ def _ranks(children: list[dict]) -> list[str]:
     return lines
 
 
-def _alerts(actor, area: Area) -> list[AlertGroup]:
-    groups = []
-    for source in plugins.alert_sources:
-        total, alerts = source.find(actor, area, ALERT_TITLES)
-        if total:
-            groups.append(AlertGroup(source.code, str(source.label), total, list(alerts)[:ALERT_TITLES]))
-    return groups
-
-
 def _alerts_text(groups: list[AlertGroup]) -> str:
     if not groups:
         return _("Nothing awaits a decision.")
@@ -176,7 +159,7 @@ def brief_build(*, actor, area: Area, day: datetime.date) -> Brief:
             value=None if unknown and past else found["values"].get(code, 0),
             previous=None if unknown else found["previous"].get(code, 0), stock=figure.kind == STOCK))
     day_text = date_format(day, "DATE_FORMAT")
-    alerts = _alerts(actor, area)
+    alerts = alerts_for(actor=actor, area=area, limit=ALERT_TITLES)
     return Brief(
         area=area, day=day, day_text=day_text,
         title=_("Daily brief of %(area)s") % {"area": area.name},

@@ -4,7 +4,7 @@ the children ranked by a chosen figure, and the alerts the apps bring. Figures c
 `plugins.alert_sources`."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -15,7 +15,7 @@ from frontline.areas.models import Area
 from frontline.core import plugins
 
 from .periods import RANGE, Picked
-from .selectors import dashboard_figures, key_codes, trend_values
+from .selectors import AlertGroup, alerts_for, dashboard_figures, key_codes, trend_values
 
 TREND_DAYS = 30  # the trends' span when the pick is one day (today or another)
 ALERTS_SHOWN = 5  # alerts listed per source (its total is shown beside them)
@@ -105,28 +105,6 @@ def ranking(data: dict, code: str, default: str) -> Ranking:
 
 
 @dataclass
-class AlertGroup:
-    code: str
-    label: Any
-    total: int
-    alerts: list = field(default_factory=list)
-
-    @property
-    def more(self) -> int:
-        return max(self.total - len(self.alerts), 0)
-
-
-def alerts_for(*, actor, area: Area, limit: int = ALERTS_SHOWN) -> list[AlertGroup]:
-    """What needs a decision under the area, from every registered source that has something for the actor."""
-    groups = []
-    for source in plugins.alert_sources:
-        total, alerts = source.find(actor, area, limit)
-        if total:
-            groups.append(AlertGroup(source.code, source.label, total, list(alerts)[:limit]))
-    return groups
-
-
-@dataclass
 class Dashboard:
     area: Area
     picked: Picked
@@ -155,7 +133,7 @@ def dashboard(*, actor, area: Area, picked: Picked, rank: str = "") -> Dashboard
               "series": [{"code": c, "label": str(plugins.figures[c].label), "unit": str(plugins.figures[c].unit),
                           "values": values["series"].get(c, [])} for c in flows]}
     return Dashboard(area, picked, data, cards, ranking(data, rank, default), trends,
-                     alerts_for(actor=actor, area=area))
+                     alerts_for(actor=actor, area=area, limit=ALERTS_SHOWN))
 
 
 def figure_choices() -> list[tuple[str, Any]]:

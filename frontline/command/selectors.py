@@ -5,6 +5,8 @@ and wall screens showing one area cost the database one computation a minute."""
 
 import datetime
 import time
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -113,3 +115,25 @@ def trend_values(*, area: Area, codes: list[str], period: Period) -> dict:
     found = {"days": [d.isoformat() for d in days], "series": series}
     cache.set(key, found, CACHE_SECONDS)
     return found
+
+
+@dataclass
+class AlertGroup:
+    code: str
+    label: Any
+    total: int
+    alerts: list = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return max(self.total - len(self.alerts), 0)
+
+
+def alerts_for(*, actor, area: Area, limit: int) -> list[AlertGroup]:
+    """What needs a decision under the area, from every registered source that has something for the actor."""
+    groups = []
+    for source in plugins.alert_sources:
+        total, alerts = source.find(actor, area, limit)
+        if total:
+            groups.append(AlertGroup(source.code, source.label, total, list(alerts)[:limit]))
+    return groups
