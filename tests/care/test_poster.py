@@ -7,7 +7,6 @@ import io
 import re
 import shutil
 import subprocess
-import zlib
 
 import pytest
 import segno
@@ -27,6 +26,7 @@ from frontline.care.resident_pages import (
     resident_page_reopen,
 )
 from frontline.core.models import AuditLog
+from tests.pdf import pdf_streams
 
 pytestmark = pytest.mark.django_db
 
@@ -161,23 +161,13 @@ def test_the_poster_prints_the_configured_public_address(city, rpage, client_for
     assert f'href="{url}"' in manage
 
 
-def _streams(pdf: bytes) -> list[bytes]:
-    out = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            out.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            out.append(match.group(1))
-    return out
-
-
 def test_pdf_poster_embeds_a_font_subset_and_its_text_names_the_grid(city, rpage, client_for):
     response = client_for("secretary").get(reverse("resident_page_poster_pdf", args=[rpage.area.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     pdf = response.content
     assert pdf.startswith(b"%PDF-") and (b"/FontFile2" in pdf or b"/FontFile3" in pdf)
     assert len(pdf) < 100_000  # a subset, not the whole 20 MB collection
-    cmaps = b"".join(s for s in _streams(pdf) if b"beginbfchar" in s or b"beginbfrange" in s).upper()
+    cmaps = b"".join(s for s in pdf_streams(pdf) if b"beginbfchar" in s or b"beginbfrange" in s).upper()
     name = grid_full_name(rpage.area)
     assert rpage.area.name in name
     for char in set((name + poster.TITLE + rpage.hotline).replace(" ", "")):

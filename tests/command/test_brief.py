@@ -5,7 +5,6 @@ and the demo's brief."""
 
 import datetime
 import re
-import zlib
 
 import pytest
 from django.core.cache import cache
@@ -21,6 +20,7 @@ from frontline.command.brief_services import DAILY_BRIEF, briefs_place
 from frontline.command.models import DailyBrief
 from frontline.core import plugins
 from frontline.core.models import Assignment, WorkOrder, WorkOrderStatus
+from tests.pdf import pdf_streams
 
 pytestmark = pytest.mark.django_db
 
@@ -165,16 +165,6 @@ def test_each_alert_source_gives_its_total_and_first_titles(city, client_for, no
 
 # --- the PDF --------------------------------------------------------------------------------------------------
 
-def _streams(pdf: bytes) -> list[bytes]:
-    out = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            out.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            out.append(match.group(1))
-    return out
-
-
 def _text_of(pdf: bytes) -> str:
     try:
         from pypdf import PdfReader
@@ -197,7 +187,7 @@ def test_the_pdf_is_one_a4_page_in_chinese(city, client_for, yesterday):
     assert re.search(rb"/BaseFont\s*/[A-Z]{6}\+NotoSansCJK", pdf)  # the subset (six letters +) embedded
     assert b"/FontFile2" in pdf or b"/FontFile3" in pdf
     assert len(pdf) < 200_000  # a subset, not the whole collection
-    cmaps = b"".join(s for s in _streams(pdf) if b"beginbfchar" in s or b"beginbfrange" in s).upper()
+    cmaps = b"".join(s for s in pdf_streams(pdf) if b"beginbfchar" in s or b"beginbfrange" in s).upper()
     for char in set("每日简报主要数据下级对比待决策事项" + area.name):
         assert f"<{ord(char):04X}>".encode() in cmaps, f"{char} is not in the PDF's text"
     text = _text_of(pdf)
